@@ -1,0 +1,102 @@
+// mailscope-cli: the headless front end. Same engine as the GUI; prints reports, exits with
+// monitoring-plugin codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+
+#include "cli/CheckCommand.h"
+#include "cli/CliOptions.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+constexpr int ExitUnknown = 3;
+
+QString tr(const char* text) { return QCoreApplication::translate("mailscope-cli", text); }
+
+QString usage()
+{
+    return tr("Usage:\n"
+              "  mailscope-cli check HOST[:PORT] [options]   diagnose one server\n"
+              "  mailscope-cli demo [--port N] [--scenario NAME | --list-scenarios]\n"
+              "                                               run the built-in demo server\n"
+              "  mailscope-cli help COMMAND                   options of a command\n"
+              "\n"
+              "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage).\n");
+}
+
+} // namespace
+
+int demoMain(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out, QTextStream& err);
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("mailscope-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Mailscope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MAILSCOPE_VERSION));
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QStringList arguments = QCoreApplication::arguments();
+    const QString command = arguments.value(1);
+
+    if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        (command.isEmpty() ? err : out) << usage();
+        return command.isEmpty() ? ExitUnknown : 0;
+    }
+    if (command == QLatin1String("--version")) {
+        out << "mailscope-cli " << MAILSCOPE_VERSION << Qt::endl;
+        return 0;
+    }
+    bool helpFor = false;
+    if (command == QLatin1String("help")) {
+        if (arguments.size() < 3) {
+            out << usage();
+            return 0;
+        }
+        arguments.removeAt(1);
+        helpFor = true;
+    }
+
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QString name = arguments.value(1);
+
+    if (name == QLatin1String("check")) {
+        parser.setApplicationDescription(tr("Diagnose how a mail server handles transport security."));
+        parser.addPositionalArgument(QStringLiteral("check"), tr("The command."));
+        parser.addPositionalArgument(QStringLiteral("HOST[:PORT]"), tr("The server, e.g. mail.example.org:587."));
+        CliOptions::addCheckOptions(parser);
+        if (!parser.parse(arguments)) {
+            err << tr("mailscope-cli check: %1").arg(parser.errorText()) << Qt::endl
+                << tr("Try: mailscope-cli help check") << Qt::endl;
+            return ExitUnknown;
+        }
+        if (helpFor || parser.isSet(helpOption)) {
+            out << parser.helpText();
+            return 0;
+        }
+        const auto parsed = CliOptions::parseCheck(parser);
+        if (!parsed.value) {
+            err << tr("mailscope-cli check: %1").arg(parsed.error) << Qt::endl;
+            return ExitUnknown;
+        }
+        return CheckCommand::run(*parsed.value, out, err);
+    }
+    if (name == QLatin1String("demo"))
+        return demoMain(parser, arguments, out, err);
+
+    err << tr("mailscope-cli: unknown command \"%1\".").arg(name) << Qt::endl << usage();
+    return ExitUnknown;
+}
+
+// The demo command is filled in with the DemoServer.
+int demoMain(QCommandLineParser&, const QStringList&, QTextStream&, QTextStream& err)
+{
+    err << tr("The demo server is not available in this build.") << Qt::endl;
+    return ExitUnknown;
+}

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "run/Run.h"
+
+#include <QLatin1String>
+#include <QStringList>
+
+/**
+ * The catalogue of findings: stable ids with a default severity, a translated title, a
+ * plain-language explanation (what it means, why it matters, what to do) and a reference.
+ * Analysers and the engine create findings only through make(), so the wording lives here once.
+ */
+class FindingCatalogue final
+{
+public:
+    /// Builds the finding `id` with its catalogue text. `detail` is the specific evidence
+    /// (a server reply, a certificate name); `severity` overrides the default where policy decides.
+    static Finding make(const QString& id, const QString& detail = {},
+                        std::optional<Severity> severity = std::nullopt);
+    static bool contains(const QString& id);
+    static QStringList ids();
+    static Severity defaultSeverity(const QString& id);
+};
+
+/// Finding ids as constants, so a typo is a compile error rather than a silent miss.
+namespace FindingIds {
+inline constexpr QLatin1String StartTlsNotOffered{"starttls-not-offered"};
+inline constexpr QLatin1String StartTlsRejected{"starttls-rejected"};
+inline constexpr QLatin1String StartTlsResponseInjection{"starttls-response-injection"};
+inline constexpr QLatin1String StartTlsCommandInjection{"starttls-command-injection"};
+inline constexpr QLatin1String PlaintextAuthOffered{"plaintext-auth-offered"};
+inline constexpr QLatin1String ImapPreauthBeforeTls{"imap-preauth-before-tls"};
+inline constexpr QLatin1String TlsHandshakeFailed{"tls-handshake-failed"};
+inline constexpr QLatin1String TlsLegacyVersionAccepted{"tls-legacy-version-accepted"};
+inline constexpr QLatin1String Tls13NotSupported{"tls13-not-supported"};
+inline constexpr QLatin1String TlsWeakCipher{"tls-weak-cipher"};
+inline constexpr QLatin1String CertExpired{"cert-expired"};
+inline constexpr QLatin1String CertNotYetValid{"cert-not-yet-valid"};
+inline constexpr QLatin1String CertExpiresSoon{"cert-expires-soon"};
+inline constexpr QLatin1String CertHostnameMismatch{"cert-hostname-mismatch"};
+inline constexpr QLatin1String CertSelfSigned{"cert-self-signed"};
+inline constexpr QLatin1String CertUntrustedChain{"cert-untrusted-chain"};
+inline constexpr QLatin1String CertWeakKey{"cert-weak-key"};
+inline constexpr QLatin1String CertVerificationOverridden{"cert-verification-overridden"};
+inline constexpr QLatin1String ConnectionRefused{"connection-refused"};
+inline constexpr QLatin1String ConnectionTimeout{"connection-timeout"};
+inline constexpr QLatin1String HostNotFound{"host-not-found"};
+inline constexpr QLatin1String ServerClosedEarly{"server-closed-early"};
+inline constexpr QLatin1String ServerTimeout{"server-timeout"};
+inline constexpr QLatin1String ReplyMalformed{"reply-malformed"};
+inline constexpr QLatin1String ReplyTooLong{"reply-too-long"};
+inline constexpr QLatin1String GreetingRejected{"greeting-rejected"};
+inline constexpr QLatin1String ServiceUnavailable{"service-unavailable"};
+inline constexpr QLatin1String PlaintextSession{"plaintext-session"};
+inline constexpr QLatin1String AuthFailed{"auth-failed"};
+inline constexpr QLatin1String MailRejected{"mail-rejected"};
+inline constexpr QLatin1String RunCancelled{"run-cancelled"};
+} // namespace FindingIds

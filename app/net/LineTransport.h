@@ -1,0 +1,79 @@
+#pragma once
+
+#include "tls/TlsClientOptions.h"
+#include "tls/TlsHandshakeInfo.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+
+/**
+ * The seam between the protocol engine and the network: a connection that delivers CRLF lines
+ * and can be upgraded to TLS. SslLineTransport puts a real QSslSocket behind it; tests put an
+ * in-memory fake behind it and check the exact bytes the engine writes.
+ *
+ * Reading is pull-based on purpose: the engine decides how many lines it consumes, so that after
+ * a STARTTLS go-ahead it can take the rest of the buffer as *unprocessed* bytes (RFC 3207 s.4)
+ * instead of having them pushed at it as protocol.
+ */
+class LineTransport : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Error {
+        ConnectionRefused,
+        Timeout,
+        RemoteClosed,
+        HandshakeFailed,
+        LineTooLong,
+        Other,
+    };
+    Q_ENUM(Error)
+
+    /// Longest line accepted before the transport gives up with Error::LineTooLong.
+    static constexpr qsizetype DefaultMaxLineLength = 64 * 1024;
+
+    explicit LineTransport(QObject* parent = nullptr);
+    ~LineTransport() override;
+    Q_DISABLE_COPY_MOVE(LineTransport)
+
+    virtual void connectToHost(const QHostAddress& address, quint16 port) = 0;
+    virtual void write(const QByteArray& bytes) = 0;
+    /// Starts the client side of a TLS handshake on the open connection.
+    virtual void startClientEncryption(const TlsClientOptions& options) = 0;
+    virtual bool isEncrypted() const = 0;
+    /// What the last handshake negotiated and how verification went; valid after encrypted().
+    virtual TlsHandshakeInfo handshakeInfo() const = 0;
+    /// Closes the connection at once; emits nothing further.
+    virtual void abort() = 0;
+    /// Closes politely (flushes pending writes first).
+    virtual void disconnectFromHost() = 0;
+
+    bool canReadLine() const;
+    /// The next complete line without its line ending (CRLF or a bare LF).
+    QByteArray readLine();
+    /// Everything received and not yet read, including a partial line, and everything still
+    /// buffered below; the buffer is empty afterwards.
+    QByteArray takeUnread();
+    void setMaxLineLength(qsizetype length) { m_maxLineLength = length; }
+
+Q_SIGNALS:
+    void connected();
+    /// One or more complete lines can be read.
+    void linesAvailable();
+    void encrypted();
+    void errorOccurred(LineTransport::Error error, const QString& message);
+    void disconnected();
+
+protected:
+    /// Subclasses hand every received byte here.
+    void appendReceived(const QByteArray& bytes);
+    /// Subclasses drain whatever their own layer still buffers (used by takeUnread()).
+    virtual QByteArray drainLowerBuffer() { return {}; }
+
+private:
+    QByteArray m_buffer;
+    qsizetype m_maxLineLength = DefaultMaxLineLength;
+    bool m_overflowReported = false;
+};

@@ -1,0 +1,123 @@
+#include "SmtpDialect.h"
+
+#include <QCoreApplication>
+
+namespace {
+QString tr(const char* text) { return QCoreApplication::translate("SmtpDialect", text); }
+} // namespace
+
+SmtpDialect::SmtpDialect(QByteArray heloName)
+    : m_heloName(std::move(heloName))
+{
+}
+
+void SmtpDialect::expectReply(Expect)
+{
+    m_reply = {};
+    m_texts.clear();
+    m_problem.clear();
+}
+
+bool SmtpDialect::parseLine(const QByteArray& line, int* code, bool* more, QByteArray* text)
+{
+    // RFC 5321 s.4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF )
+    //                              Reply-code [ SP textstring ] CRLF, with codes 2yz..5yz.
+    if (line.size() < 3)
+        return false;
+    for (int i = 0; i < 3; ++i) {
+        if (line.at(i) < '0' || line.at(i) > '9')
+            return false;
+    }
+    if (line.at(0) < '2' || line.at(0) > '5' || line.at(1) > '5')
+        return false;
+    if (line.size() > 3 && line.at(3) != ' ' && line.at(3) != '-')
+        return false;
+    *code = line.left(3).toInt();
+    *more = line.size() > 3 && line.at(3) == '-';
+    *text = line.size() > 4 ? line.mid(4) : QByteArray();
+    return true;
+}
+
+Dialect::Feed SmtpDialect::feed(const QByteArray& line)
+{
+    int code = 0;
+    bool more = false;
+    QByteArray text;
+    m_reply.lines.append(line);
+    if (!parseLine(line, &code, &more, &text)) {
+        m_problem = tr("Not an SMTP reply line (expected a three-digit code): %1")
+                        .arg(QString::fromLatin1(line.left(80)));
+        return Feed::Malformed;
+    }
+    if (m_reply.lines.size() > 1 && code != m_reply.code) {
+        m_problem = tr("A multi-line reply changed its code from %1 to %2.").arg(m_reply.code).arg(code);
+        return Feed::Malformed;
+    }
+    if (m_reply.lines.size() > MaxReplyLines) {
+        m_problem = tr("The reply had more than %1 lines.").arg(MaxReplyLines);
+        return Feed::TooLong;
+    }
+    m_reply.code = code;
+    m_texts.append(QString::fromUtf8(text).trimmed());
+    if (more)
+        return Feed::NeedMore;
+    m_reply.positive = code >= 200 && code < 400;
+    m_reply.text = m_texts.join(QStringLiteral(" / "));
+    return Feed::Complete;
+}
+
+Reply SmtpDialect::takeReply()
+{
+    Reply r = std::move(m_reply);
+    m_reply = {};
+    m_texts.clear();
+    return r;
+}
+
+QByteArray SmtpDialect::capabilityCommand(int attempt)
+{
+    // RFC 5321 s.3.2: a client that receives an error to EHLO may fall back to HELO.
+    switch (attempt) {
+    case 0:
+        return "EHLO " + m_heloName + "\r\n";
+    case 1:
+        return "HELO " + m_heloName + "\r\n";
+    default:
+        return {};
+    }
+}
+
+QStringList SmtpDialect::capabilities(const Reply& reply) const
+{
+    // The first line is the server's name and greeting; each further line is one extension.
+    QStringList caps;
+    for (qsizetype i = 1; i < reply.lines.size(); ++i) {
+        int code = 0;
+        bool more = false;
+        QByteArray text;
+        if (parseLine(reply.lines.at(i), &code, &more, &text)) {
+            const QString cap = QString::fromUtf8(text).simplified();
+            if (!cap.isEmpty())
+                caps.append(cap);
+        }
+    }
+    return caps;
+}
+
+static QString keyword(const QString& capability)
+{
+    return capability.section(QLatin1Char(' '), 0, 0).section(QLatin1Char('='), 0, 0).toUpper();
+}
+
+bool SmtpDialect::offersStartTls(const QStringList& capabilities) const
+{
+    return std::any_of(capabilities.cbegin(), capabilities.cend(),
+                       [](const QString& c) { return keyword(c) == QLatin1String("STARTTLS"); });
+}
+
+bool SmtpDialect::offersAuth(const QStringList& capabilities) const
+{
+    return std::any_of(capabilities.cbegin(), capabilities.cend(), [](const QString& c) {
+        return keyword(c) == QLatin1String("AUTH") && c.size() > 5;
+    });
+}

@@ -1,0 +1,155 @@
+#include "ReportJson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace {
+
+QString isoUtc(const QDateTime& t) { return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString(); }
+
+QJsonArray strings(const QStringList& list) { return QJsonArray::fromStringList(list); }
+
+QJsonObject target(const RunTarget& t)
+{
+    return {
+        {QStringLiteral("host"), t.host},
+        {QStringLiteral("port"), t.port},
+        {QStringLiteral("protocol"), toString(t.protocol)},
+        {QStringLiteral("tls"), toString(t.tls)},
+        {QStringLiteral("policy"), toString(t.policy)},
+        {QStringLiteral("addresses"), strings(t.addresses)},
+    };
+}
+
+QJsonArray steps(const QList<StepRecord>& list)
+{
+    QJsonArray out;
+    for (const StepRecord& s : list) {
+        out.append(QJsonObject{
+            {QStringLiteral("id"), toString(s.id)},
+            {QStringLiteral("status"), toString(s.status)},
+            {QStringLiteral("started_ms"), s.startedMs},
+            {QStringLiteral("duration_ms"), s.durationMs},
+            {QStringLiteral("summary"), s.summary},
+        });
+    }
+    return out;
+}
+
+QJsonArray transcript(const QList<TranscriptEntry>& list)
+{
+    QJsonArray out;
+    for (const TranscriptEntry& e : list) {
+        QJsonObject o{
+            {QStringLiteral("t_ms"), e.tMs},
+            {QStringLiteral("dir"), QString(QLatin1Char(e.dir))},
+            {QStringLiteral("tls"), e.tls},
+            {QStringLiteral("step"), toString(e.step)},
+            {QStringLiteral("text"), e.text},
+        };
+        // Optional extension of schema 1: present only on lines received but never processed.
+        if (e.discarded)
+            o.insert(QStringLiteral("discarded"), true);
+        out.append(o);
+    }
+    return out;
+}
+
+QJsonValue tls(const std::optional<TlsFacts>& facts)
+{
+    if (!facts)
+        return QJsonValue::Null;
+    return QJsonObject{
+        {QStringLiteral("protocol"), facts->protocol},
+        {QStringLiteral("cipher"), facts->cipher},
+        {QStringLiteral("key_exchange"), facts->keyExchange},
+        {QStringLiteral("ephemeral_key"), facts->ephemeralKey},
+        {QStringLiteral("verified"), facts->verified},
+        {QStringLiteral("verification_overridden"), facts->verificationOverridden},
+        {QStringLiteral("errors"), strings(facts->errors)},
+        {QStringLiteral("ocsp_stapled"), facts->ocspStapled ? QJsonValue(*facts->ocspStapled) : QJsonValue::Null},
+    };
+}
+
+QJsonArray certificates(const QList<CertificateInfo>& chain)
+{
+    QJsonArray out;
+    for (const CertificateInfo& c : chain) {
+        out.append(QJsonObject{
+            {QStringLiteral("subject"), c.subject},
+            {QStringLiteral("issuer"), c.issuer},
+            {QStringLiteral("san_dns"), strings(c.sanDns)},
+            {QStringLiteral("san_ip"), strings(c.sanIp)},
+            {QStringLiteral("not_before"), isoUtc(c.notBefore)},
+            {QStringLiteral("not_after"), isoUtc(c.notAfter)},
+            {QStringLiteral("days_left"), c.daysLeft},
+            {QStringLiteral("serial"), c.serial},
+            {QStringLiteral("sha256"), c.sha256},
+            {QStringLiteral("sha1"), c.sha1},
+            {QStringLiteral("key_algorithm"), c.keyAlgorithm},
+            {QStringLiteral("key_bits"), c.keyBits},
+            {QStringLiteral("signature_algorithm"), c.signatureAlgorithm},
+            {QStringLiteral("errors"), strings(c.errors)},
+            {QStringLiteral("pem"), c.pem},
+        });
+    }
+    return out;
+}
+
+QJsonArray findings(const QList<Finding>& list)
+{
+    QJsonArray out;
+    for (const Finding& f : list) {
+        QJsonObject o{
+            {QStringLiteral("id"), f.id},
+            {QStringLiteral("severity"), toString(f.severity)},
+            {QStringLiteral("title"), f.title},
+            {QStringLiteral("explanation"), f.explanation},
+            {QStringLiteral("reference"), f.reference},
+            {QStringLiteral("detail"), f.detail},
+        };
+        if (f.step)
+            o.insert(QStringLiteral("step"), toString(*f.step));
+        out.append(o);
+    }
+    return out;
+}
+
+} // namespace
+
+QJsonObject ReportJson::toObject(const Run& run)
+{
+    QJsonObject versions;
+    for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it)
+        versions.insert(it.key(), it.value());
+    QJsonObject ciphers;
+    for (auto it = run.ciphers.cbegin(); it != run.ciphers.cend(); ++it)
+        ciphers.insert(it.key(), strings(it.value()));
+
+    QJsonObject report{
+        {QStringLiteral("schema_version"), SchemaVersion},
+        {QStringLiteral("tool"), QJsonObject{{QStringLiteral("name"), QStringLiteral("mailscope")},
+                                             {QStringLiteral("version"), QStringLiteral(MAILSCOPE_VERSION)}}},
+        {QStringLiteral("target"), target(run.target)},
+        {QStringLiteral("started_at"), isoUtc(run.startedAt)},
+        {QStringLiteral("duration_ms"), run.durationMs},
+        {QStringLiteral("steps"), steps(run.steps)},
+        {QStringLiteral("transcript"), transcript(run.transcript)},
+        {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("plaintext"), strings(run.capabilitiesPlain)},
+                                                     {QStringLiteral("tls"), strings(run.capabilitiesTls)}}},
+        {QStringLiteral("tls"), tls(run.tls)},
+        {QStringLiteral("certificates"), certificates(run.certificates)},
+        {QStringLiteral("tls_versions"), versions},
+        {QStringLiteral("ciphers"), ciphers},
+        {QStringLiteral("findings"), findings(run.findings)},
+        {QStringLiteral("message"),
+         run.message ? QJsonValue(QJsonObject{{QStringLiteral("message_id"), run.message->messageId},
+                                              {QStringLiteral("queue_reply"), run.message->queueReply}})
+                     : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("secrets_shown"), run.secretsShown},
+        {QStringLiteral("verdict"), toString(run.verdict())},
+    };
+    return report;
+}
+
+QByteArray ReportJson::toJson(const Run& run) { return QJsonDocument(toObject(run)).toJson(QJsonDocument::Indented); }

@@ -1,0 +1,189 @@
+#include "ReportText.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("ReportText", text); }
+
+class Writer
+{
+public:
+    explicit Writer(const ReportText::Options& options)
+        : m_options(options)
+    {
+    }
+
+    QString paint(const QString& text, const char* code) const
+    {
+        if (!m_options.color)
+            return text;
+        return QStringLiteral("\x1b[%1m%2\x1b[0m").arg(QLatin1String(code), text);
+    }
+    QString bold(const QString& t) const { return paint(t, "1"); }
+
+    QString statusMark(StepStatus s) const
+    {
+        switch (s) {
+        case StepStatus::Ok:
+            return paint(QStringLiteral("ok  "), "32");
+        case StepStatus::Warning:
+            return paint(QStringLiteral("warn"), "33");
+        case StepStatus::Failed:
+            return paint(QStringLiteral("FAIL"), "31;1");
+        case StepStatus::Skipped:
+            return paint(QStringLiteral("skip"), "2");
+        case StepStatus::Pending:
+        case StepStatus::Running:
+            break;
+        }
+        return QStringLiteral("... ");
+    }
+
+    QString severityMark(Severity s) const
+    {
+        switch (s) {
+        case Severity::Critical:
+            return paint(QStringLiteral("CRITICAL"), "31;1");
+        case Severity::Warning:
+            return paint(QStringLiteral("WARNING "), "33;1");
+        case Severity::Info:
+            break;
+        }
+        return paint(QStringLiteral("INFO    "), "36");
+    }
+
+    void heading(const QString& title) { m_out += QLatin1Char('\n') + bold(title) + QLatin1Char('\n'); }
+    void line(const QString& text) { m_out += text + QLatin1Char('\n'); }
+    void field(const QString& name, const QString& value)
+    {
+        if (!value.isEmpty())
+            line(QStringLiteral("  %1 %2").arg(name.leftJustified(20), value));
+    }
+
+    /// Word-wraps `text` with the given indent.
+    void wrapped(const QString& text, int indent)
+    {
+        const QString pad(indent, QLatin1Char(' '));
+        QString current;
+        const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        for (const QString& w : words) {
+            if (!current.isEmpty() && indent + current.size() + 1 + w.size() > m_options.width) {
+                line(pad + current);
+                current.clear();
+            }
+            current += (current.isEmpty() ? QString() : QStringLiteral(" ")) + w;
+        }
+        if (!current.isEmpty())
+            line(pad + current);
+    }
+
+    QString result() const { return m_out; }
+    const ReportText::Options& options() const { return m_options; }
+
+private:
+    ReportText::Options m_options;
+    QString m_out;
+};
+
+} // namespace
+
+QString ReportText::render(const Run& run, const Options& options)
+{
+    Writer w(options);
+    const RunTarget& t = run.target;
+    w.line(w.bold(tr("Mailscope %1: %2 check of %3:%4")
+                      .arg(QStringLiteral(MAILSCOPE_VERSION), displayName(t.protocol), t.host)
+                      .arg(t.port)));
+    w.line(tr("TLS mode %1, policy %2; started %3, took %4 ms")
+               .arg(toString(t.tls), toString(t.policy), run.startedAt.toUTC().toString(Qt::ISODate))
+               .arg(run.durationMs));
+
+    w.heading(tr("Steps"));
+    for (const StepRecord& s : run.steps) {
+        w.line(QStringLiteral("  %1 %2 %3  %4")
+                   .arg(w.statusMark(s.status), toString(s.id).leftJustified(13),
+                        QStringLiteral("%1 ms").arg(s.durationMs).rightJustified(8), s.summary));
+    }
+
+    if (run.tls) {
+        const TlsFacts& f = *run.tls;
+        w.heading(tr("TLS"));
+        w.field(tr("Protocol"), f.protocol);
+        w.field(tr("Cipher"), f.cipher);
+        w.field(tr("Key exchange"), f.keyExchange);
+        w.field(tr("Server key share"), f.ephemeralKey);
+        w.field(tr("Certificate"), f.verified ? tr("verified")
+                                              : (f.verificationOverridden ? tr("NOT trusted (overridden by the user)")
+                                                                          : tr("NOT trusted")));
+        for (const QString& e : f.errors)
+            w.field(QString(), e);
+    }
+    if (!run.tlsVersions.isEmpty()) {
+        w.heading(tr("TLS versions"));
+        for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it)
+            w.field(it.key(), it.value());
+    }
+    if (!run.certificates.isEmpty()) {
+        w.heading(tr("Certificate chain (as sent by the server)"));
+        for (int i = 0; i < run.certificates.size(); ++i) {
+            const CertificateInfo& c = run.certificates.at(i);
+            w.line(QStringLiteral("  [%1] %2").arg(i).arg(c.subject));
+            w.field(tr("  Issuer"), c.issuer);
+            w.field(tr("  Names (DNS)"), c.sanDns.join(QStringLiteral(", ")));
+            w.field(tr("  Names (IP)"), c.sanIp.join(QStringLiteral(", ")));
+            w.field(tr("  Valid"), tr("%1 to %2 (%3 days left)")
+                                       .arg(c.notBefore.toString(Qt::ISODate), c.notAfter.toString(Qt::ISODate))
+                                       .arg(c.daysLeft));
+            w.field(tr("  Key"), QStringLiteral("%1 %2 bits").arg(c.keyAlgorithm).arg(c.keyBits));
+            w.field(tr("  Signature"), c.signatureAlgorithm);
+            w.field(tr("  Serial"), c.serial);
+            w.field(tr("  SHA-256"), c.sha256);
+            for (const QString& e : c.errors)
+                w.field(tr("  Problem"), e);
+        }
+    }
+    if (!run.capabilitiesPlain.isEmpty() || !run.capabilitiesTls.isEmpty()) {
+        w.heading(tr("Capabilities"));
+        w.field(tr("Before TLS"), run.capabilitiesPlain.join(QStringLiteral(", ")));
+        w.field(tr("Over TLS"), run.capabilitiesTls.join(QStringLiteral(", ")));
+    }
+
+    w.heading(tr("Findings"));
+    if (run.findings.isEmpty())
+        w.line(tr("  None: nothing wrong was found."));
+    for (const Finding& f : run.findings) {
+        w.line(QStringLiteral("  %1 %2  [%3]").arg(w.severityMark(f.severity), w.bold(f.title), f.id));
+        w.wrapped(f.explanation, 11);
+        if (!f.detail.isEmpty())
+            w.wrapped(tr("Evidence: %1").arg(f.detail), 11);
+        if (!f.reference.isEmpty())
+            w.line(QStringLiteral("           ") + tr("See: %1").arg(f.reference));
+    }
+
+    if (options.transcript && !run.transcript.isEmpty()) {
+        w.heading(tr("Transcript"));
+        for (const TranscriptEntry& e : run.transcript) {
+            QString prefix = QStringLiteral("%1 ms").arg(e.tMs).rightJustified(9);
+            QString marker = e.dir == 'I' ? QStringLiteral("  *") : QStringLiteral("%1:").arg(QLatin1Char(e.dir));
+            if (e.tls)
+                marker = QStringLiteral("%1").arg(marker, 3);
+            QString text = e.text;
+            if (e.discarded)
+                text = tr("[discarded, never processed] %1").arg(text);
+            const QString lock = e.tls ? QStringLiteral("[TLS] ") : QStringLiteral("      ");
+            QString row = QStringLiteral("  %1 %2%3 %4").arg(prefix, lock, marker, text);
+            if (e.dir == 'C')
+                row = w.paint(row, "36");
+            else if (e.dir == 'I')
+                row = w.paint(row, "2");
+            else if (e.discarded)
+                row = w.paint(row, "31");
+            w.line(row);
+        }
+    }
+
+    w.heading(tr("Verdict: %1").arg(toString(run.verdict()).toUpper()));
+    return w.result();
+}

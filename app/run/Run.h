@@ -1,0 +1,134 @@
+#pragma once
+
+#include "Types.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+/// Where a run points and how it was asked to behave.
+struct RunTarget
+{
+    QString host; ///< as the user typed it (used for certificate name checks)
+    quint16 port = 0;
+    Protocol protocol = Protocol::Smtp;
+    TlsMode tls = TlsMode::StartTls;
+    TlsPolicy policy = TlsPolicy::Enforce;
+    QStringList addresses; ///< every address the name resolved to
+    QString connectedAddress; ///< the one actually used
+};
+
+/// One step of the conversation, as it happened.
+struct StepRecord
+{
+    StepId id = StepId::Resolve;
+    StepStatus status = StepStatus::Pending;
+    qint64 startedMs = 0; ///< offset from the start of the run
+    qint64 durationMs = 0;
+    QString summary; ///< one line, in plain words
+};
+
+/// One line of the conversation. `dir` is 'C' (client), 'S' (server) or 'I' (Mailscope's own note).
+struct TranscriptEntry
+{
+    qint64 tMs = 0;
+    char dir = 'I';
+    bool tls = false;
+    StepId step = StepId::Resolve;
+    int stepIndex = -1; ///< index into Run::steps of the step that produced it
+    QString text;
+    /// Received but never processed as protocol (plaintext bytes after STARTTLS's go-ahead).
+    bool discarded = false;
+};
+
+/// What the TLS handshake negotiated and what verification concluded.
+struct TlsFacts
+{
+    QString protocol; ///< "TLSv1.3"
+    QString cipher; ///< "TLS_AES_256_GCM_SHA384"
+    QString keyExchange; ///< "ECDHE X25519", "RSA", ...
+    QString ephemeralKey; ///< "EC 253 bits"
+    bool verified = false;
+    QStringList errors; ///< every verification error, in words
+    std::optional<bool> ocspStapled;
+    /// True when the user chose to continue past verification errors (--insecure).
+    bool verificationOverridden = false;
+};
+
+/// Everything an administrator checks on one certificate of the chain.
+struct CertificateInfo
+{
+    QString subject;
+    QString issuer;
+    QString commonName;
+    QStringList sanDns;
+    QStringList sanIp;
+    QDateTime notBefore;
+    QDateTime notAfter;
+    qint64 daysLeft = 0;
+    QString serial;
+    QString sha256;
+    QString sha1;
+    QString keyAlgorithm;
+    int keyBits = 0;
+    QString signatureAlgorithm;
+    bool selfSigned = false;
+    QString pem;
+    /// Verification errors that concern this certificate, in words.
+    QStringList errors;
+};
+
+/// A problem (or notable fact) Mailscope found, with a stable id and plain-language text.
+struct Finding
+{
+    QString id;
+    Severity severity = Severity::Info;
+    QString title;
+    QString explanation;
+    QString reference;
+    QString detail; ///< the specific evidence, e.g. the server's reply line
+    std::optional<StepId> step; ///< the step that produced it
+};
+
+/// The test message's outcome (SMTP `send`).
+struct MessageInfo
+{
+    QString messageId;
+    QString queueReply;
+};
+
+/**
+ * A diagnostic run as data: the single source of what every front end shows.
+ * The engine appends to it while it runs; renderers and views only read it.
+ */
+struct Run
+{
+    RunTarget target;
+    QDateTime startedAt;
+    qint64 durationMs = 0;
+    QList<StepRecord> steps;
+    QList<TranscriptEntry> transcript;
+    QStringList capabilitiesPlain;
+    QStringList capabilitiesTls;
+    std::optional<TlsFacts> tls;
+    QList<CertificateInfo> certificates;
+    QMap<QString, QString> tlsVersions;
+    QMap<QString, QStringList> ciphers;
+    QList<Finding> findings;
+    std::optional<MessageInfo> message;
+    /// True when transcripts hold secrets in clear because the user asked (--show-secrets).
+    bool secretsShown = false;
+    /// True when the run ended before it could do anything useful (bad options, cancelled early).
+    bool aborted = false;
+
+    Verdict verdict() const;
+    bool hasFinding(const QString& id) const;
+    const Finding* finding(const QString& id) const;
+    const StepRecord* step(StepId id) const;
+    /// Indexes of the transcript lines a step produced.
+    QList<int> transcriptLinesOf(int stepIndex) const;
+};

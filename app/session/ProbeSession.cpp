@@ -1,0 +1,760 @@
+#include "ProbeSession.h"
+
+#include "findings/FindingCatalogue.h"
+#include "net/SslLineTransport.h"
+#include "tls/CertificateInspector.h"
+#include "tls/TrustAssessment.h"
+
+#include <QHostInfo>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSession, "mailscope.session")
+
+namespace {
+
+/// Longest transcript text kept for one line; the rest is summarised (the GUI stays responsive).
+constexpr qsizetype MaxTranscriptText = 2000;
+
+QList<StepId> planFor(TlsMode mode)
+{
+    switch (mode) {
+    case TlsMode::StartTls:
+        return {StepId::Resolve, StepId::Connect,      StepId::Banner,      StepId::Greeting,
+                StepId::StartTls, StepId::TlsHandshake, StepId::GreetingTls, StepId::Quit};
+    case TlsMode::Implicit:
+        return {StepId::Resolve, StepId::Connect, StepId::TlsHandshake, StepId::Banner, StepId::Greeting,
+                StepId::Quit};
+    case TlsMode::None:
+        return {StepId::Resolve, StepId::Connect, StepId::Banner, StepId::Greeting, StepId::Quit};
+    }
+    return {};
+}
+
+QString clipped(const QByteArray& bytes)
+{
+    if (bytes.size() <= MaxTranscriptText)
+        return QString::fromUtf8(bytes);
+    return QString::fromUtf8(bytes.left(MaxTranscriptText))
+           + ProbeSession::tr("… (%n more byte(s))", nullptr, int(bytes.size() - MaxTranscriptText));
+}
+
+} // namespace
+
+ProbeSession::ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> transport, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_transport(transport ? std::move(transport) : std::make_unique<SslLineTransport>())
+    , m_dialect(Dialect::create(m_options.protocol, m_options.heloName.toUtf8()))
+    , m_plan(planFor(m_options.tls))
+{
+    m_run.target.host = m_options.host;
+    m_run.target.port = m_options.port;
+    m_run.target.protocol = m_options.protocol;
+    m_run.target.tls = m_options.tls;
+    m_run.target.policy = m_options.policy;
+
+    m_stepTimer.setSingleShot(true);
+    connect(&m_stepTimer, &QTimer::timeout, this, &ProbeSession::onStepTimeout);
+    connect(m_transport.get(), &LineTransport::connected, this, &ProbeSession::onConnected);
+    connect(m_transport.get(), &LineTransport::linesAvailable, this, &ProbeSession::onLinesAvailable);
+    connect(m_transport.get(), &LineTransport::encrypted, this, &ProbeSession::onEncrypted);
+    connect(m_transport.get(), &LineTransport::errorOccurred, this, &ProbeSession::onTransportError);
+    connect(m_transport.get(), &LineTransport::disconnected, this, &ProbeSession::onDisconnected);
+}
+
+ProbeSession::~ProbeSession()
+{
+    if (m_lookupId >= 0)
+        QHostInfo::abortHostLookup(m_lookupId);
+    m_transport->disconnect(this);
+}
+
+void ProbeSession::setStepMode(bool enabled) { m_stepMode = enabled; }
+
+// ---- running the plan ---------------------------------------------------------------------------
+
+void ProbeSession::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_clock.start();
+    m_run.startedAt = QDateTime::currentDateTimeUtc();
+    if (!m_dialect) {
+        m_run.aborted = true;
+        note(tr("%1 is not supported by this version.").arg(displayName(m_options.protocol)));
+        finish();
+        return;
+    }
+    qCDebug(lcSession) << "run" << m_options.host << m_options.port << toString(m_options.tls);
+    advance();
+}
+
+void ProbeSession::advance()
+{
+    if (m_finished)
+        return;
+    // Steps decided away (skipped) are recorded in order, without pausing for them.
+    while (m_planIndex + 1 < m_plan.size() && m_skipReasons.contains(m_plan.at(m_planIndex + 1))) {
+        ++m_planIndex;
+        const StepId id = m_plan.at(m_planIndex);
+        beginStep(id);
+        completeStep(StepStatus::Skipped, m_skipReasons.value(id));
+    }
+    if (m_planIndex + 1 >= m_plan.size()) {
+        finish();
+        return;
+    }
+    if (m_stepMode && m_planIndex >= 0) {
+        m_paused = true;
+        Q_EMIT paused(m_plan.at(m_planIndex + 1));
+        return;
+    }
+    ++m_planIndex;
+    runStep(m_plan.at(m_planIndex));
+}
+
+void ProbeSession::resume()
+{
+    if (!m_paused || m_finished)
+        return;
+    m_paused = false;
+    ++m_planIndex;
+    runStep(m_plan.at(m_planIndex));
+}
+
+void ProbeSession::cancel()
+{
+    if (m_finished)
+        return;
+    if (!m_started) {
+        m_started = true;
+        m_clock.start();
+        m_run.startedAt = QDateTime::currentDateTimeUtc();
+    }
+    m_paused = false;
+    m_stepTimer.stop();
+    if (m_lookupId >= 0) {
+        QHostInfo::abortHostLookup(m_lookupId);
+        m_lookupId = -1;
+    }
+    m_wait = Wait::Nothing;
+    m_run.aborted = true;
+    addFinding(FindingCatalogue::make(FindingIds::RunCancelled));
+    if (m_current >= 0 && m_run.steps.at(m_current).status == StepStatus::Running) {
+        StepRecord& s = m_run.steps[m_current];
+        s.status = StepStatus::Failed;
+        s.durationMs = now() - s.startedMs;
+        s.summary = tr("Stopped by you");
+        Q_EMIT stepFinished(m_current);
+    }
+    m_connected = false;
+    m_transport->abort();
+    for (int i = m_planIndex + 1; i < m_plan.size(); ++i) {
+        beginStep(m_plan.at(i));
+        m_run.steps[m_current].status = StepStatus::Skipped;
+        m_run.steps[m_current].summary = tr("Not run: the run was stopped");
+        Q_EMIT stepFinished(m_current);
+    }
+    m_planIndex = int(m_plan.size());
+    finish();
+}
+
+void ProbeSession::beginStep(StepId id)
+{
+    StepRecord record;
+    record.id = id;
+    record.status = StepStatus::Running;
+    record.startedMs = now();
+    m_run.steps.append(record);
+    m_current = int(m_run.steps.size()) - 1;
+    Q_EMIT stepStarted(m_current);
+}
+
+void ProbeSession::runStep(StepId id)
+{
+    beginStep(id);
+    m_stepTimer.start(m_options.stepTimeoutMs);
+    switch (id) {
+    case StepId::Resolve:
+        doResolve();
+        break;
+    case StepId::Connect:
+        doConnect();
+        break;
+    case StepId::TlsHandshake:
+        startHandshake();
+        break;
+    case StepId::Banner:
+        m_dialect->expectReply(Dialect::Expect::Banner);
+        m_wait = Wait::Reply;
+        note(tr("Waiting for the server's greeting"));
+        if (m_transport->canReadLine())
+            QMetaObject::invokeMethod(this, &ProbeSession::onLinesAvailable, Qt::QueuedConnection);
+        break;
+    case StepId::Greeting:
+    case StepId::GreetingTls:
+        m_capabilityAttempt = 0;
+        sendCommand(m_dialect->capabilityCommand(0), Dialect::Expect::Capabilities);
+        break;
+    case StepId::StartTls:
+        if (!m_dialect->offersStartTls(m_activeCapabilities)) {
+            handleStartTlsNotOffered();
+            break;
+        }
+        sendCommand(m_dialect->startTlsCommand(), Dialect::Expect::StartTls);
+        break;
+    case StepId::Quit:
+        m_quitSent = true;
+        sendCommand(m_dialect->quitCommand(), Dialect::Expect::Quit);
+        break;
+    case StepId::Auth:
+    case StepId::MailFrom:
+    case StepId::RcptTo:
+    case StepId::Data:
+        completeStep(StepStatus::Skipped, tr("Not part of this run"));
+        break;
+    }
+}
+
+void ProbeSession::completeStep(StepStatus status, const QString& summary)
+{
+    if (m_current < 0 || m_run.steps.at(m_current).status != StepStatus::Running)
+        return;
+    m_stepTimer.stop();
+    m_wait = Wait::Nothing;
+    StepRecord& s = m_run.steps[m_current];
+    s.status = status;
+    s.durationMs = now() - s.startedMs;
+    s.summary = summary;
+    Q_EMIT stepFinished(m_current);
+    if (status != StepStatus::Failed && status != StepStatus::Skipped && stopsAfter(s.id)) {
+        skipRemaining(tr("Not run: the run was set to stop after %1").arg(toString(s.id)), true);
+    }
+    // Queued, so that the caller (often a socket signal) unwinds before the next step starts.
+    QMetaObject::invokeMethod(this, &ProbeSession::advance, Qt::QueuedConnection);
+}
+
+void ProbeSession::failStep(const QString& summary, bool canQuit)
+{
+    completeStep(StepStatus::Failed, summary);
+    skipRemaining(tr("Skipped: an earlier step failed"), canQuit && m_connected && !m_quitSent);
+}
+
+void ProbeSession::skipRemaining(const QString& reason, bool keepQuit)
+{
+    for (int i = m_planIndex + 1; i < m_plan.size(); ++i) {
+        const StepId id = m_plan.at(i);
+        if (keepQuit && id == StepId::Quit)
+            continue;
+        if (!m_skipReasons.contains(id))
+            m_skipReasons.insert(id, id == StepId::Quit ? tr("Not sent: the connection is closed") : reason);
+    }
+}
+
+void ProbeSession::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_stepTimer.stop();
+    m_wait = Wait::Nothing;
+    m_run.durationMs = now();
+    if (m_connected) {
+        m_connected = false;
+        m_transport->disconnectFromHost();
+    }
+    Q_EMIT finished();
+}
+
+// ---- steps ------------------------------------------------------------------------------------
+
+void ProbeSession::doResolve()
+{
+    const QHostAddress literal(m_options.host);
+    if (!literal.isNull()) {
+        m_addresses = {literal};
+        m_run.target.addresses = {literal.toString()};
+        completeStep(StepStatus::Ok, tr("%1 is an address; no lookup needed").arg(m_options.host));
+        return;
+    }
+    m_wait = Wait::Lookup;
+    note(tr("Looking up %1").arg(m_options.host));
+    m_lookupId = QHostInfo::lookupHost(m_options.host, this, &ProbeSession::onLookedUp);
+}
+
+void ProbeSession::onLookedUp(const QHostInfo& info)
+{
+    if (m_wait != Wait::Lookup || info.lookupId() != m_lookupId)
+        return;
+    m_lookupId = -1;
+    if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+        addFinding(FindingCatalogue::make(FindingIds::HostNotFound, info.errorString()));
+        failStep(tr("%1 could not be resolved: %2").arg(m_options.host, info.errorString()), false);
+        return;
+    }
+    m_addresses = info.addresses();
+    QStringList names;
+    for (const QHostAddress& a : std::as_const(m_addresses))
+        names.append(a.toString());
+    m_run.target.addresses = names;
+    note(tr("%1 has %n address(es): %2", nullptr, int(names.size())).arg(m_options.host, names.join(QStringLiteral(", "))));
+    completeStep(StepStatus::Ok, tr("Resolved to %1").arg(names.join(QStringLiteral(", "))));
+}
+
+void ProbeSession::doConnect()
+{
+    m_addressIndex = -1;
+    m_lastConnectError.reset();
+    connectNext();
+}
+
+void ProbeSession::connectNext()
+{
+    ++m_addressIndex;
+    if (m_addressIndex >= m_addresses.size()) {
+        const bool timedOut = m_lastConnectError == LineTransport::Error::Timeout;
+        const QString where = QStringLiteral("%1:%2").arg(m_options.host).arg(m_options.port);
+        if (timedOut) {
+            addFinding(FindingCatalogue::make(FindingIds::ConnectionTimeout,
+                                              tr("No answer from %1 within %2 s")
+                                                  .arg(where)
+                                                  .arg(m_options.stepTimeoutMs / 1000.0)));
+            failStep(tr("No answer from %1 (timed out)").arg(where), false);
+        } else {
+            addFinding(FindingCatalogue::make(FindingIds::ConnectionRefused, m_lastConnectMessage));
+            failStep(tr("Connection to %1 refused").arg(where), false);
+        }
+        return;
+    }
+    const QHostAddress address = m_addresses.at(m_addressIndex);
+    note(tr("Connecting to %1 port %2").arg(address.toString()).arg(m_options.port));
+    m_wait = Wait::Connect;
+    m_stepTimer.start(m_options.stepTimeoutMs);
+    m_transport->connectToHost(address, m_options.port);
+}
+
+void ProbeSession::onConnected()
+{
+    if (m_wait != Wait::Connect)
+        return;
+    m_connected = true;
+    const QString address = m_addresses.at(m_addressIndex).toString();
+    m_run.target.connectedAddress = address;
+    const qint64 took = now() - m_run.steps.at(m_current).startedMs;
+    note(tr("Connected to %1 port %2").arg(address).arg(m_options.port));
+    completeStep(StepStatus::Ok, tr("Connected to %1:%2 in %3 ms").arg(address).arg(m_options.port).arg(took));
+}
+
+void ProbeSession::startHandshake()
+{
+    // Whatever arrived since the go-ahead (step mode leaves time for it) is not protocol either.
+    discardInjectedBytes();
+    TlsClientOptions tls;
+    tls.peerVerifyName = m_options.host;
+    tls.extraCaCertificates = m_options.extraCaCertificates;
+    note(tr("Starting the TLS handshake (the certificate must name %1)").arg(m_options.host));
+    m_wait = Wait::Handshake;
+    m_transport->startClientEncryption(tls);
+}
+
+void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect)
+{
+    QByteArray shown = bytes;
+    while (shown.endsWith('\n') || shown.endsWith('\r'))
+        shown.chop(1);
+    recordLine('C', QString::fromUtf8(shown));
+    m_dialect->expectReply(expect);
+    m_wait = Wait::Reply;
+    m_transport->write(bytes);
+    if (m_transport->canReadLine())
+        QMetaObject::invokeMethod(this, &ProbeSession::onLinesAvailable, Qt::QueuedConnection);
+}
+
+// ---- transport events -----------------------------------------------------------------------------
+
+void ProbeSession::onLinesAvailable()
+{
+    while (m_wait == Wait::Reply && m_transport->canReadLine()) {
+        const QByteArray line = m_transport->readLine();
+        recordLine('S', clipped(line));
+        switch (m_dialect->feed(line)) {
+        case Dialect::Feed::NeedMore:
+            continue;
+        case Dialect::Feed::Complete:
+            m_wait = Wait::Nothing;
+            handleReply(m_dialect->takeReply());
+            return; // later lines stay buffered for the next step (or are discarded by STARTTLS)
+        case Dialect::Feed::Malformed:
+            addFinding(FindingCatalogue::make(FindingIds::ReplyMalformed, m_dialect->problem()));
+            dropConnection();
+            failStep(tr("Malformed reply: %1").arg(m_dialect->problem()), false);
+            return;
+        case Dialect::Feed::TooLong:
+            addFinding(FindingCatalogue::make(FindingIds::ReplyTooLong, m_dialect->problem()));
+            dropConnection();
+            failStep(tr("Reply too long: %1").arg(m_dialect->problem()), false);
+            return;
+        }
+    }
+}
+
+void ProbeSession::onEncrypted()
+{
+    if (m_wait != Wait::Handshake)
+        return;
+    m_wait = Wait::Nothing;
+    decideTrust();
+}
+
+void ProbeSession::onTransportError(LineTransport::Error error, const QString& message)
+{
+    if (m_finished)
+        return;
+    switch (m_wait) {
+    case Wait::Connect:
+        m_lastConnectError = error;
+        m_lastConnectMessage = message;
+        note(tr("Connection failed: %1").arg(message));
+        m_wait = Wait::Nothing;
+        m_transport->abort();
+        connectNext();
+        return;
+    case Wait::Handshake:
+        m_connected = false;
+        addFinding(FindingCatalogue::make(FindingIds::TlsHandshakeFailed, message));
+        m_transport->abort();
+        failStep(m_options.tls == TlsMode::Implicit
+                     ? tr("TLS handshake failed: %1. If this port expects STARTTLS, use --tls starttls.").arg(message)
+                     : tr("TLS handshake failed: %1").arg(message),
+                 false);
+        return;
+    default:
+        break;
+    }
+    if (error == LineTransport::Error::LineTooLong) {
+        addFinding(FindingCatalogue::make(FindingIds::ReplyTooLong, message));
+        dropConnection();
+        failStep(tr("Reply too long: %1").arg(message), false);
+        return;
+    }
+    if (error == LineTransport::Error::RemoteClosed) {
+        onDisconnected();
+        return;
+    }
+    note(tr("Connection error: %1").arg(message));
+    if (m_wait == Wait::Reply) {
+        dropConnection();
+        addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly, message));
+        failStep(tr("Connection error: %1").arg(message), false);
+    }
+}
+
+void ProbeSession::onDisconnected()
+{
+    if (m_finished || !m_connected)
+        return;
+    m_connected = false;
+    note(tr("The server closed the connection"));
+    if (m_wait == Wait::Handshake) {
+        addFinding(FindingCatalogue::make(FindingIds::TlsHandshakeFailed,
+                                          tr("The server closed the connection during the handshake.")));
+        failStep(tr("The server closed the connection during the TLS handshake"), false);
+        return;
+    }
+    if (m_wait != Wait::Reply)
+        return;
+    const StepId id = m_run.steps.at(m_current).id;
+    if (id == StepId::Quit) {
+        completeStep(StepStatus::Ok, tr("The server closed the connection"));
+        return;
+    }
+    addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
+                                      tr("Closed while waiting for the reply in step %1").arg(toString(id))));
+    failStep(tr("The server closed the connection before replying"), false);
+}
+
+void ProbeSession::onStepTimeout()
+{
+    const double seconds = m_options.stepTimeoutMs / 1000.0;
+    switch (m_wait) {
+    case Wait::Lookup:
+        QHostInfo::abortHostLookup(m_lookupId);
+        m_lookupId = -1;
+        addFinding(FindingCatalogue::make(FindingIds::HostNotFound, tr("No DNS answer within %1 s").arg(seconds)));
+        failStep(tr("No DNS answer for %1 within %2 s").arg(m_options.host).arg(seconds), false);
+        return;
+    case Wait::Connect:
+        m_lastConnectError = LineTransport::Error::Timeout;
+        m_lastConnectMessage.clear();
+        note(tr("No answer within %1 s").arg(seconds));
+        m_wait = Wait::Nothing;
+        m_transport->abort();
+        connectNext();
+        return;
+    case Wait::Handshake:
+        addFinding(FindingCatalogue::make(FindingIds::TlsHandshakeFailed,
+                                          tr("The handshake did not complete within %1 s").arg(seconds)));
+        dropConnection();
+        failStep(tr("The TLS handshake did not complete within %1 s").arg(seconds), false);
+        return;
+    case Wait::Reply: {
+        const StepId id = m_run.steps.at(m_current).id;
+        dropConnection();
+        if (id == StepId::Quit) {
+            completeStep(StepStatus::Warning, tr("No reply to %1 within %2 s; connection closed")
+                                                  .arg(QString::fromLatin1(m_dialect->quitCommand().trimmed()))
+                                                  .arg(seconds));
+            return;
+        }
+        addFinding(FindingCatalogue::make(FindingIds::ServerTimeout,
+                                          tr("No complete reply within %1 s in step %2").arg(seconds).arg(toString(id))));
+        failStep(tr("No complete reply within %1 s").arg(seconds), false);
+        return;
+    }
+    case Wait::Nothing:
+    case Wait::Close:
+        break;
+    }
+}
+
+void ProbeSession::dropConnection()
+{
+    m_wait = Wait::Nothing;
+    m_connected = false;
+    m_transport->abort();
+}
+
+// ---- replies ------------------------------------------------------------------------------------
+
+void ProbeSession::handleReply(const Reply& reply)
+{
+    switch (m_run.steps.at(m_current).id) {
+    case StepId::Banner:
+        handleBanner(reply);
+        break;
+    case StepId::Greeting:
+    case StepId::GreetingTls:
+        handleGreeting(reply);
+        break;
+    case StepId::StartTls:
+        handleStartTls(reply);
+        break;
+    case StepId::Quit:
+        handleQuit(reply);
+        break;
+    default:
+        break;
+    }
+}
+
+void ProbeSession::handleBanner(const Reply& reply)
+{
+    if (reply.positive) {
+        completeStep(StepStatus::Ok, tr("Server greeted: %1").arg(reply.text));
+        return;
+    }
+    addFinding(FindingCatalogue::make(FindingIds::ServiceUnavailable, QString::fromUtf8(reply.statusLine())));
+    // RFC 5321 s.3.1: after a 554 greeting the client should still send QUIT.
+    failStep(tr("Server refuses service: %1").arg(QString::fromUtf8(reply.statusLine())), true);
+}
+
+void ProbeSession::handleGreeting(const Reply& reply)
+{
+    const StepId id = m_run.steps.at(m_current).id;
+    if (!reply.positive) {
+        const QByteArray fallback = m_dialect->capabilityCommand(m_capabilityAttempt + 1);
+        if (!fallback.isEmpty()) {
+            ++m_capabilityAttempt;
+            note(tr("The server refused %1; trying %2")
+                     .arg(QString::fromLatin1(m_dialect->capabilityCommand(0)).section(QLatin1Char(' '), 0, 0),
+                          QString::fromLatin1(fallback).section(QLatin1Char(' '), 0, 0)));
+            sendCommand(fallback, Dialect::Expect::Capabilities);
+            return;
+        }
+        addFinding(FindingCatalogue::make(FindingIds::GreetingRejected, QString::fromUtf8(reply.statusLine())));
+        failStep(tr("Greeting refused: %1").arg(QString::fromUtf8(reply.statusLine())), true);
+        return;
+    }
+
+    const QStringList caps = m_capabilityAttempt == 0 ? m_dialect->capabilities(reply) : QStringList();
+    m_activeCapabilities = caps;
+    const bool tls = underTls();
+    (tls ? m_run.capabilitiesTls : m_run.capabilitiesPlain) = caps;
+    Q_EMIT capabilitiesChanged();
+
+    if (!tls && m_dialect->offersAuth(caps)) {
+        const auto authLine = std::find_if(caps.cbegin(), caps.cend(), [](const QString& c) {
+            return c.startsWith(QLatin1String("AUTH"), Qt::CaseInsensitive);
+        });
+        addFinding(FindingCatalogue::make(FindingIds::PlaintextAuthOffered,
+                                          authLine != caps.cend() ? *authLine : QString()));
+    }
+
+    QString summary;
+    StepStatus status = StepStatus::Ok;
+    if (m_capabilityAttempt > 0) {
+        status = StepStatus::Warning;
+        summary = tr("The server only understands the old greeting (no extensions, so no STARTTLS)");
+    } else if (id == StepId::GreetingTls) {
+        summary = tr("Capabilities re-read over TLS: %n extension(s)", nullptr, int(caps.size()));
+    } else if (tls) {
+        summary = tr("Server offered %n extension(s) over TLS", nullptr, int(caps.size()));
+    } else {
+        summary = m_dialect->offersStartTls(caps)
+                      ? tr("Server offered %n extension(s), including %1", nullptr, int(caps.size()))
+                            .arg(m_dialect->startTlsVerb())
+                      : tr("Server offered %n extension(s), without %1", nullptr, int(caps.size()))
+                            .arg(m_dialect->startTlsVerb());
+    }
+    completeStep(status, summary);
+}
+
+void ProbeSession::handleStartTlsNotOffered()
+{
+    const bool enforce = m_options.policy == TlsPolicy::Enforce;
+    addFinding(FindingCatalogue::make(FindingIds::StartTlsNotOffered,
+                                      tr("Capabilities: %1").arg(m_activeCapabilities.join(QStringLiteral(", "))),
+                                      enforce ? Severity::Critical : Severity::Warning));
+    if (enforce) {
+        failStep(tr("Server does not offer %1; stopping before anything sensitive (policy: enforce)")
+                     .arg(m_dialect->startTlsVerb()),
+                 true);
+        return;
+    }
+    continueWithoutTls(tr("Server does not offer %1; continuing without encryption (policy: opportunistic)")
+                           .arg(m_dialect->startTlsVerb()));
+}
+
+void ProbeSession::continueWithoutTls(const QString& summary)
+{
+    addFinding(FindingCatalogue::make(FindingIds::PlaintextSession));
+    const QString reason = tr("Skipped: TLS is not in use");
+    m_skipReasons.insert(StepId::TlsHandshake, reason);
+    m_skipReasons.insert(StepId::GreetingTls, reason);
+    completeStep(StepStatus::Warning, summary);
+}
+
+void ProbeSession::handleStartTls(const Reply& reply)
+{
+    if (reply.positive) {
+        note(tr("Server agreed to start TLS; anything it sends before the handshake is discarded"));
+        const bool injected = discardInjectedBytes();
+        // RFC 3207 s.4: forget everything learned before TLS.
+        m_activeCapabilities.clear();
+        completeStep(injected ? StepStatus::Warning : StepStatus::Ok,
+                     injected ? tr("Server agreed to start TLS, but sent extra bytes (discarded)")
+                              : tr("Server agreed to start TLS: %1").arg(reply.text));
+        return;
+    }
+    const bool enforce = m_options.policy == TlsPolicy::Enforce;
+    const QString line = QString::fromUtf8(reply.statusLine());
+    addFinding(FindingCatalogue::make(FindingIds::StartTlsRejected, line,
+                                      enforce ? Severity::Critical : Severity::Warning));
+    if (enforce) {
+        failStep(tr("Server refused %1: %2; stopping (policy: enforce)").arg(m_dialect->startTlsVerb(), line), true);
+        return;
+    }
+    continueWithoutTls(
+        tr("Server refused %1: %2; continuing without encryption (policy: opportunistic)").arg(m_dialect->startTlsVerb(), line));
+}
+
+bool ProbeSession::discardInjectedBytes()
+{
+    const QByteArray extra = m_transport->takeUnread();
+    if (extra.isEmpty())
+        return false;
+    const QList<QByteArray> lines = extra.split('\n');
+    for (QByteArray line : lines) {
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (!line.isEmpty())
+            recordLine('S', clipped(line), true);
+    }
+    if (m_options.tls == TlsMode::Implicit) {
+        note(tr("The server spoke in plaintext on an implicit-TLS port (%n byte(s) discarded)", nullptr,
+                int(extra.size())));
+        return true;
+    }
+    addFinding(FindingCatalogue::make(FindingIds::StartTlsResponseInjection,
+                                      tr("%n byte(s) received after the go-ahead and before TLS: %1", nullptr,
+                                         int(extra.size()))
+                                          .arg(clipped(extra.trimmed()))));
+    return true;
+}
+
+void ProbeSession::decideTrust()
+{
+    const TlsHandshakeInfo info = m_transport->handshakeInfo();
+    m_run.tls = info.facts;
+    m_run.certificates = CertificateInspector::inspectChain(info.chain, info.errors, QDateTime::currentDateTimeUtc());
+    note(tr("TLS established: %1, %2, key exchange %3")
+             .arg(info.facts.protocol, info.facts.cipher, info.facts.keyExchange));
+    for (Finding& f : TrustAssessment::findingsFor(info.errors))
+        addFinding(std::move(f));
+    const QList<Finding> chainFindings =
+        TrustAssessment::chainFindings(m_run.certificates, m_options.expiryWarningDays);
+    for (const Finding& f : chainFindings)
+        addFinding(f);
+
+    const QString negotiated = tr("%1 with %2").arg(info.facts.protocol, info.facts.cipher);
+    if (info.errors.isEmpty()) {
+        Q_EMIT tlsChanged();
+        completeStep(chainFindings.isEmpty() ? StepStatus::Ok : StepStatus::Warning,
+                     tr("Upgraded to %1; certificate verified").arg(negotiated));
+        return;
+    }
+    const QString firstError = info.errors.constFirst().errorString();
+    if (m_options.insecure) {
+        m_run.tls->verificationOverridden = true;
+        addFinding(FindingCatalogue::make(FindingIds::CertVerificationOverridden, firstError));
+        note(tr("Certificate not trusted (%1); continuing because verification was overridden").arg(firstError));
+        Q_EMIT tlsChanged();
+        completeStep(StepStatus::Warning,
+                     tr("Upgraded to %1, but the certificate is NOT trusted: %2 (overridden)").arg(negotiated, firstError));
+        return;
+    }
+    Q_EMIT tlsChanged();
+    // Strict: nothing more goes to a server whose identity is not proven, not even QUIT.
+    note(tr("Certificate not trusted; closing without sending anything more"));
+    dropConnection();
+    failStep(tr("Certificate not trusted: %1").arg(firstError), false);
+}
+
+void ProbeSession::handleQuit(const Reply& reply)
+{
+    m_connected = false;
+    m_transport->disconnectFromHost();
+    completeStep(reply.positive ? StepStatus::Ok : StepStatus::Warning,
+                 tr("Server said goodbye: %1").arg(QString::fromUtf8(reply.statusLine())));
+}
+
+// ---- recording ----------------------------------------------------------------------------------
+
+void ProbeSession::note(const QString& text) { recordLine('I', text); }
+
+void ProbeSession::recordLine(char dir, const QString& text, bool discarded)
+{
+    TranscriptEntry e;
+    e.tMs = m_clock.isValid() ? now() : 0;
+    e.dir = dir;
+    e.tls = dir != 'I' && !discarded && m_transport->isEncrypted();
+    e.stepIndex = m_current;
+    e.step = m_current >= 0 ? m_run.steps.at(m_current).id : StepId::Resolve;
+    e.text = text;
+    e.discarded = discarded;
+    m_run.transcript.append(e);
+    Q_EMIT transcriptAppended(int(m_run.transcript.size()) - 1);
+}
+
+void ProbeSession::addFinding(Finding finding)
+{
+    if (m_current >= 0 && !finding.step)
+        finding.step = m_run.steps.at(m_current).id;
+    m_run.findings.append(std::move(finding));
+    Q_EMIT findingAdded(int(m_run.findings.size()) - 1);
+}
+
+bool ProbeSession::underTls() const { return m_transport->isEncrypted(); }
+
+bool ProbeSession::stopsAfter(StepId id) const { return m_options.stopAfter && *m_options.stopAfter == id; }

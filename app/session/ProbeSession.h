@@ -1,0 +1,143 @@
+#pragma once
+
+#include "ProbeOptions.h"
+#include "net/LineTransport.h"
+#include "protocol/Dialect.h"
+#include "run/Run.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostInfo>
+#include <QHostAddress>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+/**
+ * The step engine: drives one conversation with a mail server over a LineTransport and records
+ * everything as a Run. One instance, one run. All work is asynchronous on the caller's event
+ * loop; every step has a timeout, and the run can be cancelled at any time.
+ *
+ * Steps (ARCHITECTURE.md) and their order per TLS mode:
+ *   starttls : resolve connect banner greeting starttls tls-handshake greeting-tls quit
+ *   implicit : resolve connect tls-handshake banner greeting quit
+ *   none     : resolve connect banner greeting quit
+ * A failed step skips what follows; QUIT is still sent where the connection can carry it.
+ *
+ * Security rules (RFC 3207 s.4): after a positive STARTTLS reply every byte already received is
+ * recorded as discarded and flagged, never parsed; capabilities learned before TLS are replaced;
+ * nothing is written after the handshake until the trust decision is made.
+ */
+class ProbeSession final : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// `transport` may be null: a real SslLineTransport is used then.
+    explicit ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> transport = {},
+                          QObject* parent = nullptr);
+    ~ProbeSession() override;
+    Q_DISABLE_COPY_MOVE(ProbeSession)
+
+    const Run& run() const { return m_run; }
+    const ProbeOptions& options() const { return m_options; }
+    /// The steps this run will go through if nothing fails, in order.
+    QList<StepId> plannedSteps() const { return m_plan; }
+    bool isRunning() const { return m_started && !m_finished; }
+    bool isFinished() const { return m_finished; }
+    bool isPaused() const { return m_paused; }
+
+    /// Pause before each step until resume() (a debugger's "step").
+    void setStepMode(bool enabled);
+    bool stepMode() const { return m_stepMode; }
+
+public Q_SLOTS:
+    void start();
+    /// Runs the next step when paused in step mode.
+    void resume();
+    /// Stops at once: the running step fails as cancelled and the connection is closed.
+    void cancel();
+
+Q_SIGNALS:
+    void stepStarted(int index);
+    void stepFinished(int index);
+    void transcriptAppended(int index);
+    void findingAdded(int index);
+    /// TLS facts or certificates changed.
+    void tlsChanged();
+    void capabilitiesChanged();
+    /// Waiting for resume() before running `next`.
+    void paused(StepId next);
+    void finished();
+
+private:
+    enum class Wait { Nothing, Lookup, Connect, Reply, Handshake, Close };
+
+    void advance();
+    void beginStep(StepId id);
+    void runStep(StepId id);
+    void completeStep(StepStatus status, const QString& summary);
+    /// Fails the current step and skips the rest; QUIT is sent when `canQuit`.
+    void failStep(const QString& summary, bool canQuit);
+    void skipRemaining(const QString& reason, bool keepQuit);
+    void finish();
+
+    void doResolve();
+    void onLookedUp(const QHostInfo& info);
+    void doConnect();
+    void connectNext();
+    void sendCommand(const QByteArray& bytes, Dialect::Expect expect);
+    void startHandshake();
+
+    void onConnected();
+    void onLinesAvailable();
+    void onEncrypted();
+    void onTransportError(LineTransport::Error error, const QString& message);
+    void onDisconnected();
+    void onStepTimeout();
+
+    void handleReply(const Reply& reply);
+    void handleBanner(const Reply& reply);
+    void handleGreeting(const Reply& reply);
+    void handleStartTls(const Reply& reply);
+    void handleQuit(const Reply& reply);
+    void handleStartTlsNotOffered();
+    void continueWithoutTls(const QString& summary);
+    /// Takes every unread byte, records it as discarded; true when there was any.
+    bool discardInjectedBytes();
+    void decideTrust();
+    void dropConnection();
+
+    void note(const QString& text);
+    void recordLine(char dir, const QString& text, bool discarded = false);
+    void addFinding(Finding finding);
+    bool underTls() const;
+    bool stopsAfter(StepId id) const;
+    qint64 now() const { return m_clock.elapsed(); }
+
+    ProbeOptions m_options;
+    std::unique_ptr<LineTransport> m_transport;
+    std::unique_ptr<Dialect> m_dialect;
+    Run m_run;
+    QList<StepId> m_plan;
+    int m_planIndex = -1;
+    int m_current = -1; ///< index into m_run.steps of the running step
+    Wait m_wait = Wait::Nothing;
+    QElapsedTimer m_clock;
+    QTimer m_stepTimer;
+    int m_lookupId = -1;
+    QList<QHostAddress> m_addresses;
+    int m_addressIndex = -1;
+    std::optional<LineTransport::Error> m_lastConnectError;
+    QString m_lastConnectMessage;
+    QHash<StepId, QString> m_skipReasons;
+    int m_capabilityAttempt = 0;
+    QStringList m_activeCapabilities;
+    bool m_started = false;
+    bool m_finished = false;
+    bool m_stepMode = false;
+    bool m_paused = false;
+    bool m_connected = false;
+    bool m_quitSent = false;
+};

@@ -1,0 +1,104 @@
+#include "CertificateInspector.h"
+
+#include <QSslKey>
+
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+namespace {
+
+QString joinedDn(const QSslCertificate& certificate, bool issuer)
+{
+    // Qt 6.4 has no "whole DN" accessor with a stable order; build the familiar one.
+    const QList<QByteArray> attributes = issuer ? certificate.issuerInfoAttributes()
+                                                : certificate.subjectInfoAttributes();
+    QStringList parts;
+    for (const QByteArray& attribute : attributes) {
+        const QStringList values = issuer ? certificate.issuerInfo(attribute) : certificate.subjectInfo(attribute);
+        for (const QString& v : values)
+            parts.append(QStringLiteral("%1=%2").arg(QString::fromLatin1(attribute), v));
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+QString signatureAlgorithm(const QSslCertificate& certificate)
+{
+    // Not in Qt's API; the OpenSSL backend's handle is an X509*.
+    const auto* x509 = static_cast<const X509*>(certificate.handle());
+    if (!x509)
+        return {};
+    const int nid = X509_get_signature_nid(x509);
+    if (nid == NID_undef)
+        return {};
+    return QString::fromLatin1(OBJ_nid2ln(nid));
+}
+
+QString keyAlgorithm(const QSslKey& key)
+{
+    switch (key.algorithm()) {
+    case QSsl::Rsa:
+        return QStringLiteral("RSA");
+    case QSsl::Dsa:
+        return QStringLiteral("DSA");
+    case QSsl::Ec:
+        return QStringLiteral("EC");
+    case QSsl::Dh:
+        return QStringLiteral("DH");
+    case QSsl::Opaque:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+} // namespace
+
+QString CertificateInspector::colonHex(const QByteArray& bytes) { return QString::fromLatin1(bytes.toHex(':').toUpper()); }
+
+CertificateInfo CertificateInspector::inspect(const QSslCertificate& certificate, const QDateTime& now)
+{
+    CertificateInfo info;
+    info.subject = joinedDn(certificate, false);
+    info.issuer = joinedDn(certificate, true);
+    info.commonName = certificate.subjectInfo(QSslCertificate::CommonName).value(0);
+    const auto sans = certificate.subjectAlternativeNames();
+    for (auto it = sans.cbegin(); it != sans.cend(); ++it) {
+        if (it.key() == QSsl::DnsEntry)
+            info.sanDns.append(it.value());
+        else if (it.key() == QSsl::IpAddressEntry)
+            info.sanIp.append(it.value());
+    }
+    info.notBefore = certificate.effectiveDate().toUTC();
+    info.notAfter = certificate.expiryDate().toUTC();
+    // Whole days, rounded towards "less time left": 0.5 days left is 0, and expired is negative.
+    const qint64 secondsLeft = now.secsTo(info.notAfter);
+    info.daysLeft = secondsLeft >= 0 ? secondsLeft / 86400 : -((-secondsLeft + 86399) / 86400);
+    info.serial = QString::fromLatin1(certificate.serialNumber().toUpper());
+    info.sha256 = colonHex(certificate.digest(QCryptographicHash::Sha256));
+    info.sha1 = colonHex(certificate.digest(QCryptographicHash::Sha1));
+    const QSslKey key = certificate.publicKey();
+    info.keyAlgorithm = keyAlgorithm(key);
+    info.keyBits = key.length();
+    info.signatureAlgorithm = signatureAlgorithm(certificate);
+    info.selfSigned = certificate.isSelfSigned();
+    info.pem = QString::fromLatin1(certificate.toPem());
+    return info;
+}
+
+QList<CertificateInfo> CertificateInspector::inspectChain(const QList<QSslCertificate>& chain,
+                                                          const QList<QSslError>& errors, const QDateTime& now)
+{
+    QList<CertificateInfo> infos;
+    infos.reserve(chain.size());
+    for (const QSslCertificate& c : chain)
+        infos.append(inspect(c, now));
+    for (const QSslError& e : errors) {
+        const QSslCertificate concerned = e.certificate();
+        qsizetype index = concerned.isNull() ? -1 : chain.indexOf(concerned);
+        // Errors about the chain as a whole (and host name errors) belong to the leaf.
+        if (index < 0)
+            index = 0;
+        if (index < infos.size())
+            infos[index].errors.append(e.errorString());
+    }
+    return infos;
+}

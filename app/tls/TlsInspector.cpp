@@ -1,0 +1,114 @@
+#include "TlsInspector.h"
+
+#include "CertificateInspector.h"
+
+#include <QSslCipher>
+#include <QSslConfiguration>
+#include <QSslKey>
+
+#include <openssl/evp.h>
+
+namespace {
+
+QString keyAlgorithmName(QSsl::KeyAlgorithm algorithm)
+{
+    switch (algorithm) {
+    case QSsl::Rsa:
+        return QStringLiteral("RSA");
+    case QSsl::Dsa:
+        return QStringLiteral("DSA");
+    case QSsl::Ec:
+        return QStringLiteral("EC");
+    case QSsl::Dh:
+        return QStringLiteral("DH");
+    case QSsl::Opaque:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+/// The group the key exchange used ("X25519", "P-256"), from the server's ephemeral key.
+/// Qt wraps keys it does not model (X25519, X448) as opaque: their handle is the EVP_PKEY.
+QString negotiatedGroup(const QSslKey& key)
+{
+    if (key.isNull())
+        return {};
+    switch (key.algorithm()) {
+    case QSsl::Ec:
+        switch (key.length()) {
+        case 256:
+            return QStringLiteral("P-256");
+        case 384:
+            return QStringLiteral("P-384");
+        case 521:
+            return QStringLiteral("P-521");
+        default:
+            return QStringLiteral("EC %1").arg(key.length());
+        }
+    case QSsl::Dh:
+        return QStringLiteral("DH %1").arg(key.length());
+    case QSsl::Opaque:
+        if (auto* evp = static_cast<EVP_PKEY*>(key.handle())) {
+            if (const char* type = EVP_PKEY_get0_type_name(evp))
+                return QString::fromLatin1(type);
+        }
+        break;
+    case QSsl::Rsa:
+    case QSsl::Dsa:
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
+QString TlsInspector::protocolName(QSsl::SslProtocol protocol)
+{
+    QT_WARNING_PUSH
+    QT_WARNING_DISABLE_DEPRECATED
+    switch (protocol) {
+    case QSsl::TlsV1_0:
+        return QStringLiteral("TLSv1.0");
+    case QSsl::TlsV1_1:
+        return QStringLiteral("TLSv1.1");
+    case QSsl::TlsV1_2:
+        return QStringLiteral("TLSv1.2");
+    case QSsl::TlsV1_3:
+        return QStringLiteral("TLSv1.3");
+    default:
+        return QStringLiteral("unknown");
+    }
+    QT_WARNING_POP
+}
+
+TlsHandshakeInfo TlsInspector::inspect(const QSslSocket& socket, const QList<QSslError>& errors)
+{
+    TlsHandshakeInfo info;
+    const QSslCipher cipher = socket.sessionCipher();
+    info.facts.protocol = protocolName(socket.sessionProtocol());
+    info.facts.cipher = cipher.name();
+
+    const QSslKey ephemeral = socket.sslConfiguration().ephemeralServerKey();
+    const QString group = negotiatedGroup(ephemeral);
+    QString kx = cipher.keyExchangeMethod();
+    // TLS 1.3 reports "any" (its key exchange is always ephemeral); Qt says "ECDH" for ECDHE.
+    if (kx.isEmpty() || kx == QLatin1String("any") || kx == QLatin1String("ECDH"))
+        kx = QStringLiteral("ECDHE");
+    if (group.startsWith(QLatin1String("DH")) || kx == QLatin1String("DH"))
+        kx = QStringLiteral("DHE");
+    info.facts.keyExchange = group.isEmpty() ? kx : QStringLiteral("%1 %2").arg(kx, group);
+
+    if (!ephemeral.isNull() && ephemeral.algorithm() != QSsl::Opaque) {
+        info.facts.ephemeralKey =
+            QStringLiteral("%1 %2 bits").arg(keyAlgorithmName(ephemeral.algorithm())).arg(ephemeral.length());
+    } else if (!group.isEmpty()) {
+        info.facts.ephemeralKey = group;
+    }
+
+    info.chain = socket.peerCertificateChain();
+    info.errors = errors;
+    info.facts.verified = errors.isEmpty();
+    for (const QSslError& e : errors)
+        info.facts.errors.append(e.errorString());
+    return info;
+}
