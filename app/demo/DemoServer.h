@@ -1,0 +1,59 @@
+#pragma once
+
+#include "run/Types.h"
+
+#include <QList>
+#include <QObject>
+#include <QSslCertificate>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+/**
+ * The built-in demo mail server: a QSslServer on 127.0.0.1 that speaks SMTP (later IMAP and POP3)
+ * with STARTTLS and implicit TLS and plays a named scenario, so anyone can try Mailscope without a
+ * mail server at hand. Its certificates come from a CA generated at start-up, labelled as the demo
+ * CA, written to a temporary file (caFile()) and never trusted outside a demo run.
+ */
+class DemoServer final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Scenario
+    {
+        QString name;
+        QString description; ///< one translated sentence: what the scenario shows
+    };
+
+    explicit DemoServer(QObject* parent = nullptr);
+    ~DemoServer() override;
+    Q_DISABLE_COPY_MOVE(DemoServer)
+
+    static QList<Scenario> scenarios();
+    static bool hasScenario(const QString& name);
+
+    /// Starts listening on 127.0.0.1. `port` 0 picks free ports; a non-zero port is used for
+    /// SMTP with STARTTLS and the following ports for the other listeners. False on failure.
+    bool start(quint16 port = 0);
+    void stop();
+    bool isListening() const;
+    QString errorString() const;
+
+    /// The scenario new connections play (existing ones keep theirs).
+    void setScenario(const QString& name);
+    QString scenario() const;
+
+    /// The listening port for a protocol and TLS mode (0 when not served).
+    quint16 port(Protocol protocol, TlsMode mode) const;
+    /// PEM file with the demo CA: `mailscope-cli check --ca-file` verifies the good scenario with it.
+    QString caFile() const;
+    QList<QSslCertificate> caCertificates() const;
+    /// The host name the good certificate is for ("localhost").
+    static QString hostName();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
