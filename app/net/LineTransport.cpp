@@ -30,7 +30,7 @@ QByteArray LineTransport::takeUnread()
 
 void LineTransport::appendReceived(const QByteArray& bytes)
 {
-    if (bytes.isEmpty() || m_overflowReported)
+    if (bytes.isEmpty() || m_overflowed)
         return;
     m_buffer.append(bytes);
     // Only the unterminated tail can grow without bound; complete lines are checked by length too.
@@ -40,9 +40,8 @@ void LineTransport::appendReceived(const QByteArray& bytes)
     for (qsizetype start = 0, eol; (eol = m_buffer.indexOf('\n', start)) >= 0; start = eol + 1)
         longest = std::max(longest, eol - start);
     if (longest > m_maxLineLength) {
-        m_overflowReported = true;
-        Q_EMIT errorOccurred(Error::LineTooLong,
-                             tr("A line longer than %1 bytes arrived without a line ending.").arg(m_maxLineLength));
+        m_overflowed = true;
+        Q_EMIT linesAvailable();
         return;
     }
     if (lastEol >= 0)

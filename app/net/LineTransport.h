@@ -26,12 +26,11 @@ public:
         Timeout,
         RemoteClosed,
         HandshakeFailed,
-        LineTooLong,
         Other,
     };
     Q_ENUM(Error)
 
-    /// Longest line accepted before the transport gives up with Error::LineTooLong.
+    /// Longest line accepted; past it the transport stops buffering and reports overflowed().
     static constexpr qsizetype DefaultMaxLineLength = 64 * 1024;
 
     explicit LineTransport(QObject* parent = nullptr);
@@ -57,6 +56,9 @@ public:
     /// buffered below; the buffer is empty afterwards.
     QByteArray takeUnread();
     void setMaxLineLength(qsizetype length) { m_maxLineLength = length; }
+    /// True once a line longer than the maximum arrived; nothing more is buffered after that.
+    /// Reported through linesAvailable(), so the engine meets it when it next reads.
+    bool overflowed() const { return m_overflowed; }
 
 Q_SIGNALS:
     void connected();
@@ -75,5 +77,5 @@ protected:
 private:
     QByteArray m_buffer;
     qsizetype m_maxLineLength = DefaultMaxLineLength;
-    bool m_overflowReported = false;
+    bool m_overflowed = false;
 };

@@ -14,9 +14,9 @@ QJsonObject target(const RunTarget& t)
     return {
         {QStringLiteral("host"), t.host},
         {QStringLiteral("port"), t.port},
-        {QStringLiteral("protocol"), toString(t.protocol)},
-        {QStringLiteral("tls"), toString(t.tls)},
-        {QStringLiteral("policy"), toString(t.policy)},
+        {QStringLiteral("protocol"), toKey(t.protocol)},
+        {QStringLiteral("tls"), toKey(t.tls)},
+        {QStringLiteral("policy"), toKey(t.policy)},
         {QStringLiteral("addresses"), strings(t.addresses)},
     };
 }
@@ -26,8 +26,8 @@ QJsonArray steps(const QList<StepRecord>& list)
     QJsonArray out;
     for (const StepRecord& s : list) {
         out.append(QJsonObject{
-            {QStringLiteral("id"), toString(s.id)},
-            {QStringLiteral("status"), toString(s.status)},
+            {QStringLiteral("id"), toKey(s.id)},
+            {QStringLiteral("status"), toKey(s.status)},
             {QStringLiteral("started_ms"), s.startedMs},
             {QStringLiteral("duration_ms"), s.durationMs},
             {QStringLiteral("summary"), s.summary},
@@ -44,7 +44,7 @@ QJsonArray transcript(const QList<TranscriptEntry>& list)
             {QStringLiteral("t_ms"), e.tMs},
             {QStringLiteral("dir"), QString(QLatin1Char(e.dir))},
             {QStringLiteral("tls"), e.tls},
-            {QStringLiteral("step"), toString(e.step)},
+            {QStringLiteral("step"), toKey(e.step)},
             {QStringLiteral("text"), e.text},
         };
         // Optional extension of schema 1: present only on lines received but never processed.
@@ -102,14 +102,14 @@ QJsonArray findings(const QList<Finding>& list)
     for (const Finding& f : list) {
         QJsonObject o{
             {QStringLiteral("id"), f.id},
-            {QStringLiteral("severity"), toString(f.severity)},
+            {QStringLiteral("severity"), toKey(f.severity)},
             {QStringLiteral("title"), f.title},
             {QStringLiteral("explanation"), f.explanation},
             {QStringLiteral("reference"), f.reference},
             {QStringLiteral("detail"), f.detail},
         };
         if (f.step)
-            o.insert(QStringLiteral("step"), toString(*f.step));
+            o.insert(QStringLiteral("step"), toKey(*f.step));
         out.append(o);
     }
     return out;
@@ -147,7 +147,7 @@ QJsonObject ReportJson::toObject(const Run& run)
                                               {QStringLiteral("queue_reply"), run.message->queueReply}})
                      : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("secrets_shown"), run.secretsShown},
-        {QStringLiteral("verdict"), toString(run.verdict())},
+        {QStringLiteral("verdict"), toKey(run.verdict())},
     };
     return report;
 }

@@ -97,13 +97,13 @@ QString ReportText::render(const Run& run, const Options& options)
                       .arg(QStringLiteral(MAILSCOPE_VERSION), displayName(t.protocol), t.host)
                       .arg(t.port)));
     w.line(tr("TLS mode %1, policy %2; started %3, took %4 ms")
-               .arg(toString(t.tls), toString(t.policy), run.startedAt.toUTC().toString(Qt::ISODate))
+               .arg(toKey(t.tls), toKey(t.policy), run.startedAt.toUTC().toString(Qt::ISODate))
                .arg(run.durationMs));
 
     w.heading(tr("Steps"));
     for (const StepRecord& s : run.steps) {
         w.line(QStringLiteral("  %1 %2 %3  %4")
-                   .arg(w.statusMark(s.status), toString(s.id).leftJustified(13),
+                   .arg(w.statusMark(s.status), toKey(s.id).leftJustified(13),
                         QStringLiteral("%1 ms").arg(s.durationMs).rightJustified(8), s.summary));
     }
 
@@ -184,6 +184,6 @@ QString ReportText::render(const Run& run, const Options& options)
         }
     }
 
-    w.heading(tr("Verdict: %1").arg(toString(run.verdict()).toUpper()));
+    w.heading(tr("Verdict: %1").arg(toKey(run.verdict()).toUpper()));
     return w.result();
 }

@@ -75,20 +75,20 @@ constexpr std::array verdicts{
 
 } // namespace
 
-QString toString(Protocol p) { return lookup(protocols, p); }
-QString toString(TlsMode m) { return lookup(tlsModes, m); }
-QString toString(TlsPolicy p) { return lookup(policies, p); }
-QString toString(StepId s) { return lookup(steps, s); }
-QString toString(StepStatus s) { return lookup(statuses, s); }
-QString toString(Severity s) { return lookup(severities, s); }
-QString toString(Verdict v) { return lookup(verdicts, v); }
+QString toKey(Protocol p) { return lookup(protocols, p); }
+QString toKey(TlsMode m) { return lookup(tlsModes, m); }
+QString toKey(TlsPolicy p) { return lookup(policies, p); }
+QString toKey(StepId s) { return lookup(steps, s); }
+QString toKey(StepStatus s) { return lookup(statuses, s); }
+QString toKey(Severity s) { return lookup(severities, s); }
+QString toKey(Verdict v) { return lookup(verdicts, v); }
 
 std::optional<Protocol> protocolFromString(const QString& s) { return reverse(protocols, s); }
 std::optional<TlsMode> tlsModeFromString(const QString& s) { return reverse(tlsModes, s); }
 std::optional<TlsPolicy> policyFromString(const QString& s) { return reverse(policies, s); }
 std::optional<StepId> stepIdFromString(const QString& s) { return reverse(steps, s); }
 
-QString displayName(Protocol p) { return toString(p).toUpper(); }
+QString displayName(Protocol p) { return toKey(p).toUpper(); }
 
 Protocol defaultProtocolForPort(quint16 port)
 {

@@ -31,13 +31,13 @@ enum class StepStatus { Pending, Running, Ok, Warning, Failed, Skipped };
 enum class Severity { Info, Warning, Critical };
 enum class Verdict { Ok, Warning, Critical, Unknown };
 
-QString toString(Protocol p);
-QString toString(TlsMode m);
-QString toString(TlsPolicy p);
-QString toString(StepId s);
-QString toString(StepStatus s);
-QString toString(Severity s);
-QString toString(Verdict v);
+QString toKey(Protocol p);
+QString toKey(TlsMode m);
+QString toKey(TlsPolicy p);
+QString toKey(StepId s);
+QString toKey(StepStatus s);
+QString toKey(Severity s);
+QString toKey(Verdict v);
 
 std::optional<Protocol> protocolFromString(const QString& s);
 std::optional<TlsMode> tlsModeFromString(const QString& s);

@@ -86,20 +86,28 @@ void ProbeSession::start()
         finish();
         return;
     }
-    qCDebug(lcSession) << "run" << m_options.host << m_options.port << toString(m_options.tls);
+    qCDebug(lcSession) << "run" << m_options.host << m_options.port << toKey(m_options.tls);
     advance();
+}
+
+void ProbeSession::scheduleAdvance()
+{
+    // Queued, so that the caller (often a socket signal) unwinds before the next step starts.
+    if (m_advanceQueued)
+        return;
+    m_advanceQueued = true;
+    QMetaObject::invokeMethod(this, &ProbeSession::advance, Qt::QueuedConnection);
 }
 
 void ProbeSession::advance()
 {
+    m_advanceQueued = false;
     if (m_finished)
         return;
     // Steps decided away (skipped) are recorded in order, without pausing for them.
     while (m_planIndex + 1 < m_plan.size() && m_skipReasons.contains(m_plan.at(m_planIndex + 1))) {
         ++m_planIndex;
-        const StepId id = m_plan.at(m_planIndex);
-        beginStep(id);
-        completeStep(StepStatus::Skipped, m_skipReasons.value(id));
+        recordSkipped(m_plan.at(m_planIndex), m_skipReasons.value(m_plan.at(m_planIndex)));
     }
     if (m_planIndex + 1 >= m_plan.size()) {
         finish();
@@ -150,12 +158,8 @@ void ProbeSession::cancel()
     }
     m_connected = false;
     m_transport->abort();
-    for (int i = m_planIndex + 1; i < m_plan.size(); ++i) {
-        beginStep(m_plan.at(i));
-        m_run.steps[m_current].status = StepStatus::Skipped;
-        m_run.steps[m_current].summary = tr("Not run: the run was stopped");
-        Q_EMIT stepFinished(m_current);
-    }
+    for (int i = m_planIndex + 1; i < m_plan.size(); ++i)
+        recordSkipped(m_plan.at(i), tr("Not run: the run was stopped"));
     m_planIndex = int(m_plan.size());
     finish();
 }
@@ -169,6 +173,15 @@ void ProbeSession::beginStep(StepId id)
     m_run.steps.append(record);
     m_current = int(m_run.steps.size()) - 1;
     Q_EMIT stepStarted(m_current);
+}
+
+void ProbeSession::recordSkipped(StepId id, const QString& reason)
+{
+    beginStep(id);
+    StepRecord& s = m_run.steps[m_current];
+    s.status = StepStatus::Skipped;
+    s.summary = reason;
+    Q_EMIT stepFinished(m_current);
 }
 
 void ProbeSession::runStep(StepId id)
@@ -189,7 +202,7 @@ void ProbeSession::runStep(StepId id)
         m_dialect->expectReply(Dialect::Expect::Banner);
         m_wait = Wait::Reply;
         note(tr("Waiting for the server's greeting"));
-        if (m_transport->canReadLine())
+        if (m_transport->canReadLine() || m_transport->overflowed())
             QMetaObject::invokeMethod(this, &ProbeSession::onLinesAvailable, Qt::QueuedConnection);
         break;
     case StepId::Greeting:
@@ -229,10 +242,9 @@ void ProbeSession::completeStep(StepStatus status, const QString& summary)
     s.summary = summary;
     Q_EMIT stepFinished(m_current);
     if (status != StepStatus::Failed && status != StepStatus::Skipped && stopsAfter(s.id)) {
-        skipRemaining(tr("Not run: the run was set to stop after %1").arg(toString(s.id)), true);
+        skipRemaining(tr("Not run: the run was set to stop after %1").arg(toKey(s.id)), true);
     }
-    // Queued, so that the caller (often a socket signal) unwinds before the next step starts.
-    QMetaObject::invokeMethod(this, &ProbeSession::advance, Qt::QueuedConnection);
+    scheduleAdvance();
 }
 
 void ProbeSession::failStep(const QString& summary, bool canQuit)
@@ -367,7 +379,7 @@ void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect)
     m_dialect->expectReply(expect);
     m_wait = Wait::Reply;
     m_transport->write(bytes);
-    if (m_transport->canReadLine())
+    if (m_transport->canReadLine() || m_transport->overflowed())
         QMetaObject::invokeMethod(this, &ProbeSession::onLinesAvailable, Qt::QueuedConnection);
 }
 
@@ -375,6 +387,14 @@ void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect)
 
 void ProbeSession::onLinesAvailable()
 {
+    if (m_wait == Wait::Reply && m_transport->overflowed()) {
+        const QString problem = tr("A line longer than %1 bytes arrived without a line ending")
+                                    .arg(LineTransport::DefaultMaxLineLength);
+        addFinding(FindingCatalogue::make(FindingIds::ReplyTooLong, problem));
+        dropConnection();
+        failStep(tr("Reply too long: %1").arg(problem), false);
+        return;
+    }
     while (m_wait == Wait::Reply && m_transport->canReadLine()) {
         const QByteArray line = m_transport->readLine();
         recordLine('S', clipped(line));
@@ -432,12 +452,6 @@ void ProbeSession::onTransportError(LineTransport::Error error, const QString& m
     default:
         break;
     }
-    if (error == LineTransport::Error::LineTooLong) {
-        addFinding(FindingCatalogue::make(FindingIds::ReplyTooLong, message));
-        dropConnection();
-        failStep(tr("Reply too long: %1").arg(message), false);
-        return;
-    }
     if (error == LineTransport::Error::RemoteClosed) {
         onDisconnected();
         return;
@@ -470,7 +484,7 @@ void ProbeSession::onDisconnected()
         return;
     }
     addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
-                                      tr("Closed while waiting for the reply in step %1").arg(toString(id))));
+                                      tr("Closed while waiting for the reply in step %1").arg(toKey(id))));
     failStep(tr("The server closed the connection before replying"), false);
 }
 
@@ -508,7 +522,7 @@ void ProbeSession::onStepTimeout()
             return;
         }
         addFinding(FindingCatalogue::make(FindingIds::ServerTimeout,
-                                          tr("No complete reply within %1 s in step %2").arg(seconds).arg(toString(id))));
+                                          tr("No complete reply within %1 s in step %2").arg(seconds).arg(toKey(id))));
         failStep(tr("No complete reply within %1 s").arg(seconds), false);
         return;
     }

@@ -74,7 +74,9 @@ Q_SIGNALS:
 private:
     enum class Wait { Nothing, Lookup, Connect, Reply, Handshake, Close };
 
+    void scheduleAdvance();
     void advance();
+    void recordSkipped(StepId id, const QString& reason);
     void beginStep(StepId id);
     void runStep(StepId id);
     void completeStep(StepStatus status, const QString& summary);
@@ -140,4 +142,5 @@ private:
     bool m_paused = false;
     bool m_connected = false;
     bool m_quitSent = false;
+    bool m_advanceQueued = false;
 };

@@ -2,6 +2,8 @@
 
 #include <QSslKey>
 
+#include <algorithm>
+
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
@@ -67,6 +69,9 @@ CertificateInfo CertificateInspector::inspect(const QSslCertificate& certificate
         else if (it.key() == QSsl::IpAddressEntry)
             info.sanIp.append(it.value());
     }
+    // QMultiMap keeps the newest value of a key first; the certificate's order is the reverse.
+    std::reverse(info.sanDns.begin(), info.sanDns.end());
+    std::reverse(info.sanIp.begin(), info.sanIp.end());
     info.notBefore = certificate.effectiveDate().toUTC();
     info.notAfter = certificate.expiryDate().toUTC();
     // Whole days, rounded towards "less time left": 0.5 days left is 0, and expired is negative.

@@ -1,0 +1,146 @@
+// Certificates issued in-process, inspected field by field, and their errors turned into findings.
+
+#include "findings/FindingCatalogue.h"
+#include "tls/CertificateFactory.h"
+#include "tls/CertificateInspector.h"
+#include "tls/TrustAssessment.h"
+
+#include <QTest>
+
+class TestCertificates final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void inspectsEveryField();
+    void daysLeft_data();
+    void daysLeft();
+    void verificationErrorsBecomeFindings();
+    void errorsAttachToTheirCertificate();
+    void chainFindings();
+};
+
+void TestCertificates::inspectsEveryField()
+{
+    CertificateRequest caRequest;
+    caRequest.commonName = QStringLiteral("Test Root");
+    caRequest.isCa = true;
+    const IssuedCertificate ca = CertificateFactory::selfSigned(caRequest);
+    QVERIFY(!ca.isNull());
+
+    CertificateRequest leafRequest;
+    leafRequest.commonName = QStringLiteral("mx.test");
+    leafRequest.dnsNames = {QStringLiteral("mx.test"), QStringLiteral("mail.test")};
+    leafRequest.ipAddresses = {QHostAddress(QStringLiteral("127.0.0.1"))};
+    leafRequest.rsaBits = 2048;
+    leafRequest.signature = QCryptographicHash::Sha384;
+    const IssuedCertificate leaf = CertificateFactory::issue(leafRequest, ca);
+    QVERIFY(!leaf.isNull());
+    QVERIFY(!leaf.key.isNull());
+
+    const CertificateInfo info = CertificateInspector::inspect(leaf.certificate, QDateTime::currentDateTimeUtc());
+    QCOMPARE(info.commonName, QStringLiteral("mx.test"));
+    QVERIFY(info.subject.contains(QLatin1String("CN=mx.test")));
+    QVERIFY(info.issuer.contains(QLatin1String("CN=Test Root")));
+    QCOMPARE(info.sanDns, (QStringList{QStringLiteral("mx.test"), QStringLiteral("mail.test")}));
+    QCOMPARE(info.sanIp, QStringList{QStringLiteral("127.0.0.1")});
+    QCOMPARE(info.keyAlgorithm, QStringLiteral("RSA"));
+    QCOMPARE(info.keyBits, 2048);
+    // Signed by the EC root with SHA-384; the leaf's own key is RSA.
+    QCOMPARE(info.signatureAlgorithm, QStringLiteral("ecdsa-with-SHA384"));
+    QCOMPARE(info.sha256.count(QLatin1Char(':')), 31);
+    QCOMPARE(info.sha1.count(QLatin1Char(':')), 19);
+    QVERIFY(!info.serial.isEmpty());
+    QVERIFY(!info.selfSigned);
+    QVERIFY(info.pem.startsWith(QLatin1String("-----BEGIN CERTIFICATE-----")));
+    QVERIFY(info.daysLeft >= 363 && info.daysLeft <= 365);
+
+    const CertificateInfo caInfo = CertificateInspector::inspect(ca.certificate, QDateTime::currentDateTimeUtc());
+    QVERIFY(caInfo.selfSigned);
+    QCOMPARE(caInfo.keyAlgorithm, QStringLiteral("EC"));
+    QCOMPARE(caInfo.keyBits, 256);
+    QCOMPARE(caInfo.signatureAlgorithm, QStringLiteral("ecdsa-with-SHA256"));
+}
+
+void TestCertificates::daysLeft_data()
+{
+    QTest::addColumn<int>("offsetSeconds");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("10.5 days") << int(10.5 * 86400) << 10;
+    QTest::newRow("half a day") << 43200 << 0;
+    QTest::newRow("expired an hour ago") << -3600 << -1;
+    QTest::newRow("expired 2.5 days ago") << int(-2.5 * 86400) << -3;
+}
+
+void TestCertificates::daysLeft()
+{
+    QFETCH(int, offsetSeconds);
+    QFETCH(int, expected);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    CertificateRequest request;
+    request.commonName = QStringLiteral("t");
+    request.notBefore = now.addDays(-30);
+    request.notAfter = now.addSecs(offsetSeconds);
+    const IssuedCertificate c = CertificateFactory::selfSigned(request);
+    QCOMPARE(CertificateInspector::inspect(c.certificate, now).daysLeft, qint64(expected));
+}
+
+void TestCertificates::verificationErrorsBecomeFindings()
+{
+    const QList<QSslError> errors{QSslError(QSslError::CertificateExpired),
+                                  QSslError(QSslError::HostNameMismatch),
+                                  QSslError(QSslError::UnableToGetLocalIssuerCertificate),
+                                  QSslError(QSslError::UnableToVerifyFirstCertificate),
+                                  QSslError(QSslError::SelfSignedCertificate),
+                                  QSslError(QSslError::CertificateNotYetValid)};
+    const QList<Finding> findings = TrustAssessment::findingsFor(errors);
+    QStringList ids;
+    for (const Finding& f : findings)
+        ids.append(f.id);
+    QCOMPARE(ids, (QStringList{FindingIds::CertExpired, FindingIds::CertHostnameMismatch,
+                               FindingIds::CertUntrustedChain, FindingIds::CertSelfSigned,
+                               FindingIds::CertNotYetValid}));
+    // Two untrusted-chain errors merge into one finding with both as evidence.
+    QVERIFY(findings.at(2).detail.contains(QLatin1String("; ")));
+}
+
+void TestCertificates::errorsAttachToTheirCertificate()
+{
+    CertificateRequest caRequest;
+    caRequest.commonName = QStringLiteral("Root");
+    caRequest.isCa = true;
+    const IssuedCertificate ca = CertificateFactory::selfSigned(caRequest);
+    CertificateRequest leafRequest;
+    leafRequest.commonName = QStringLiteral("leaf");
+    const IssuedCertificate leaf = CertificateFactory::issue(leafRequest, ca);
+    const QList<QSslError> errors{QSslError(QSslError::SelfSignedCertificateInChain, ca.certificate),
+                                  QSslError(QSslError::HostNameMismatch, leaf.certificate),
+                                  QSslError(QSslError::UnableToVerifyFirstCertificate)};
+    const QList<CertificateInfo> chain = CertificateInspector::inspectChain({leaf.certificate, ca.certificate}, errors,
+                                                                            QDateTime::currentDateTimeUtc());
+    QCOMPARE(chain.size(), 2);
+    QCOMPARE(chain.at(0).errors.size(), 2); // host name + the chain-wide error go to the leaf
+    QCOMPARE(chain.at(1).errors.size(), 1);
+}
+
+void TestCertificates::chainFindings()
+{
+    CertificateInfo leaf;
+    leaf.commonName = QStringLiteral("mx");
+    leaf.daysLeft = 5;
+    leaf.keyAlgorithm = QStringLiteral("RSA");
+    leaf.keyBits = 1024;
+    leaf.notAfter = QDateTime::currentDateTimeUtc().addDays(5);
+    QList<Finding> findings = TrustAssessment::chainFindings({leaf}, 21);
+    QCOMPARE(findings.size(), 2);
+    QCOMPARE(findings.at(0).id, QString(FindingIds::CertExpiresSoon));
+    QCOMPARE(findings.at(1).id, QString(FindingIds::CertWeakKey));
+    QVERIFY(findings.at(1).detail.contains(QLatin1String("1024")));
+    leaf.keyBits = 2048;
+    QVERIFY(TrustAssessment::chainFindings({leaf}, 3).isEmpty());
+    leaf.daysLeft = -1; // expired is cert-expired's business, not "expires soon"
+    QVERIFY(TrustAssessment::chainFindings({leaf}, 21).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestCertificates)
+#include "TestCertificates.moc"

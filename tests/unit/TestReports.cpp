@@ -1,0 +1,181 @@
+// The JSON report (schema 1) and the text report, rendered from hand-made runs.
+
+#include "findings/FindingCatalogue.h"
+#include "run/ReportJson.h"
+#include "run/ReportText.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include "TestPrinters.h"
+
+#include <QTest>
+
+namespace {
+
+Run sampleRun()
+{
+    Run run;
+    run.target = {QStringLiteral("mx.example.org"), 25, Protocol::Smtp, TlsMode::StartTls, TlsPolicy::Enforce,
+                  {QStringLiteral("192.0.2.1")}, QStringLiteral("192.0.2.1")};
+    run.startedAt = QDateTime(QDate(2026, 11, 29), QTime(8, 0), Qt::UTC);
+    run.durationMs = 321;
+    run.steps = {{StepId::Resolve, StepStatus::Ok, 0, 5, QStringLiteral("Resolved")},
+                 {StepId::StartTls, StepStatus::Warning, 10, 20, QStringLiteral("Go ahead")}};
+    run.transcript = {{12, 'C', false, StepId::StartTls, 1, QStringLiteral("STARTTLS"), false},
+                      {20, 'S', false, StepId::StartTls, 1, QStringLiteral("250 forged"), true}};
+    run.capabilitiesPlain = {QStringLiteral("STARTTLS")};
+    run.capabilitiesTls = {QStringLiteral("AUTH PLAIN")};
+    TlsFacts facts;
+    facts.protocol = QStringLiteral("TLSv1.3");
+    facts.cipher = QStringLiteral("TLS_AES_128_GCM_SHA256");
+    facts.keyExchange = QStringLiteral("ECDHE X25519");
+    facts.verified = true;
+    run.tls = facts;
+    CertificateInfo cert;
+    cert.subject = QStringLiteral("CN=mx.example.org");
+    cert.sanDns = {QStringLiteral("mx.example.org")};
+    cert.notBefore = QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC);
+    cert.notAfter = QDateTime(QDate(2027, 1, 1), QTime(0, 0), Qt::UTC);
+    cert.daysLeft = 33;
+    cert.keyAlgorithm = QStringLiteral("EC");
+    cert.keyBits = 256;
+    run.certificates = {cert};
+    run.findings = {FindingCatalogue::make(FindingIds::StartTlsResponseInjection, QStringLiteral("250 forged"))};
+    return run;
+}
+
+} // namespace
+
+class TestReports final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void jsonHasEverySchemaField();
+    void jsonValues();
+    void verdicts_data();
+    void verdicts();
+    void textReportReadsWell();
+    void catalogueIsComplete();
+};
+
+void TestReports::jsonHasEverySchemaField()
+{
+    const QJsonObject o = QJsonDocument::fromJson(ReportJson::toJson(sampleRun())).object();
+    for (const char* key : {"schema_version", "tool", "target", "started_at", "duration_ms", "steps", "transcript",
+                            "capabilities", "tls", "certificates", "tls_versions", "ciphers", "findings", "message",
+                            "verdict"}) {
+        QVERIFY2(o.contains(QLatin1String(key)), key);
+    }
+    for (const char* key : {"host", "port", "protocol", "tls", "policy", "addresses"})
+        QVERIFY2(o.value(QLatin1String("target")).toObject().contains(QLatin1String(key)), key);
+    for (const char* key : {"id", "status", "started_ms", "duration_ms", "summary"})
+        QVERIFY2(o.value(QLatin1String("steps")).toArray().first().toObject().contains(QLatin1String(key)), key);
+    for (const char* key : {"t_ms", "dir", "tls", "step", "text"})
+        QVERIFY2(o.value(QLatin1String("transcript")).toArray().first().toObject().contains(QLatin1String(key)), key);
+    for (const char* key : {"protocol", "cipher", "key_exchange", "ephemeral_key", "verified", "errors", "ocsp_stapled"})
+        QVERIFY2(o.value(QLatin1String("tls")).toObject().contains(QLatin1String(key)), key);
+    for (const char* key : {"subject", "issuer", "san_dns", "san_ip", "not_before", "not_after", "days_left", "serial",
+                            "sha256", "sha1", "key_algorithm", "key_bits", "signature_algorithm", "pem"}) {
+        QVERIFY2(o.value(QLatin1String("certificates")).toArray().first().toObject().contains(QLatin1String(key)), key);
+    }
+    for (const char* key : {"id", "severity", "title", "explanation", "reference"})
+        QVERIFY2(o.value(QLatin1String("findings")).toArray().first().toObject().contains(QLatin1String(key)), key);
+}
+
+void TestReports::jsonValues()
+{
+    const QJsonObject o = QJsonDocument::fromJson(ReportJson::toJson(sampleRun())).object();
+    QCOMPARE(o.value(QLatin1String("schema_version")).toInt(), 1);
+    QCOMPARE(o.value(QLatin1String("tool")).toObject().value(QLatin1String("name")).toString(), QStringLiteral("mailscope"));
+    QCOMPARE(o.value(QLatin1String("started_at")).toString(), QStringLiteral("2026-11-29T08:00:00.000Z"));
+    QCOMPARE(o.value(QLatin1String("target")).toObject().value(QLatin1String("tls")).toString(), QStringLiteral("starttls"));
+    const QJsonArray steps = o.value(QLatin1String("steps")).toArray();
+    QCOMPARE(steps.at(1).toObject().value(QLatin1String("id")).toString(), QStringLiteral("starttls"));
+    QCOMPARE(steps.at(1).toObject().value(QLatin1String("status")).toString(), QStringLiteral("warning"));
+    const QJsonArray transcript = o.value(QLatin1String("transcript")).toArray();
+    QCOMPARE(transcript.at(0).toObject().value(QLatin1String("dir")).toString(), QStringLiteral("C"));
+    QVERIFY(!transcript.at(0).toObject().contains(QLatin1String("discarded")));
+    QCOMPARE(transcript.at(1).toObject().value(QLatin1String("discarded")).toBool(), true);
+    QVERIFY(o.value(QLatin1String("tls")).toObject().value(QLatin1String("ocsp_stapled")).isNull());
+    QCOMPARE(o.value(QLatin1String("certificates")).toArray().first().toObject().value(QLatin1String("not_after")).toString(),
+             QStringLiteral("2027-01-01T00:00:00.000Z"));
+    QCOMPARE(o.value(QLatin1String("findings")).toArray().first().toObject().value(QLatin1String("severity")).toString(),
+             QStringLiteral("critical"));
+    QVERIFY(o.value(QLatin1String("message")).isNull());
+    QCOMPARE(o.value(QLatin1String("verdict")).toString(), QStringLiteral("critical"));
+    Run noTls = sampleRun();
+    noTls.tls.reset();
+    QVERIFY(QJsonDocument::fromJson(ReportJson::toJson(noTls)).object().value(QLatin1String("tls")).isNull());
+}
+
+void TestReports::verdicts_data()
+{
+    QTest::addColumn<QStringList>("findings");
+    QTest::addColumn<bool>("failedStep");
+    QTest::addColumn<bool>("aborted");
+    QTest::addColumn<Verdict>("verdict");
+    QTest::newRow("clean") << QStringList{} << false << false << Verdict::Ok;
+    QTest::newRow("info only") << QStringList{QString(FindingIds::Tls13NotSupported)} << false << false << Verdict::Ok;
+    QTest::newRow("warning") << QStringList{QString(FindingIds::CertExpiresSoon)} << false << false << Verdict::Warning;
+    QTest::newRow("critical") << QStringList{QString(FindingIds::CertExpired)} << false << false << Verdict::Critical;
+    QTest::newRow("failed step") << QStringList{} << true << false << Verdict::Critical;
+    QTest::newRow("cancelled") << QStringList{QString(FindingIds::RunCancelled)} << true << true << Verdict::Unknown;
+    QTest::newRow("cancelled after critical") << QStringList{QString(FindingIds::CertExpired)} << true << true
+                                              << Verdict::Critical;
+}
+
+void TestReports::verdicts()
+{
+    QFETCH(QStringList, findings);
+    QFETCH(bool, failedStep);
+    QFETCH(bool, aborted);
+    QFETCH(Verdict, verdict);
+    Run run;
+    run.aborted = aborted;
+    run.steps = {{StepId::Connect, failedStep ? StepStatus::Failed : StepStatus::Ok, 0, 0, {}}};
+    for (const QString& id : findings)
+        run.findings.append(FindingCatalogue::make(id));
+    QCOMPARE(run.verdict(), verdict);
+}
+
+void TestReports::textReportReadsWell()
+{
+    const QString text = ReportText::render(sampleRun());
+    QVERIFY(text.contains(QLatin1String("SMTP check of mx.example.org:25")));
+    QVERIFY(text.contains(QLatin1String("TLSv1.3")));
+    QVERIFY(text.contains(QLatin1String("Plaintext was injected around the TLS upgrade")));
+    QVERIFY(text.contains(QLatin1String("[discarded, never processed] 250 forged")));
+    QVERIFY(text.contains(QLatin1String("Verdict: CRITICAL")));
+    QVERIFY(!text.contains(QLatin1Char('\x1b'))); // no colour unless asked
+    ReportText::Options colour;
+    colour.color = true;
+    QVERIFY(ReportText::render(sampleRun(), colour).contains(QLatin1Char('\x1b')));
+}
+
+void TestReports::catalogueIsComplete()
+{
+    // Every id the architecture promises exists, with a title and an explanation.
+    const QStringList required{
+        QStringLiteral("starttls-not-offered"), QStringLiteral("starttls-rejected"),
+        QStringLiteral("starttls-response-injection"), QStringLiteral("starttls-command-injection"),
+        QStringLiteral("plaintext-auth-offered"), QStringLiteral("imap-preauth-before-tls"),
+        QStringLiteral("tls-handshake-failed"), QStringLiteral("tls-legacy-version-accepted"),
+        QStringLiteral("tls13-not-supported"), QStringLiteral("tls-weak-cipher"), QStringLiteral("cert-expired"),
+        QStringLiteral("cert-not-yet-valid"), QStringLiteral("cert-expires-soon"),
+        QStringLiteral("cert-hostname-mismatch"), QStringLiteral("cert-self-signed"),
+        QStringLiteral("cert-untrusted-chain"), QStringLiteral("cert-weak-key"), QStringLiteral("connection-refused"),
+        QStringLiteral("connection-timeout"), QStringLiteral("host-not-found"), QStringLiteral("server-closed-early"),
+        QStringLiteral("reply-malformed"), QStringLiteral("reply-too-long"), QStringLiteral("auth-failed"),
+        QStringLiteral("mail-rejected")};
+    for (const QString& id : required) {
+        QVERIFY2(FindingCatalogue::contains(id), qPrintable(id));
+        const Finding f = FindingCatalogue::make(id);
+        QVERIFY(!f.title.isEmpty());
+        QVERIFY(f.explanation.size() > 40);
+    }
+    QCOMPARE(FindingCatalogue::make(FindingIds::StartTlsNotOffered, {}, Severity::Warning).severity, Severity::Warning);
+}
+
+QTEST_GUILESS_MAIN(TestReports)
+#include "TestReports.moc"
