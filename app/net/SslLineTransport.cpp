@@ -5,7 +5,7 @@
 #include <QLoggingCategory>
 #include <QSslConfiguration>
 
-Q_LOGGING_CATEGORY(lcTransport, "mailscope.transport")
+Q_LOGGING_CATEGORY(lcTransport, "mailscope.transport", QtInfoMsg)
 
 SslLineTransport::SslLineTransport(QObject* parent)
     : LineTransport(parent)

@@ -8,7 +8,7 @@
 #include <QHostInfo>
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcSession, "mailscope.session")
+Q_LOGGING_CATEGORY(lcSession, "mailscope.session", QtInfoMsg)
 
 namespace {
 

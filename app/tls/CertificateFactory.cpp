@@ -11,7 +11,7 @@
 
 #include <memory>
 
-Q_LOGGING_CATEGORY(lcCertFactory, "mailscope.certfactory")
+Q_LOGGING_CATEGORY(lcCertFactory, "mailscope.certfactory", QtInfoMsg)
 
 namespace {
 
