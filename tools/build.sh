@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Mailscope's one entry point for newcomers and CI.
+#
+#   tools/build.sh run     install the Debian packages, build, launch the app (demo server built in)
+#   tools/build.sh test    install the Debian packages, build, run every test (what CI runs)
+#   tools/build.sh deps    only install the Debian packages
+#   tools/build.sh build   only configure and build (into build/)
+#   tools/build.sh asan    build with AddressSanitizer/UBSan into build-asan/ and run the tests there
+#
+# Environment: BUILD_DIR (default: build), BUILD_TYPE (default: RelWithDebInfo), JOBS (default: nproc).
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
+JOBS=${JOBS:-$(nproc)}
+
+# Everything the build, the app and the tests need, from Debian 12.
+PACKAGES=(
+    build-essential cmake ninja-build ccache pkg-config
+    qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+    libssl-dev openssl
+    postfix dovecot-core dovecot-imapd dovecot-pop3d
+    xvfb xauth fonts-dejavu-core
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+deps() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        log "Debian packages: all present"
+        return
+    fi
+    log "Installing Debian packages: ${missing[*]}"
+    # Postfix must not configure or start a system mail server: the tests run private instances.
+    echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    local dir=${1:-$BUILD_DIR}
+    shift || true
+    log "Building into $dir ($BUILD_TYPE)"
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DMAILSCOPE_WERROR=ON "$@"
+    cmake --build "$dir" -j "$JOBS"
+}
+
+run_tests() {
+    local dir=${1:-$BUILD_DIR}
+    log "Running the tests in $dir"
+    ctest --test-dir "$dir" --output-on-failure -j "$JOBS"
+}
+
+case "${1:-}" in
+    deps) deps ;;
+    build) deps; build ;;
+    run)
+        deps
+        build
+        log "Launching Mailscope"
+        exec "$BUILD_DIR/mailscope" "${@:2}"
+        ;;
+    test)
+        deps
+        build
+        run_tests
+        ;;
+    asan)
+        deps
+        BUILD_TYPE=Debug build "$ROOT/build-asan" -DMAILSCOPE_SANITIZE=ON
+        ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            run_tests "$ROOT/build-asan"
+        ;;
+    *)
+        sed -n '2,12p' "$0"
+        exit 2
+        ;;
+esac
