@@ -1,6 +1,7 @@
 #include "ReportText.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QStringList>
 
 namespace {
@@ -67,7 +68,9 @@ public:
     {
         const QString pad(indent, QLatin1Char(' '));
         QString current;
-        const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        // Any whitespace (also line breaks in evidence) separates words: every line gets the indent.
+        static const QRegularExpression space(QStringLiteral("\\s+"));
+        const QStringList words = text.split(space, Qt::SkipEmptyParts);
         for (const QString& w : words) {
             if (!current.isEmpty() && indent + current.size() + 1 + w.size() > m_options.width) {
                 line(pad + current);

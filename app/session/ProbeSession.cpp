@@ -188,6 +188,18 @@ void ProbeSession::runStep(StepId id)
 {
     beginStep(id);
     m_stepTimer.start(m_options.stepTimeoutMs);
+    if (needsConnection(id) && !m_connected && !m_transport->canReadLine()) {
+        // The server hung up between steps (step mode leaves time for that): say so now
+        // rather than writing into a closed socket and waiting out the timeout.
+        if (id == StepId::Quit) {
+            completeStep(StepStatus::Skipped, tr("Not sent: the server had already closed the connection"));
+            return;
+        }
+        addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
+                                          tr("Closed before step %1 began").arg(toKey(id))));
+        failStep(tr("The server had already closed the connection"), false);
+        return;
+    }
     switch (id) {
     case StepId::Resolve:
         doResolve();
@@ -478,6 +490,12 @@ void ProbeSession::onDisconnected()
     }
     if (m_wait != Wait::Reply)
         return;
+    // A complete reply may sit in the buffer with the close right behind it: read it first.
+    if (m_transport->canReadLine()) {
+        onLinesAvailable();
+        if (m_wait != Wait::Reply)
+            return;
+    }
     const StepId id = m_run.steps.at(m_current).id;
     if (id == StepId::Quit) {
         completeStep(StepStatus::Ok, tr("The server closed the connection"));
@@ -693,7 +711,7 @@ bool ProbeSession::discardInjectedBytes()
     addFinding(FindingCatalogue::make(FindingIds::StartTlsResponseInjection,
                                       tr("%n byte(s) received after the go-ahead and before TLS: %1", nullptr,
                                          int(extra.size()))
-                                          .arg(clipped(extra.trimmed()))));
+                                          .arg(clipped(extra.trimmed()).replace(QLatin1String("\r\n"), QLatin1String(" / ")))));
     return true;
 }
 
@@ -767,6 +785,11 @@ void ProbeSession::addFinding(Finding finding)
         finding.step = m_run.steps.at(m_current).id;
     m_run.findings.append(std::move(finding));
     Q_EMIT findingAdded(int(m_run.findings.size()) - 1);
+}
+
+bool ProbeSession::needsConnection(StepId id)
+{
+    return id != StepId::Resolve && id != StepId::Connect;
 }
 
 bool ProbeSession::underTls() const { return m_transport->isEncrypted(); }

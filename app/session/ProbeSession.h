@@ -114,6 +114,7 @@ private:
     void note(const QString& text);
     void recordLine(char dir, const QString& text, bool discarded = false);
     void addFinding(Finding finding);
+    static bool needsConnection(StepId id);
     bool underTls() const;
     bool stopsAfter(StepId id) const;
     qint64 now() const { return m_clock.elapsed(); }
