@@ -94,9 +94,4 @@ int main(int argc, char* argv[])
     return ExitUnknown;
 }
 
-// The demo command is filled in with the DemoServer.
-int demoMain(QCommandLineParser&, const QStringList&, QTextStream&, QTextStream& err)
-{
-    err << tr("The demo server is not available in this build.") << Qt::endl;
-    return ExitUnknown;
-}
+// demoMain is defined with the demo command, in cli/DemoCommand.cpp.

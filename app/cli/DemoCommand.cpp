@@ -1,0 +1,186 @@
+#include "DemoCommand.h"
+
+#include "demo/DemoServer.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr int ExitUnknown = 3;
+
+QString tr(const char* text) { return QCoreApplication::translate("mailscope-cli", text); }
+
+// Self-pipe: the signal handler only writes one byte (async-signal-safe); the event loop reads it
+// through a QSocketNotifier and quits normally, so the server closes its sockets and its
+// temporary directory.
+int g_signalPipe[2] = {-1, -1};
+
+extern "C" void onTerminationSignal(int)
+{
+    const int savedErrno = errno;
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
+    errno = savedErrno;
+}
+
+/// Installs SIGINT/SIGTERM handlers for as long as it lives.
+class TerminationSignals final
+{
+public:
+    TerminationSignals()
+    {
+        if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+            return;
+        struct sigaction action = {};
+        action.sa_handler = onTerminationSignal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        m_ok = ::sigaction(SIGINT, &action, &m_oldInt) == 0 && ::sigaction(SIGTERM, &action, &m_oldTerm) == 0;
+    }
+    ~TerminationSignals()
+    {
+        ::sigaction(SIGINT, &m_oldInt, nullptr);
+        ::sigaction(SIGTERM, &m_oldTerm, nullptr);
+        for (int& fd : g_signalPipe) {
+            if (fd >= 0)
+                ::close(fd);
+            fd = -1;
+        }
+    }
+    Q_DISABLE_COPY_MOVE(TerminationSignals)
+
+    bool isOk() const { return m_ok; }
+    int readFd() const { return g_signalPipe[0]; }
+    /// Empties the pipe; the signal number does not matter.
+    static void drain()
+    {
+        char buffer[16];
+        while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) {
+        }
+    }
+
+private:
+    struct sigaction m_oldInt = {};
+    struct sigaction m_oldTerm = {};
+    bool m_ok = false;
+};
+
+void printScenarios(QTextStream& stream)
+{
+    const QList<DemoServer::Scenario> scenarios = DemoServer::scenarios();
+    qsizetype width = 0;
+    for (const DemoServer::Scenario& s : scenarios)
+        width = std::max(width, s.name.size());
+    for (const DemoServer::Scenario& s : scenarios)
+        stream << "  " << s.name.leftJustified(width + 2) << s.description << '\n';
+    stream.flush();
+}
+
+} // namespace
+
+int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    parser.setApplicationDescription(
+        tr("Run the built-in demo mail server on 127.0.0.1, to try Mailscope without a mail server."));
+    parser.addPositionalArgument(QStringLiteral("demo"), tr("The command."));
+    const QCommandLineOption portOption(
+        QStringLiteral("port"),
+        tr("Port for SMTP with STARTTLS; SMTPS uses the next one (default: 0, free ports)."),
+        QStringLiteral("port"), QStringLiteral("0"));
+    const QCommandLineOption scenarioOption(QStringLiteral("scenario"),
+                                            tr("The scenario to play (default: good)."), QStringLiteral("name"),
+                                            QStringLiteral("good"));
+    const QCommandLineOption listOption(QStringLiteral("list-scenarios"), tr("List the scenarios and exit."));
+    parser.addOptions({portOption, scenarioOption, listOption});
+
+    if (!parser.parse(arguments)) {
+        err << tr("mailscope-cli demo: %1").arg(parser.errorText()) << Qt::endl
+            << tr("Try: mailscope-cli help demo") << Qt::endl;
+        return ExitUnknown;
+    }
+    // `mailscope-cli help demo` reaches here as `mailscope-cli demo`: look at what was typed.
+    const bool helpFor = QCoreApplication::arguments().value(1) == QLatin1String("help");
+    if (helpFor || parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    if (parser.positionalArguments().size() > 1) {
+        err << tr("mailscope-cli demo: unexpected argument \"%1\".").arg(parser.positionalArguments().at(1))
+            << Qt::endl;
+        return ExitUnknown;
+    }
+    if (parser.isSet(listOption)) {
+        if (parser.isSet(scenarioOption)) {
+            err << tr("mailscope-cli demo: --scenario and --list-scenarios exclude each other.") << Qt::endl;
+            return ExitUnknown;
+        }
+        printScenarios(out);
+        return 0;
+    }
+
+    const QString scenario = parser.value(scenarioOption);
+    if (!DemoServer::hasScenario(scenario)) {
+        err << tr("mailscope-cli demo: unknown scenario \"%1\". The scenarios are:").arg(scenario) << Qt::endl;
+        printScenarios(err);
+        return ExitUnknown;
+    }
+    bool portOk = false;
+    const uint port = parser.value(portOption).toUInt(&portOk);
+    if (!portOk || port > 65535) {
+        err << tr("mailscope-cli demo: --port must be a number from 0 to 65535, not \"%1\".")
+                   .arg(parser.value(portOption))
+            << Qt::endl;
+        return ExitUnknown;
+    }
+
+    TerminationSignals termination;
+    if (!termination.isOk()) {
+        err << tr("mailscope-cli demo: cannot install the signal handlers.") << Qt::endl;
+        return ExitUnknown;
+    }
+    QSocketNotifier notifier(termination.readFd(), QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [] {
+        TerminationSignals::drain();
+        QCoreApplication::quit();
+    });
+
+    DemoServer server;
+    server.setScenario(scenario);
+    if (!server.start(quint16(port))) {
+        err << tr("mailscope-cli demo: the demo server could not start: %1").arg(server.errorString()) << Qt::endl;
+        return ExitUnknown;
+    }
+    const quint16 smtp = server.port(Protocol::Smtp, TlsMode::StartTls);
+    const quint16 smtps = server.port(Protocol::Smtp, TlsMode::Implicit);
+    const QString host = DemoServer::hostName();
+    out << tr("Mailscope demo server (scenario: %1) \u2014 for trying Mailscope, not a real mail server")
+               .arg(scenario)
+        << '\n'
+        << QStringLiteral("  SMTP  (STARTTLS)     127.0.0.1:%1").arg(smtp) << '\n'
+        << QStringLiteral("  SMTPS (implicit TLS) 127.0.0.1:%1").arg(smtps) << '\n'
+        << tr("  Demo CA: %1").arg(server.caFile()) << '\n'
+        << tr("Try: mailscope-cli check %1:%2 --ca-file %3").arg(host).arg(smtp).arg(server.caFile()) << '\n'
+        << tr("     mailscope-cli check %1:%2 --tls implicit --ca-file %3").arg(host).arg(smtps).arg(server.caFile())
+        << '\n'
+        << tr("Press Ctrl+C to stop.") << Qt::endl;
+    out.flush();
+    std::fflush(stdout);
+
+    QCoreApplication::exec();
+
+    server.stop();
+    out << tr("Demo server stopped.") << Qt::endl;
+    return 0;
+}
+
+int demoMain(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    return DemoCommand::run(parser, arguments, out, err);
+}

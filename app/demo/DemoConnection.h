@@ -1,0 +1,122 @@
+#pragma once
+
+#include "DemoScenario.h"
+
+#include <QByteArray>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTimer>
+
+#include <functional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcDemo)
+
+/**
+ * One client connection of the demo server, independent of the mail protocol: line framing with
+ * a length limit, an idle timeout, the delayed greeting, implicit TLS, and the server side of a
+ * STARTTLS upgrade (RFC 3207 s.4: plaintext received before the handshake is discarded unless a
+ * scenario deliberately keeps it). A subclass per protocol (DemoSmtpConnection, later IMAP and
+ * POP3) implements the conversation through the protected hooks.
+ *
+ * The connection owns its socket and emits finished() once, when the socket is gone; the server
+ * then deletes it. Everything runs on the event loop of the server's thread.
+ */
+class DemoConnection : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// Longest line (without CRLF) a client may send.
+    static constexpr qsizetype MaxLineLength = 4096;
+
+    struct Settings
+    {
+        DemoScenario scenario = DemoScenario::Good;
+        /// Implicit TLS (SMTPS, IMAPS, POP3S): the handshake comes before the greeting.
+        bool implicitTls = false;
+        /// Certificate chain and key for this connection's scenario.
+        QSslConfiguration tls;
+        int idleTimeoutMs = 60000;
+        /// How long the slow-banner scenario holds the greeting back.
+        int slowBannerDelayMs = 3000;
+        /// A server-wide counter (queue ids, ...).
+        std::function<quint64()> nextSerial;
+    };
+
+    /// Takes ownership of `socket` (connected, still in plaintext).
+    DemoConnection(QSslSocket* socket, Settings settings, QObject* parent = nullptr);
+    ~DemoConnection() override;
+    Q_DISABLE_COPY_MOVE(DemoConnection)
+
+    /// Starts the conversation: the greeting, or the handshake first on an implicit-TLS port.
+    void start();
+    /// Closes at once (server shutdown); finished() follows.
+    void abort();
+    bool isFinished() const { return m_state == State::Finished; }
+
+Q_SIGNALS:
+    /// The connection is closed; emitted once.
+    void finished();
+
+protected:
+    /// What happens to plaintext that arrived together with the STARTTLS command.
+    enum class BufferedPlaintext {
+        Discard, ///< RFC 3207 s.4
+        Keep, ///< the CVE-2011-0411 bug: run it as if it had come over TLS
+    };
+
+    /// Sends the greeting (banner).
+    virtual void greet() = 0;
+    /// One complete line from the client, without its line ending.
+    virtual void handleLine(const QByteArray& line) = 0;
+    /// The client sent a line longer than MaxLineLength (the rest of it is skipped).
+    virtual void handleLineTooLong() = 0;
+    /// The client was idle too long; the connection closes after this returns.
+    virtual void handleIdleTimeout() = 0;
+    /// A STARTTLS handshake completed: forget everything learned in plaintext (RFC 3207 s.4).
+    virtual void resetAfterTls() = 0;
+
+    const Settings& settings() const { return m_settings; }
+    DemoScenario scenario() const { return m_settings.scenario; }
+    bool isEncrypted() const;
+    /// Writes `bytes` as they are (one write: what an injection scenario needs).
+    void send(const QByteArray& bytes);
+    /// Starts the server side of the handshake after the go-ahead has been sent.
+    void upgradeToTls(BufferedPlaintext buffered);
+    /// Closes the connection as soon as the client's first TLS bytes arrive.
+    void dropAtHandshake();
+    /// Closes after the replies written so far have been sent.
+    void closeAfterReply();
+
+private:
+    enum class State {
+        Idle, ///< not started
+        Greeting, ///< greeting not sent yet; client input is buffered
+        Commands,
+        Handshaking,
+        DropOnData,
+        Closing,
+        Finished,
+    };
+
+    void beginGreeting();
+    void onGreetingDue();
+    void processBuffer();
+    void onReadyRead();
+    void onEncrypted();
+    void onDisconnected();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void onIdleTimeout();
+    void finish();
+
+    QSslSocket* const m_socket;
+    const Settings m_settings;
+    State m_state = State::Idle;
+    QByteArray m_buffer;
+    QTimer m_idleTimer;
+    QTimer m_greetingTimer;
+    bool m_skippingLongLine = false;
+    bool m_greeted = false;
+};

@@ -1,0 +1,91 @@
+#include "DemoScenario.h"
+
+#include <QCoreApplication>
+
+namespace DemoScenarios {
+
+QList<DemoScenario> all()
+{
+    return {DemoScenario::Good,          DemoScenario::NoStartTls,        DemoScenario::StartTlsRejected,
+            DemoScenario::ResponseInjection, DemoScenario::CommandInjection, DemoScenario::ExpiredCert,
+            DemoScenario::WrongHost,     DemoScenario::SelfSigned,        DemoScenario::SlowBanner,
+            DemoScenario::AuthFails,     DemoScenario::DropsInHandshake};
+}
+
+QString name(DemoScenario scenario)
+{
+    switch (scenario) {
+    case DemoScenario::Good:
+        return QStringLiteral("good");
+    case DemoScenario::NoStartTls:
+        return QStringLiteral("no-starttls");
+    case DemoScenario::StartTlsRejected:
+        return QStringLiteral("starttls-rejected");
+    case DemoScenario::ResponseInjection:
+        return QStringLiteral("response-injection");
+    case DemoScenario::CommandInjection:
+        return QStringLiteral("command-injection");
+    case DemoScenario::ExpiredCert:
+        return QStringLiteral("expired-cert");
+    case DemoScenario::WrongHost:
+        return QStringLiteral("wrong-host");
+    case DemoScenario::SelfSigned:
+        return QStringLiteral("self-signed");
+    case DemoScenario::SlowBanner:
+        return QStringLiteral("slow-banner");
+    case DemoScenario::AuthFails:
+        return QStringLiteral("auth-fails");
+    case DemoScenario::DropsInHandshake:
+        return QStringLiteral("drops-in-handshake");
+    }
+    return {};
+}
+
+std::optional<DemoScenario> fromName(const QString& name)
+{
+    const QList<DemoScenario> scenarios = all();
+    for (DemoScenario s : scenarios) {
+        if (DemoScenarios::name(s) == name)
+            return s;
+    }
+    return std::nullopt;
+}
+
+QString description(DemoScenario scenario)
+{
+    switch (scenario) {
+    case DemoScenario::Good:
+        return QCoreApplication::translate(
+            "DemoServer", "A well-configured server: STARTTLS, TLS 1.3, a certificate from the demo CA.");
+    case DemoScenario::NoStartTls:
+        return QCoreApplication::translate(
+            "DemoServer", "STARTTLS is not offered, and passwords are accepted over plaintext.");
+    case DemoScenario::StartTlsRejected:
+        return QCoreApplication::translate(
+            "DemoServer", "STARTTLS is advertised, but the server refuses it with a 454 reply.");
+    case DemoScenario::ResponseInjection:
+        return QCoreApplication::translate(
+            "DemoServer", "Extra plaintext replies follow the STARTTLS go-ahead, as an attacker would inject them.");
+    case DemoScenario::CommandInjection:
+        return QCoreApplication::translate(
+            "DemoServer", "Commands sent together with STARTTLS are run after the handshake (CVE-2011-0411).");
+    case DemoScenario::ExpiredCert:
+        return QCoreApplication::translate("DemoServer", "The certificate expired a month ago.");
+    case DemoScenario::WrongHost:
+        return QCoreApplication::translate("DemoServer",
+                                           "The certificate is for another host (mail.wrong-host.invalid).");
+    case DemoScenario::SelfSigned:
+        return QCoreApplication::translate("DemoServer", "The certificate is self-signed, not issued by a CA.");
+    case DemoScenario::SlowBanner:
+        return QCoreApplication::translate("DemoServer",
+                                           "The greeting comes only after 3 seconds (try --timeout 1).");
+    case DemoScenario::AuthFails:
+        return QCoreApplication::translate("DemoServer", "Every login is refused, even with the right password.");
+    case DemoScenario::DropsInHandshake:
+        return QCoreApplication::translate("DemoServer",
+                                           "The server closes the connection in the middle of the TLS handshake.");
+    }
+    return {};
+}
+
+} // namespace DemoScenarios

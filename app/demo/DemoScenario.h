@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+/// The behaviours the demo server can play. Each one shows one finding (or none, for Good).
+enum class DemoScenario {
+    Good,
+    NoStartTls,
+    StartTlsRejected,
+    ResponseInjection,
+    CommandInjection,
+    ExpiredCert,
+    WrongHost,
+    SelfSigned,
+    SlowBanner,
+    AuthFails,
+    DropsInHandshake,
+};
+
+/// Names and descriptions of the demo scenarios. The names are stable (CLI, profiles, tests).
+namespace DemoScenarios {
+QList<DemoScenario> all();
+/// The stable name, e.g. "response-injection".
+QString name(DemoScenario scenario);
+std::optional<DemoScenario> fromName(const QString& name);
+/// One translated sentence: what the scenario shows.
+QString description(DemoScenario scenario);
+} // namespace DemoScenarios
