@@ -1,0 +1,908 @@
+// The real engine (ProbeSession + SslLineTransport + QSslSocket) against FakeMailServer on
+// 127.0.0.1: one scripted server per test, certificates from TestPki. Every test asserts
+// both sides: the Run the engine recorded, and that the server saw exactly the lines its script
+// expected (FakeMailServer::errors() empty). Synchronisation is QTRY_* only.
+
+#include "FakeMailServer.h"
+#include "findings/FindingCatalogue.h"
+#include "session/ProbeSession.h"
+#include "TestPki.h"
+
+#include <algorithm>
+#include <memory>
+#include <QDir>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+using Kind = TestPki::Kind;
+
+Q_DECLARE_METATYPE(TestPki::Kind)
+Q_DECLARE_METATYPE(TlsPolicy)
+Q_DECLARE_METATYPE(TlsMode)
+Q_DECLARE_METATYPE(Severity)
+Q_DECLARE_METATYPE(Verdict)
+Q_DECLARE_METATYPE(StepId)
+
+namespace {
+
+/// Generous bound for a whole run on loopback; the engine's own step timeout is larger, so a run
+/// that only ends through a timeout fails the QTRY instead of passing slowly.
+constexpr int RunTimeoutMs = 8000;
+constexpr int EngineStepTimeoutMs = 20000;
+
+/// "resolve=ok connect=ok ...": every step of a run in order, readable in a QCOMPARE diff.
+QString stepsOf(const Run& run)
+{
+    QStringList parts;
+    for (const StepRecord& s : run.steps)
+        parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
+    return parts.join(QLatin1Char(' '));
+}
+
+QStringList findingIdsOf(const Run& run)
+{
+    QStringList ids;
+    for (const Finding& f : run.findings)
+        ids.append(f.id);
+    ids.sort();
+    return ids;
+}
+
+/// The client lines the engine recorded, as bytes, to compare with what the server received.
+QList<QByteArray> clientLinesOf(const Run& run)
+{
+    QList<QByteArray> lines;
+    for (const TranscriptEntry& e : run.transcript) {
+        if (e.dir == 'C')
+            lines.append(e.text.toUtf8());
+    }
+    return lines;
+}
+
+QStringList serverTextsOf(const Run& run, bool discarded)
+{
+    QStringList lines;
+    for (const TranscriptEntry& e : run.transcript) {
+        if (e.dir == 'S' && e.discarded == discarded)
+            lines.append(e.text);
+    }
+    return lines;
+}
+
+QString dumpTranscript(const Run& run)
+{
+    QString out;
+    for (const TranscriptEntry& e : run.transcript)
+        out += QStringLiteral("\n  %1 %2 [%3] %4")
+                   .arg(e.tMs)
+                   .arg(QLatin1Char(e.dir))
+                   .arg(toKey(e.step), e.text);
+    for (const StepRecord& st : run.steps)
+        out += QStringLiteral("\n  step %1: %2").arg(toKey(st.id), st.summary);
+    return out;
+}
+
+QList<QByteArray> bytesList(std::initializer_list<const char*> lines)
+{
+    QList<QByteArray> out;
+    for (const char* l : lines)
+        out.append(QByteArray(l));
+    return out;
+}
+
+} // namespace
+
+class TestSmtpScenarios final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void scenarioFilesParse();
+
+    void starttlsSuccess();
+    void starttlsNotOffered_data();
+    void starttlsNotOffered();
+    void starttlsRejected();
+    void handshakeFailure_data();
+    void handshakeFailure();
+    void certificateFailure_data();
+    void certificateFailure();
+    void responseInjection();
+    void silentServer();
+    void fragmentedReplies();
+    void ehloRejectedFallsBackToHelo();
+    void malformedReply();
+    void hugeLine_data();
+    void hugeLine();
+    void banner554();
+    void banner554ThenClose();
+    void implicitTlsSuccess();
+    void transcriptReplaysAsScenario_data();
+    void transcriptReplaysAsScenario();
+    void serverClosesWhileStepModePaused_data();
+    void serverClosesWhileStepModePaused();
+
+    void fakeServerReportsMismatch();
+    void fakeServerSeesBytesAfterTls();
+    void fakeServerRejectsBadScripts();
+
+private:
+    /// A listening server playing `scenario` (a file name) with the given identity.
+    std::unique_ptr<FakeMailServer> serverFor(const QString& scenario, Kind identity = Kind::Good);
+    std::unique_ptr<FakeMailServer> serverForScript(const QString& script, Kind identity = Kind::Good);
+    static ProbeOptions optionsFor(const FakeMailServer& server);
+    /// Runs `session` to its end and waits until the server saw the connection close. Check
+    /// QTest::currentTestFailed() afterwards.
+    static void runToEnd(ProbeSession& session, FakeMailServer& server, int timeoutMs = RunTimeoutMs);
+    /// The server played without a single complaint, and saw exactly the lines the engine says it sent.
+    static void verifyServerAgrees(const FakeMailServer& server, const Run& run);
+};
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+std::unique_ptr<FakeMailServer> TestSmtpScenarios::serverForScript(const QString& script, Kind identity)
+{
+    auto server = std::make_unique<FakeMailServer>();
+    const TestPki::Identity id = TestPki::instance().identity(identity);
+    server->setLocalCertificateChain(id.chain);
+    server->setPrivateKey(id.key);
+    if (!server->loadScript(script) || !server->listen()) {
+        qWarning("%s", qPrintable(server->errorSummary()));
+        return {};
+    }
+    return server;
+}
+
+std::unique_ptr<FakeMailServer> TestSmtpScenarios::serverFor(const QString& scenario, Kind identity)
+{
+    QFile file(FakeMailServer::scenarioPath(scenario));
+    if (!file.open(QIODevice::ReadOnly)) {
+        qWarning("cannot read scenario %s", qPrintable(file.fileName()));
+        return {};
+    }
+    return serverForScript(QString::fromUtf8(file.readAll()), identity);
+}
+
+ProbeOptions TestSmtpScenarios::optionsFor(const FakeMailServer& server)
+{
+    ProbeOptions o;
+    // An address literal: no DNS, and nothing but 127.0.0.1 is ever contacted. The good
+    // certificate carries IP:127.0.0.1 in its SAN.
+    o.host = QStringLiteral("127.0.0.1");
+    o.port = server.port();
+    o.protocol = Protocol::Smtp;
+    o.tls = TlsMode::StartTls;
+    o.policy = TlsPolicy::Enforce;
+    o.extraCaCertificates = TestPki::instance().caCertificates();
+    o.stepTimeoutMs = EngineStepTimeoutMs;
+    return o;
+}
+
+void TestSmtpScenarios::runToEnd(ProbeSession& session, FakeMailServer& server, int timeoutMs)
+{
+    QSignalSpy finished(&session, &ProbeSession::finished);
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished(), timeoutMs);
+    QCOMPARE(finished.count(), 1);
+    // The engine has closed its side; wait for the server to notice, so that every byte the
+    // client sent has been read and judged.
+    QTRY_VERIFY_WITH_TIMEOUT(server.isFinished(), 5000);
+}
+
+void TestSmtpScenarios::verifyServerAgrees(const FakeMailServer& server, const Run& run)
+{
+    QVERIFY2(server.errors().isEmpty(), qPrintable(server.errorSummary()));
+    QCOMPARE(server.receivedLines(), clientLinesOf(run));
+}
+
+// ---- tests ---------------------------------------------------------------------------------------
+
+void TestSmtpScenarios::initTestCase()
+{
+    QVERIFY2(!qEnvironmentVariable("MAILSCOPE_TEST_DATA").isEmpty(), "MAILSCOPE_TEST_DATA is not set");
+    QVERIFY(QSslSocket::supportsSsl());
+    QVERIFY(TestPki::instance().isValid());
+}
+
+void TestSmtpScenarios::scenarioFilesParse()
+{
+    const QDir dir(QFileInfo(FakeMailServer::scenarioPath(QStringLiteral("x"))).absolutePath());
+    const QStringList files = dir.entryList({QStringLiteral("*.txt")}, QDir::Files);
+    QVERIFY(files.size() >= 10);
+    for (const QString& file : files) {
+        FakeMailServer server;
+        const QString name = QFileInfo(file).completeBaseName();
+        QVERIFY2(server.loadScenario(name), qPrintable(name + QStringLiteral(": ") + server.errorSummary()));
+        QVERIFY2(!server.directives().isEmpty(), qPrintable(name));
+    }
+}
+
+void TestSmtpScenarios::starttlsSuccess()
+{
+    auto server = serverFor(QStringLiteral("smtp-starttls-good"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    QSignalSpy capabilitiesChanged(&session, &ProbeSession::capabilitiesChanged);
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                       "tls-handshake=ok greeting-tls=ok quit=ok"));
+    QCOMPARE(findingIdsOf(run), QStringList());
+    QCOMPARE(toKey(run.verdict()), toKey(Verdict::Ok));
+    verifyServerAgrees(*server, run);
+    QCOMPARE(server->receivedLines(),
+        bytesList({"EHLO mailscope.invalid", "STARTTLS", "EHLO mailscope.invalid", "QUIT"}));
+    QCOMPARE(server->linesReceivedAfterTls(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
+    QVERIFY(server->isComplete());
+
+    // RFC 3207 s.4: capabilities re-read over TLS; AUTH appears only there.
+    QCOMPARE(run.capabilitiesPlain,
+        QStringList({QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
+            QStringLiteral("STARTTLS"), QStringLiteral("8BITMIME")}));
+    QCOMPARE(run.capabilitiesTls,
+        QStringList({QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
+            QStringLiteral("AUTH PLAIN LOGIN"), QStringLiteral("8BITMIME")}));
+    QCOMPARE(capabilitiesChanged.count(), 2);
+
+    QVERIFY(run.tls.has_value());
+    QCOMPARE(run.tls->protocol, QStringLiteral("TLSv1.3"));
+    QVERIFY(!run.tls->cipher.isEmpty());
+    QVERIFY(run.tls->verified);
+    QVERIFY(run.tls->errors.isEmpty());
+    QVERIFY(!run.tls->verificationOverridden);
+    QCOMPARE(run.certificates.size(), 2);
+    QCOMPARE(run.certificates.at(0).commonName, QStringLiteral("localhost"));
+    QCOMPARE(run.certificates.at(1).commonName, QStringLiteral("Mailscope Test Intermediate CA"));
+
+    // The transcript marks exactly the lines after the handshake as TLS.
+    bool sawTls = false;
+    for (const TranscriptEntry& e : run.transcript) {
+        if (e.dir == 'I')
+            continue;
+        QVERIFY(!e.discarded);
+        if (e.tls)
+            sawTls = true;
+        else
+            QVERIFY2(!sawTls, qPrintable(QStringLiteral("plaintext line after TLS: ") + e.text));
+    }
+    QVERIFY(sawTls);
+    QCOMPARE(run.target.connectedAddress, QStringLiteral("127.0.0.1"));
+}
+
+void TestSmtpScenarios::starttlsNotOffered_data()
+{
+    QTest::addColumn<TlsPolicy>("policy");
+    QTest::addColumn<QString>("steps");
+    QTest::addColumn<QStringList>("findings");
+    QTest::addColumn<Severity>("severity");
+    QTest::addColumn<Verdict>("verdict");
+
+    QTest::newRow("enforce") << TlsPolicy::Enforce
+                             << QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=failed "
+                                               "tls-handshake=skipped greeting-tls=skipped quit=ok")
+                             << QStringList {QStringLiteral("starttls-not-offered")} << Severity::Critical
+                             << Verdict::Critical;
+    QTest::newRow("opportunistic") << TlsPolicy::Opportunistic
+                                   << QStringLiteral(
+                                          "resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
+                                          "tls-handshake=skipped greeting-tls=skipped quit=ok")
+                                   << QStringList {QStringLiteral("plaintext-session"),
+                                          QStringLiteral("starttls-not-offered")}
+                                   << Severity::Warning << Verdict::Warning;
+}
+
+void TestSmtpScenarios::starttlsNotOffered()
+{
+    QFETCH(TlsPolicy, policy);
+    QFETCH(QString, steps);
+    QFETCH(QStringList, findings);
+    QFETCH(Severity, severity);
+    QFETCH(Verdict, verdict);
+
+    auto server = serverFor(QStringLiteral("smtp-no-starttls"));
+    QVERIFY(server);
+    ProbeOptions options = optionsFor(*server);
+    options.policy = policy;
+    ProbeSession session(options);
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run), steps);
+    QCOMPARE(findingIdsOf(run), findings);
+    QCOMPARE(toKey(run.finding(FindingIds::StartTlsNotOffered)->severity), toKey(severity));
+    QCOMPARE(toKey(run.verdict()), toKey(verdict));
+    verifyServerAgrees(*server, run);
+    // Never STARTTLS to a server that did not offer it; QUIT in both policies.
+    QCOMPARE(server->receivedLines(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
+    QVERIFY(server->isComplete());
+    QVERIFY(!run.tls.has_value());
+    QVERIFY(run.capabilitiesTls.isEmpty());
+}
+
+void TestSmtpScenarios::starttlsRejected()
+{
+    auto server = serverFor(QStringLiteral("smtp-starttls-rejected"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=failed "
+                       "tls-handshake=skipped greeting-tls=skipped quit=ok"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-rejected")});
+    QVERIFY(run.finding(FindingIds::StartTlsRejected)->detail.contains(QLatin1String("454")));
+    QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
+    verifyServerAgrees(*server, run);
+    QCOMPARE(server->receivedLines(), bytesList({"EHLO mailscope.invalid", "STARTTLS", "QUIT"}));
+    QVERIFY(server->isComplete());
+}
+
+void TestSmtpScenarios::handshakeFailure_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::newRow("close-after-go-ahead") << QStringLiteral("smtp-starttls-close-after-go-ahead");
+    QTest::newRow("garbage-instead-of-tls") << QStringLiteral("smtp-starttls-garbage-handshake");
+    QTest::newRow("close-mid-handshake") << QStringLiteral("smtp-starttls-close-mid-handshake");
+}
+
+void TestSmtpScenarios::handshakeFailure()
+{
+    QFETCH(QString, scenario);
+    auto server = serverFor(scenario);
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    // The step timeout (20 s) is far beyond this bound: the failure must be noticed, not timed out.
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                       "tls-handshake=failed greeting-tls=skipped quit=skipped"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("tls-handshake-failed")});
+    QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
+    const StepRecord* step = run.step(StepId::TlsHandshake);
+    QVERIFY(step);
+    QVERIFY2(
+        step->summary.contains(QLatin1String("handshake"), Qt::CaseInsensitive), qPrintable(step->summary));
+    QVERIFY2(step->durationMs < 5000, qPrintable(QString::number(step->durationMs)));
+    QVERIFY(!run.finding(FindingIds::TlsHandshakeFailed)->detail.isEmpty());
+    QVERIFY(!run.tls.has_value());
+    verifyServerAgrees(*server, run);
+    QCOMPARE(server->receivedLines(), bytesList({"EHLO mailscope.invalid", "STARTTLS"}));
+}
+
+void TestSmtpScenarios::certificateFailure_data()
+{
+    QTest::addColumn<Kind>("identity");
+    QTest::addColumn<bool>("insecure");
+    QTest::addColumn<QString>("finding");
+
+    const QList<std::pair<Kind, QString>> kinds {
+        {Kind::Expired, QStringLiteral("cert-expired")},
+        {Kind::NotYetValid, QStringLiteral("cert-not-yet-valid")},
+        {Kind::WrongHost, QStringLiteral("cert-hostname-mismatch")},
+        {Kind::SelfSigned, QStringLiteral("cert-self-signed")},
+        {Kind::UntrustedCa, QStringLiteral("cert-untrusted-chain")},
+    };
+    for (const auto& [kind, finding] : kinds) {
+        for (const bool insecure : {false, true}) {
+            const QString row
+                = TestPki::name(kind) + (insecure ? QStringLiteral("/insecure") : QStringLiteral("/strict"));
+            QTest::newRow(qPrintable(row)) << kind << insecure << finding;
+        }
+    }
+}
+
+void TestSmtpScenarios::certificateFailure()
+{
+    QFETCH(Kind, identity);
+    QFETCH(bool, insecure);
+    QFETCH(QString, finding);
+
+    auto server = serverFor(
+        insecure ? QStringLiteral("smtp-starttls-good") : QStringLiteral("smtp-starttls-cert-strict"),
+        identity);
+    QVERIFY(server);
+    ProbeOptions options = optionsFor(*server);
+    options.insecure = insecure;
+    ProbeSession session(options);
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QVERIFY2(run.hasFinding(finding), qPrintable(findingIdsOf(run).join(QLatin1Char(' '))));
+    QCOMPARE(toKey(run.finding(finding)->severity), toKey(Severity::Critical));
+    QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
+    QVERIFY(run.tls.has_value());
+    QVERIFY(!run.tls->verified);
+    QVERIFY(!run.tls->errors.isEmpty());
+    QVERIFY(!run.certificates.isEmpty());
+    verifyServerAgrees(*server, run);
+
+    if (!insecure) {
+        QCOMPARE(stepsOf(run),
+            QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                           "tls-handshake=failed greeting-tls=skipped quit=skipped"));
+        QCOMPARE(findingIdsOf(run), QStringList {finding});
+        // Nothing at all went to a server whose identity is not proven, not even QUIT.
+        QCOMPARE(server->bytesReceivedAfterTls(), qint64(0));
+        QVERIFY(server->linesReceivedAfterTls().isEmpty());
+        QVERIFY(server->isComplete());
+        QCOMPARE(server->receivedLines(), bytesList({"EHLO mailscope.invalid", "STARTTLS"}));
+        QVERIFY(!run.tls->verificationOverridden);
+        QVERIFY(run.capabilitiesTls.isEmpty());
+    } else {
+        QCOMPARE(stepsOf(run),
+            QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                           "tls-handshake=warning greeting-tls=ok quit=ok"));
+        QStringList expected {QStringLiteral("cert-verification-overridden"), finding};
+        expected.sort();
+        QCOMPARE(findingIdsOf(run), expected);
+        QVERIFY(server->tlsEstablished());
+        QVERIFY(run.tls->verificationOverridden);
+        QCOMPARE(server->linesReceivedAfterTls(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
+        QVERIFY(run.capabilitiesTls.contains(QStringLiteral("AUTH PLAIN LOGIN")));
+        QVERIFY(server->isComplete());
+    }
+}
+
+void TestSmtpScenarios::responseInjection()
+{
+    auto server = serverFor(QStringLiteral("smtp-starttls-injection"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
+                       "tls-handshake=ok greeting-tls=ok quit=ok"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-response-injection")});
+    QVERIFY(run.finding(FindingIds::StartTlsResponseInjection)->step == StepId::StartTls);
+    QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
+
+    // Recorded, flagged, never processed.
+    QCOMPARE(serverTextsOf(run, true),
+        (QStringList {QStringLiteral("250-injected.invalid"), QStringLiteral("250 AUTH INJECTED")}));
+    for (const TranscriptEntry& e : run.transcript) {
+        if (e.discarded)
+            QVERIFY(!e.tls);
+        if (e.text.contains(QLatin1String("INJECTED")) && e.dir == 'S')
+            QVERIFY(e.discarded);
+    }
+    for (const QString& cap : run.capabilitiesTls)
+        QVERIFY2(!cap.contains(QLatin1String("INJECTED"), Qt::CaseInsensitive), qPrintable(cap));
+    // The EHLO over TLS got the real answer.
+    QCOMPARE(
+        run.capabilitiesTls, (QStringList {QStringLiteral("AUTH PLAIN LOGIN"), QStringLiteral("8BITMIME")}));
+    verifyServerAgrees(*server, run);
+    QCOMPARE(server->linesReceivedAfterTls(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
+    QVERIFY(server->isComplete());
+}
+
+void TestSmtpScenarios::silentServer()
+{
+    auto server = serverFor(QStringLiteral("smtp-silent"));
+    QVERIFY(server);
+    ProbeOptions options = optionsFor(*server);
+    options.stepTimeoutMs = 300;
+    ProbeSession session(options);
+    runToEnd(session, *server, 3000);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                       "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("server-timeout")});
+    const StepRecord* banner = run.step(StepId::Banner);
+    QVERIFY(banner->durationMs >= 250);
+    QVERIFY2(banner->durationMs < 2000, qPrintable(QString::number(banner->durationMs)));
+    verifyServerAgrees(*server, run);
+    QVERIFY(server->receivedLines().isEmpty());
+    QVERIFY(!server->isComplete()); // it never got to say its banner
+}
+
+void TestSmtpScenarios::fragmentedReplies()
+{
+    auto server = serverFor(QStringLiteral("smtp-fragmented"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    runToEnd(session, *server, 15000);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                       "tls-handshake=ok greeting-tls=ok quit=ok"));
+    QCOMPARE(findingIdsOf(run), QStringList());
+    QCOMPARE(run.capabilitiesPlain,
+        (QStringList {
+            QStringLiteral("SIZE 10240000"), QStringLiteral("STARTTLS"), QStringLiteral("8BITMIME")}));
+    QCOMPARE(run.capabilitiesTls,
+        (QStringList {
+            QStringLiteral("SIZE 10240000"), QStringLiteral("AUTH PLAIN"), QStringLiteral("8BITMIME")}));
+    // Lines are whole in the transcript: no CR left over, no line split where a read ended.
+    const QStringList received = serverTextsOf(run, false);
+    QCOMPARE(received.first(), QStringLiteral("220-mx.test.invalid ESMTP ready"));
+    for (const QString& line : received) {
+        QVERIFY2(!line.contains(QLatin1Char('\r')), qPrintable(line));
+        QVERIFY2(line.size() >= 5, qPrintable(line));
+    }
+    QVERIFY(run.step(StepId::Banner)->summary.contains(QLatin1String("greetings may take several lines")));
+    verifyServerAgrees(*server, run);
+    QVERIFY(server->isComplete());
+}
+
+void TestSmtpScenarios::ehloRejectedFallsBackToHelo()
+{
+    auto server = serverFor(QStringLiteral("smtp-ehlo-rejected"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=ok greeting=warning starttls=failed "
+                       "tls-handshake=skipped greeting-tls=skipped quit=ok"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-not-offered")});
+    QVERIFY(run.capabilitiesPlain.isEmpty());
+    verifyServerAgrees(*server, run);
+    QCOMPARE(
+        server->receivedLines(), bytesList({"EHLO mailscope.invalid", "HELO mailscope.invalid", "QUIT"}));
+    QVERIFY(server->isComplete());
+}
+
+void TestSmtpScenarios::malformedReply()
+{
+    auto server = serverFor(QStringLiteral("smtp-malformed-banner"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                       "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("reply-malformed")});
+    QVERIFY(run.finding(FindingIds::ReplyMalformed)->detail.contains(QLatin1String("hello there")));
+    QCOMPARE(serverTextsOf(run, false), QStringList {QStringLiteral("hello there")});
+    verifyServerAgrees(*server, run);
+    QVERIFY(server->receivedLines().isEmpty());
+}
+
+void TestSmtpScenarios::hugeLine_data()
+{
+    QTest::addColumn<QString>("directive");
+    // 100 KB, more than LineTransport::DefaultMaxLineLength (64 KB).
+    QTest::newRow("unterminated") << QStringLiteral("P: 220 ");
+    QTest::newRow("terminated") << QStringLiteral("S: 220 ");
+}
+
+void TestSmtpScenarios::hugeLine()
+{
+    QFETCH(QString, directive);
+    const QString script = directive + QString(100 * 1024, QLatin1Char('x')) + QStringLiteral("\nW: 10000\n");
+    auto server = serverForScript(script);
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                       "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("reply-too-long")});
+    for (const TranscriptEntry& e : run.transcript)
+        QVERIFY(e.text.size() < 4096);
+    verifyServerAgrees(*server, run);
+    QVERIFY(server->receivedLines().isEmpty());
+}
+
+void TestSmtpScenarios::banner554()
+{
+    auto server = serverFor(QStringLiteral("smtp-banner-554"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run),
+        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                       "tls-handshake=skipped greeting-tls=skipped quit=ok"));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("service-unavailable")});
+    QVERIFY(run.finding(FindingIds::ServiceUnavailable)->detail.contains(QLatin1String("554")));
+    verifyServerAgrees(*server, run);
+    QCOMPARE(server->receivedLines(), bytesList({"QUIT"}));
+    QVERIFY(server->isComplete());
+}
+
+void TestSmtpScenarios::banner554ThenClose()
+{
+    auto server = serverFor(QStringLiteral("smtp-banner-554-close"));
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    // Far below the 20 s step timeout: a closed connection is not a slow server.
+    runToEnd(session, *server, 5000);
+    if (QTest::currentTestFailed()) {
+        qWarning("%s", qPrintable(stepsOf(session.run()) + dumpTranscript(session.run())));
+        return;
+    }
+    const Run& run = session.run();
+
+    // Whether QUIT still went out depends on whether the engine saw the close before its QUIT
+    // step began: both are right, as long as nothing waits for a reply that cannot come.
+    const QString steps = stepsOf(run);
+    const QString prefix
+        = QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                         "tls-handshake=skipped greeting-tls=skipped ");
+    QVERIFY2(steps == prefix + QStringLiteral("quit=skipped") || steps == prefix + QStringLiteral("quit=ok"),
+        qPrintable(steps));
+    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("service-unavailable")});
+    QVERIFY2(run.step(StepId::Quit)->durationMs < 2000, qPrintable(run.step(StepId::Quit)->summary));
+    // A QUIT the engine wrote after the server closed reaches nobody; everything else was expected.
+    QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
+    QVERIFY(server->receivedLines().isEmpty());
+}
+
+void TestSmtpScenarios::implicitTlsSuccess()
+{
+    auto server = serverFor(QStringLiteral("smtp-implicit-good"));
+    QVERIFY(server);
+    ProbeOptions options = optionsFor(*server);
+    options.tls = TlsMode::Implicit;
+    ProbeSession session(options);
+    runToEnd(session, *server);
+    if (QTest::currentTestFailed())
+        return;
+    const Run& run = session.run();
+
+    QCOMPARE(
+        stepsOf(run), QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
+    QCOMPARE(findingIdsOf(run), QStringList());
+    QCOMPARE(toKey(run.verdict()), toKey(Verdict::Ok));
+    QVERIFY(run.tls.has_value());
+    QVERIFY(run.tls->verified);
+    QVERIFY(run.capabilitiesPlain.isEmpty());
+    QCOMPARE(run.capabilitiesTls,
+        (QStringList {QStringLiteral("SIZE 10240000"), QStringLiteral("AUTH PLAIN LOGIN"),
+            QStringLiteral("8BITMIME")}));
+    for (const TranscriptEntry& e : run.transcript) {
+        if (e.dir != 'I')
+            QVERIFY2(e.tls, qPrintable(e.text));
+    }
+    verifyServerAgrees(*server, run);
+    QCOMPARE(server->linesReceivedAfterTls(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
+    QVERIFY(server->isComplete());
+}
+
+void TestSmtpScenarios::transcriptReplaysAsScenario_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<TlsMode>("mode");
+    QTest::newRow("starttls-good") << QStringLiteral("smtp-starttls-good") << TlsMode::StartTls;
+    QTest::newRow("injection") << QStringLiteral("smtp-starttls-injection") << TlsMode::StartTls;
+    QTest::newRow("ehlo-rejected") << QStringLiteral("smtp-ehlo-rejected") << TlsMode::StartTls;
+    QTest::newRow("implicit") << QStringLiteral("smtp-implicit-good") << TlsMode::Implicit;
+}
+
+void TestSmtpScenarios::transcriptReplaysAsScenario()
+{
+    QFETCH(QString, scenario);
+    QFETCH(TlsMode, mode);
+
+    auto original = serverFor(scenario);
+    QVERIFY(original);
+    ProbeOptions options = optionsFor(*original);
+    options.tls = mode;
+    ProbeSession first(options);
+    runToEnd(first, *original);
+    if (QTest::currentTestFailed())
+        return;
+    verifyServerAgrees(*original, first.run());
+
+    // The exported transcript is itself a scenario: replay it and get the same conversation.
+    const QString script = FakeMailServer::scriptFromTranscript(first.run().transcript);
+    auto replay = serverForScript(script);
+    QVERIFY2(replay, qPrintable(script));
+    options.port = replay->port();
+    ProbeSession second(options);
+    runToEnd(second, *replay);
+    if (QTest::currentTestFailed())
+        return;
+
+    QVERIFY2(replay->errors().isEmpty(), qPrintable(replay->errorSummary() + QStringLiteral("\n") + script));
+    QCOMPARE(stepsOf(second.run()), stepsOf(first.run()));
+    QCOMPARE(findingIdsOf(second.run()), findingIdsOf(first.run()));
+    QCOMPARE(clientLinesOf(second.run()), clientLinesOf(first.run()));
+    QCOMPARE(serverTextsOf(second.run(), false), serverTextsOf(first.run(), false));
+    QCOMPARE(serverTextsOf(second.run(), true), serverTextsOf(first.run(), true));
+    QCOMPARE(replay->receivedLines(), original->receivedLines());
+}
+
+void TestSmtpScenarios::serverClosesWhileStepModePaused_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<StepId>("pauseBefore");
+    QTest::addColumn<QString>("steps");
+
+    QTest::newRow("before-greeting") << QStringLiteral("smtp-close-after-banner") << StepId::Greeting
+                                     << QStringLiteral(
+                                            "resolve=ok connect=ok banner=ok greeting=failed "
+                                            "starttls=skipped tls-handshake=skipped greeting-tls=skipped "
+                                            "quit=skipped");
+    QTest::newRow("before-tls-handshake")
+        << QStringLiteral("smtp-starttls-close-after-go-ahead") << StepId::TlsHandshake
+        << QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                          "tls-handshake=failed greeting-tls=skipped quit=skipped");
+}
+
+void TestSmtpScenarios::serverClosesWhileStepModePaused()
+{
+    // Step mode (the GUI's debugger) leaves the connection idle between steps; a server that
+    // hangs up meanwhile must end the run at once when the user continues: not after the step
+    // timeout, and without writing to (or starting a handshake on) a closed socket.
+    QFETCH(QString, scenario);
+    QFETCH(StepId, pauseBefore);
+    QFETCH(QString, steps);
+
+    auto server = serverFor(scenario);
+    QVERIFY(server);
+    ProbeSession session(optionsFor(*server));
+    session.setStepMode(true);
+    QList<StepId> pauses;
+    connect(&session, &ProbeSession::paused, this, [&session, &pauses, pauseBefore](StepId next) {
+        pauses.append(next);
+        if (next != pauseBefore)
+            QMetaObject::invokeMethod(&session, &ProbeSession::resume, Qt::QueuedConnection);
+    });
+    session.start();
+    QTRY_VERIFY2_WITH_TIMEOUT(!pauses.isEmpty() && pauses.constLast() == pauseBefore,
+        qPrintable(stepsOf(session.run()) + dumpTranscript(session.run())), RunTimeoutMs);
+    QVERIFY(session.isPaused());
+    // The server hung up; wait until the engine has noticed (it notes it in the transcript).
+    QTRY_VERIFY(server->isFinished());
+    const auto noticedClose = [&session] {
+        const QList<TranscriptEntry>& t = session.run().transcript;
+        return std::any_of(t.cbegin(), t.cend(), [](const TranscriptEntry& e) {
+            return e.dir == 'I' && e.text.contains(QLatin1String("closed"));
+        });
+    };
+    QTRY_VERIFY(noticedClose());
+    session.resume();
+    // Far below the 20 s step timeout.
+    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished(), 5000);
+    const Run& run = session.run();
+
+    QCOMPARE(stepsOf(run), steps);
+    QVERIFY2(run.hasFinding(FindingIds::ServerClosedEarly) || run.hasFinding(FindingIds::TlsHandshakeFailed),
+        qPrintable(findingIdsOf(run).join(QLatin1Char(' '))));
+    QVERIFY(!run.hasFinding(FindingIds::ServerTimeout));
+    QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
+}
+
+// ---- the harness itself ----------------------------------------------------------------------------
+
+void TestSmtpScenarios::fakeServerReportsMismatch()
+{
+    // A hand-driven client that says the wrong things: the server must notice each one.
+    auto server
+        = serverForScript(QStringLiteral("S: 220 hi\nC: EHLO expected\nS: 250 ok\nC~ ^QUIT$\nS: 221 bye\n"));
+    QVERIFY(server);
+    QTcpSocket client;
+    client.connectToHost(FakeMailServer::address(), server->port());
+    QTRY_VERIFY(client.canReadLine());
+    QCOMPARE(client.readLine(), QByteArray("220 hi\r\n"));
+    client.write("EHLO expected\r\n");
+    QTRY_VERIFY(client.canReadLine());
+    QCOMPARE(client.readLine(), QByteArray("250 ok\r\n"));
+    client.write("NOOP\r\n"); // C~ ^QUIT$ does not match
+    QTRY_VERIFY(server->isFinished());
+    QCOMPARE(server->errors().size(), 1);
+    QVERIFY2(server->errors().first().contains(QLatin1String("script line 4")),
+        qPrintable(server->errorSummary()));
+    QVERIFY(server->errors().first().contains(QLatin1String("NOOP")));
+    QVERIFY(!server->isComplete());
+    QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+
+    // Bare LF, unmet expectations and a second client.
+    server = serverForScript(QStringLiteral("S: 220 hi\nC: SKIP\nC: QUIT\n"));
+    QVERIFY(server);
+    QTcpSocket second;
+    client.connectToHost(FakeMailServer::address(), server->port());
+    QTRY_VERIFY(client.canReadLine());
+    second.connectToHost(FakeMailServer::address(), server->port());
+    QTRY_COMPARE(second.state(), QAbstractSocket::UnconnectedState);
+    client.write("EHLO bare-lf\n");
+    QTRY_COMPARE(server->receivedLines().size(), 1);
+    client.disconnectFromHost();
+    QTRY_VERIFY(server->isFinished());
+    const QString errors = server->errorSummary();
+    QCOMPARE(server->errors().size(), 3);
+    QVERIFY2(errors.contains(QLatin1String("second client")), qPrintable(errors));
+    QVERIFY2(errors.contains(QLatin1String("bare LF")), qPrintable(errors));
+    QVERIFY2(errors.contains(QLatin1String("script line 3")), qPrintable(errors));
+}
+
+void TestSmtpScenarios::fakeServerSeesBytesAfterTls()
+{
+    // A client that keeps talking after a handshake it should have distrusted: the strict-trust
+    // script (ending in T?) must report it, or the certificate tests would prove nothing.
+    auto server = serverFor(QStringLiteral("smtp-starttls-cert-strict"));
+    QVERIFY(server);
+    QSslSocket client;
+    connect(&client, &QSslSocket::sslErrors, &client,
+        [&client](const QList<QSslError>&) { client.ignoreSslErrors(); });
+    connect(&client, &QSslSocket::encrypted, &client, [&client] { client.write("QUIT\r\n"); });
+    client.connectToHost(FakeMailServer::address(), server->port());
+    const auto expectLine = [&client](const QByteArray& prefix) {
+        QTRY_VERIFY(client.canReadLine());
+        const QByteArray line = client.readLine();
+        QVERIFY2(line.startsWith(prefix), line.constData());
+    };
+    expectLine("220 ");
+    client.write("EHLO mailscope.invalid\r\n");
+    expectLine("250-");
+    expectLine("250-");
+    expectLine("250 ");
+    client.write("STARTTLS\r\n");
+    expectLine("220 ");
+    client.startClientEncryption();
+    QTRY_COMPARE(server->linesReceivedAfterTls(), bytesList({"QUIT"}));
+    QVERIFY(server->bytesReceivedAfterTls() > 0);
+    QCOMPARE(server->errors().size(), 1);
+    QVERIFY2(server->errors().first().contains(QLatin1String("after the end of the script")),
+        qPrintable(server->errorSummary()));
+}
+
+void TestSmtpScenarios::fakeServerRejectsBadScripts()
+{
+    FakeMailServer server;
+    QVERIFY(!server.loadScript(QStringLiteral("S: 220 ok\nZ: what\nW: soon\nC~ (unclosed\n")));
+    QCOMPARE(server.errors().size(), 3);
+    QVERIFY(server.errors().at(0).contains(QLatin1String("line 2")));
+    QVERIFY(server.errors().at(1).contains(QLatin1String("line 3")));
+    QVERIFY(server.errors().at(2).contains(QLatin1String("line 4")));
+
+    QVERIFY(server.loadScript(
+        QStringLiteral("# comment\n\n  S: 220 a  b \nR: 250 x\nI: a note\nC: SKIP\nC*\nT\nX\n")));
+    const QList<FakeMailServer::Directive> d = server.directives();
+    QCOMPARE(d.size(), 6);
+    QCOMPARE(d.at(0).text, QByteArray("220 a  b "));
+    QCOMPARE(d.at(0).lineNumber, 3);
+    QCOMPARE(d.at(1).kind, FakeMailServer::Directive::Kind::Raw);
+    QCOMPARE(d.at(2).kind, FakeMailServer::Directive::Kind::ExpectAny);
+    QCOMPARE(d.at(3).kind, FakeMailServer::Directive::Kind::ConsumeData);
+    QCOMPARE(d.at(4).kind, FakeMailServer::Directive::Kind::StartTls);
+    QCOMPARE(d.at(5).kind, FakeMailServer::Directive::Kind::Close);
+    QVERIFY(!server.loadScenario(QStringLiteral("no-such-scenario")));
+}
+
+QTEST_GUILESS_MAIN(TestSmtpScenarios)
+#include "TestSmtpScenarios.moc"
