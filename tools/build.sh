@@ -18,7 +18,7 @@ JOBS=${JOBS:-$(nproc)}
 # Everything the build, the app and the tests need, from Debian 12.
 PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
-    qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+    qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
     libssl-dev openssl
     postfix dovecot-core dovecot-imapd dovecot-pop3d
     xvfb xauth fonts-dejavu-core

@@ -1,0 +1,155 @@
+// mailscope-screenshots: drives the main window through its main states against the built-in
+// demo server and saves each as a PNG (packaging/screenshots/, shown in the README).
+//   mailscope-screenshots [--dark] OUTPUT_DIR
+#include "CertificatePanel.h"
+#include "GuiTestSupport.h"
+#include "MainWindow.h"
+#include "RunController.h"
+#include "ServerBar.h"
+#include "TimelineModel.h"
+#include "TimelineView.h"
+#include "session/ProbeSession.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QPixmap>
+#include <QSettings>
+#include <QStyleFactory>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x31);
+    const QColor base(0x1f, 0x21, 0x24);
+    const QColor text(0xe6, 0xe6, 0xe6);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xb8));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::PlaceholderText, QColor(0x90, 0x94, 0x9a));
+    p.setColor(QPalette::Link, QColor(0x7a, 0xb0, 0xff));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    return p;
+}
+
+bool save(MainWindow& window, const QString& dir, const QString& name)
+{
+    pumpUntil([] { return false; }, 150); // let timers and repaints settle
+    const QString path = QDir(dir).filePath(name + QStringLiteral(".png"));
+    const bool ok = window.grab().save(path);
+    QTextStream(stdout) << (ok ? "saved " : "FAILED ") << path << Qt::endl;
+    return ok;
+}
+
+void selectScenario(MainWindow& window, const QString& scenario)
+{
+    ServerChoice choice;
+    choice.demoScenario = scenario;
+    window.serverBar()->setChoice(choice);
+}
+
+bool runToEnd(MainWindow& window, const QString& scenario)
+{
+    selectScenario(window, scenario);
+    window.stepModeAction()->setChecked(false);
+    window.runAction()->trigger();
+    return pumpUntil([&] { return window.controller()->hasRun() && !window.controller()->isRunning(); });
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("MailscopeScreenshots"));
+    QApplication::setApplicationName(QStringLiteral("Mailscope"));
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QSettings().clear(); // every screenshot shows a first launch's layout
+    QStringList args = QApplication::arguments().mid(1);
+    const bool dark = args.removeAll(QStringLiteral("--dark")) > 0;
+    if (args.size() != 1) {
+        std::fprintf(stderr, "usage: mailscope-screenshots [--dark] OUTPUT_DIR\n");
+        return 3;
+    }
+    const QString dir = args.constFirst();
+    QDir().mkpath(dir);
+    if (dark)
+        QApplication::setPalette(darkPalette());
+    QFont font(QStringLiteral("DejaVu Sans"));
+    font.setPointSize(10);
+    QApplication::setFont(font);
+
+    MainWindow window;
+    window.resize(1280, 800);
+    window.applyDefaultSizes();
+    window.show();
+    bool ok = true;
+    const QString prefix = dark ? QStringLiteral("dark-") : QString();
+
+    if (!dark) {
+        // 1. idle: first launch, the demo server selected
+        ok &= save(window, dir, QStringLiteral("01-idle"));
+
+        // 2. mid-run in step mode: paused before STARTTLS
+        selectScenario(window, QStringLiteral("good"));
+        window.stepModeAction()->setChecked(true);
+        window.runAction()->trigger();
+        RunController* c = window.controller();
+        ok &= pumpUntil([&] {
+            if (c->isPaused() && c->pausedBefore() != StepId::StartTls)
+                c->next();
+            return c->isPaused() && c->pausedBefore() == StepId::StartTls;
+        });
+        window.timelineView()->selectStepIndex(3);
+        ok &= save(window, dir, QStringLiteral("02-step-mode"));
+        window.stepModeAction()->setChecked(false);
+        pumpUntil([&] { return !c->isRunning(); });
+    }
+
+    // 3. a finished good run
+    ok &= runToEnd(window, QStringLiteral("good"));
+    window.timelineView()->selectStepIndex(window.timelineModel()->rowForStep(StepId::TlsHandshake));
+    window.showDetailTab(MainWindow::DetailTab::Tls);
+    ok &= save(window, dir, prefix + QStringLiteral("03-good-run"));
+
+    // 4. certificate panel
+    window.showDetailTab(MainWindow::DetailTab::Certificates);
+    window.certificatePanel()->selectCertificate(0);
+    ok &= save(window, dir, prefix + QStringLiteral("05-certificate"));
+
+    if (!dark) {
+        // 5. a run with findings
+        ok &= runToEnd(window, QStringLiteral("no-starttls"));
+        ok &= save(window, dir, QStringLiteral("04-findings-no-starttls"));
+
+        ok &= runToEnd(window, QStringLiteral("response-injection"));
+        window.timelineView()->selectStepIndex(window.timelineModel()->rowForStep(StepId::StartTls));
+        ok &= save(window, dir, QStringLiteral("06-response-injection"));
+
+        ok &= runToEnd(window, QStringLiteral("expired-cert"));
+        window.showDetailTab(MainWindow::DetailTab::Certificates);
+        ok &= save(window, dir, QStringLiteral("07-expired-certificate"));
+
+        ok &= runToEnd(window, QStringLiteral("good"));
+        window.showDetailTab(MainWindow::DetailTab::Capabilities);
+        ok &= save(window, dir, QStringLiteral("08-capabilities"));
+    }
+    window.close();
+    return ok ? 0 : 1;
+}

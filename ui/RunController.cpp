@@ -1,0 +1,180 @@
+#include "RunController.h"
+
+#include "demo/DemoServer.h"
+#include "session/ProbeSession.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcRunController, "mailscope.ui.run")
+
+RunController::RunController(QObject* parent)
+    : QObject(parent)
+{
+}
+
+RunController::~RunController()
+{
+    // The session talks to the demo server: stop talking first.
+    if (m_session)
+        m_session->disconnect(this);
+    m_session.reset();
+    m_demo.reset();
+}
+
+const Run& RunController::run() const { return m_session ? m_session->run() : m_previewRun; }
+
+QList<StepId> RunController::plannedSteps() const { return m_session ? m_session->plannedSteps() : m_previewPlan; }
+
+namespace {
+
+/// A transport that never connects: lets a ProbeSession tell its plan without touching a socket.
+class IdleTransport final : public LineTransport
+{
+public:
+    void connectToHost(const QHostAddress&, quint16) override {}
+    void write(const QByteArray&) override {}
+    void startClientEncryption(const TlsClientOptions&) override {}
+    bool isEncrypted() const override { return false; }
+    TlsHandshakeInfo handshakeInfo() const override { return {}; }
+    void abort() override {}
+    void disconnectFromHost() override {}
+};
+
+} // namespace
+
+void RunController::preview(const ServerChoice& choice)
+{
+    if (m_session)
+        return;
+    const ProbeOptions options = optionsFor(choice);
+    const ProbeSession planner(options, std::make_unique<IdleTransport>());
+    m_previewPlan = planner.plannedSteps();
+    m_previewRun = planner.run();
+    Q_EMIT runStarted();
+}
+
+bool RunController::isRunning() const { return m_session && !m_session->isFinished(); }
+
+bool RunController::isPaused() const { return m_session && m_session->isPaused(); }
+
+bool RunController::ensureDemo()
+{
+    if (m_demo && m_demo->isListening())
+        return true;
+    m_demo = std::make_unique<DemoServer>();
+    if (!m_demo->start(0)) {
+        const QString why = m_demo->errorString();
+        m_demo.reset();
+        Q_EMIT errorOccurred(tr("The built-in demo server could not start: %1").arg(why));
+        return false;
+    }
+    qCDebug(lcRunController) << "demo server on port" << m_demo->port(Protocol::Smtp, TlsMode::StartTls);
+    return true;
+}
+
+ProbeOptions RunController::optionsFor(const ServerChoice& choice)
+{
+    ProbeOptions options;
+    if (choice.kind == ServerChoice::Kind::Demo) {
+        options.host = DemoServer::hostName();
+        options.protocol = Protocol::Smtp;
+        options.tls = TlsMode::StartTls;
+        options.policy = choice.policy;
+        if (m_demo) {
+            options.port = m_demo->port(options.protocol, options.tls);
+            options.extraCaCertificates = m_demo->caCertificates();
+        }
+        // The demo's slow scenarios should not make a newcomer wait long.
+        options.stepTimeoutMs = 10000;
+    } else {
+        options.host = choice.host;
+        options.port = choice.port;
+        options.protocol = choice.protocol;
+        options.tls = choice.tls;
+        options.policy = choice.policy;
+    }
+    options.insecure = choice.insecure;
+    options.stopAfter = m_stopAfter;
+    return options;
+}
+
+bool RunController::start(const ServerChoice& choice)
+{
+    if (!choice.isValid()) {
+        Q_EMIT errorOccurred(tr("Enter a server as host:port first."));
+        return false;
+    }
+    if (choice.kind == ServerChoice::Kind::Demo) {
+        if (!ensureDemo())
+            return false;
+        m_demo->setScenario(choice.demoScenario);
+    }
+    if (m_session) {
+        m_session->disconnect(this);
+        m_session->cancel();
+    }
+    auto session = std::make_unique<ProbeSession>(optionsFor(choice));
+    session->setStepMode(m_stepMode);
+    ProbeSession* s = session.get();
+    connect(s, &ProbeSession::stepStarted, this, &RunController::stepStarted);
+    connect(s, &ProbeSession::stepFinished, this, &RunController::stepFinished);
+    connect(s, &ProbeSession::transcriptAppended, this, &RunController::transcriptAppended);
+    connect(s, &ProbeSession::findingAdded, this, &RunController::findingAdded);
+    connect(s, &ProbeSession::tlsChanged, this, &RunController::tlsChanged);
+    connect(s, &ProbeSession::capabilitiesChanged, this, &RunController::capabilitiesChanged);
+    connect(s, &ProbeSession::paused, this, &RunController::onPaused);
+    connect(s, &ProbeSession::finished, this, &RunController::onFinished);
+    // Models drop their pointers into the old run on runStarted(); only then may it go.
+    std::unique_ptr<ProbeSession> old = std::exchange(m_session, std::move(session));
+    m_pausedBefore.reset();
+    Q_EMIT runStarted();
+    old.reset();
+    Q_EMIT stateChanged();
+    m_session->start();
+    return true;
+}
+
+void RunController::stop()
+{
+    if (m_session && !m_session->isFinished())
+        m_session->cancel();
+}
+
+void RunController::next()
+{
+    if (m_session && m_session->isPaused()) {
+        m_pausedBefore.reset();
+        m_session->resume();
+        Q_EMIT stateChanged();
+    }
+}
+
+void RunController::setStepMode(bool enabled)
+{
+    if (m_stepMode == enabled)
+        return;
+    m_stepMode = enabled;
+    if (m_session && !m_session->isFinished()) {
+        m_session->setStepMode(enabled);
+        // Leaving step mode while paused means "run to the end".
+        if (!enabled)
+            next();
+    }
+    Q_EMIT stateChanged();
+}
+
+void RunController::setStopAfter(std::optional<StepId> step) { m_stopAfter = step; }
+
+void RunController::onPaused(StepId next)
+{
+    m_pausedBefore = next;
+    Q_EMIT paused(next);
+    Q_EMIT stateChanged();
+}
+
+void RunController::onFinished()
+{
+    m_pausedBefore.reset();
+    Q_EMIT finished();
+    Q_EMIT stateChanged();
+}

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "ServerChoice.h"
+#include "run/Run.h"
+#include "session/ProbeOptions.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+#include <optional>
+
+class DemoServer;
+class ProbeSession;
+
+/**
+ * Owns the ProbeSession of the current run (and keeps the last one after it finished, so the
+ * views go on showing it), plus the built-in DemoServer for the demo profile. It translates a
+ * ServerChoice into ProbeOptions and forwards the session's signals; it makes no protocol
+ * decision of its own.
+ */
+class RunController final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit RunController(QObject* parent = nullptr);
+    ~RunController() override;
+    Q_DISABLE_COPY_MOVE(RunController)
+
+    /// Starts a run; a run in progress is cancelled first. False (with errorOccurred) when the
+    /// demo server cannot listen or the choice is incomplete.
+    bool start(const ServerChoice& choice);
+    /// The current run (an empty Run before the first one).
+    const Run& run() const;
+    /// Planned steps of the current run (empty before the first one).
+    QList<StepId> plannedSteps() const;
+    ProbeSession* session() const { return m_session.get(); }
+    bool isRunning() const;
+    bool isPaused() const;
+    std::optional<StepId> pausedBefore() const { return m_pausedBefore; }
+
+    bool stepMode() const { return m_stepMode; }
+    std::optional<StepId> stopAfter() const { return m_stopAfter; }
+    /// The demo server, started on first use (null before).
+    DemoServer* demoServer() const { return m_demo.get(); }
+
+    /// Options a choice turns into (exposed for tests and the status line).
+    ProbeOptions optionsFor(const ServerChoice& choice);
+    /// Before the first run: shows the steps a run to `choice` would take (as pending rows).
+    void preview(const ServerChoice& choice);
+    bool hasRun() const { return m_session != nullptr; }
+
+public Q_SLOTS:
+    void stop();
+    void next();
+    void setStepMode(bool enabled);
+    void setStopAfter(std::optional<StepId> step);
+
+Q_SIGNALS:
+    /// A new run replaced the previous one: models reset over run().
+    void runStarted();
+    void stepStarted(int index);
+    void stepFinished(int index);
+    void transcriptAppended(int index);
+    void findingAdded(int index);
+    void tlsChanged();
+    void capabilitiesChanged();
+    void paused(StepId next);
+    void finished();
+    /// Running, paused or finished changed.
+    void stateChanged();
+    void errorOccurred(const QString& message);
+
+private:
+    bool ensureDemo();
+    void onPaused(StepId next);
+    void onFinished();
+
+    std::unique_ptr<DemoServer> m_demo;
+    std::unique_ptr<ProbeSession> m_session;
+    Run m_previewRun;
+    QList<StepId> m_previewPlan;
+    bool m_stepMode = false;
+    std::optional<StepId> m_stopAfter;
+    std::optional<StepId> m_pausedBefore;
+};

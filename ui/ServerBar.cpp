@@ -1,0 +1,249 @@
+#include "ServerBar.h"
+
+#include "UiStyle.h"
+#include "demo/DemoServer.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+namespace {
+
+enum ServerRow { DemoRow, QuickRow };
+
+QLabel* heading(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(text, parent);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
+}
+
+} // namespace
+
+ServerBar::ServerBar(QWidget* parent)
+    : QWidget(parent)
+{
+    setAccessibleName(tr("Server"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 4, 8);
+
+    auto* serversLabel = heading(tr("&Server"), this);
+    layout->addWidget(serversLabel);
+    m_servers = new QListWidget(this);
+    m_servers->setObjectName(QStringLiteral("serverList"));
+    m_servers->setAccessibleName(tr("Servers"));
+    m_servers->setIconSize(QSize(22, 22));
+    auto* demo = new QListWidgetItem(UiStyle::icon(QStringLiteral("server-demo")), tr("Demo server (built in)"), m_servers);
+    demo->setToolTip(tr("A mail server inside Mailscope, on this computer, that can play good and broken servers"));
+    auto* quick = new QListWidgetItem(UiStyle::icon(QStringLiteral("server-connect")), tr("Quick connect"), m_servers);
+    quick->setToolTip(tr("Check any server by host name and port"));
+    const int rowHeight = m_servers->sizeHintForRow(0) + 6;
+    for (int i = 0; i < m_servers->count(); ++i)
+        m_servers->item(i)->setSizeHint(QSize(0, rowHeight));
+    m_servers->setFixedHeight(rowHeight * m_servers->count() + 2 * m_servers->frameWidth() + 2);
+    serversLabel->setBuddy(m_servers);
+    layout->addWidget(m_servers);
+
+    m_pages = new QStackedWidget(this);
+    layout->addWidget(m_pages);
+
+    // Demo page
+    auto* demoPage = new QWidget(m_pages);
+    auto* demoLayout = new QVBoxLayout(demoPage);
+    demoLayout->setContentsMargins(0, 8, 0, 0);
+    auto* scenarioLabel = heading(tr("Sc&enario"), demoPage);
+    demoLayout->addWidget(scenarioLabel);
+    m_scenarioCombo = new QComboBox(demoPage);
+    m_scenarioCombo->setObjectName(QStringLiteral("scenarioCombo"));
+    m_scenarioCombo->setAccessibleName(tr("Demo scenario"));
+    for (const DemoServer::Scenario& s : DemoServer::scenarios())
+        m_scenarioCombo->addItem(s.name, s.description);
+    scenarioLabel->setBuddy(m_scenarioCombo);
+    demoLayout->addWidget(m_scenarioCombo);
+    m_scenarioDescription = new QLabel(demoPage);
+    m_scenarioDescription->setObjectName(QStringLiteral("scenarioDescription"));
+    m_scenarioDescription->setWordWrap(true);
+    m_scenarioDescription->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    demoLayout->addWidget(m_scenarioDescription);
+    m_demoAddress = new QLabel(demoPage);
+    m_demoAddress->setWordWrap(true);
+    m_demoAddress->setForegroundRole(QPalette::PlaceholderText);
+    m_demoAddress->setText(tr("Runs inside Mailscope on 127.0.0.1. Its certificates are made for the demo only "
+                              "and trusted only for demo runs."));
+    demoLayout->addWidget(m_demoAddress);
+    demoLayout->addStretch(1);
+    m_pages->addWidget(demoPage);
+
+    // Quick connect page
+    auto* quickPage = new QWidget(m_pages);
+    auto* form = new QFormLayout(quickPage);
+    form->setContentsMargins(0, 8, 0, 0);
+    form->setRowWrapPolicy(QFormLayout::WrapAllRows);
+    m_hostEdit = new QLineEdit(quickPage);
+    m_hostEdit->setObjectName(QStringLiteral("hostEdit"));
+    m_hostEdit->setAccessibleName(tr("Server address"));
+    m_hostEdit->setPlaceholderText(tr("mail.example.org:587"));
+    m_hostEdit->setClearButtonEnabled(true);
+    form->addRow(tr("&Host and port:"), m_hostEdit);
+    m_protocolCombo = new QComboBox(quickPage);
+    m_protocolCombo->setObjectName(QStringLiteral("protocolCombo"));
+    m_protocolCombo->setAccessibleName(tr("Protocol"));
+    m_protocolCombo->addItem(tr("SMTP"), int(Protocol::Smtp));
+    m_protocolCombo->addItem(tr("IMAP"), int(Protocol::Imap));
+    m_protocolCombo->addItem(tr("POP3"), int(Protocol::Pop3));
+    form->addRow(tr("&Protocol:"), m_protocolCombo);
+    m_tlsCombo = new QComboBox(quickPage);
+    m_tlsCombo->setObjectName(QStringLiteral("tlsCombo"));
+    m_tlsCombo->setAccessibleName(tr("TLS mode"));
+    m_tlsCombo->addItem(tr("STARTTLS"), int(TlsMode::StartTls));
+    m_tlsCombo->addItem(tr("Implicit TLS"), int(TlsMode::Implicit));
+    m_tlsCombo->addItem(tr("No TLS"), int(TlsMode::None));
+    form->addRow(tr("&TLS:"), m_tlsCombo);
+    m_policyCombo = new QComboBox(quickPage);
+    m_policyCombo->setObjectName(QStringLiteral("policyCombo"));
+    m_policyCombo->setAccessibleName(tr("TLS policy"));
+    m_policyCombo->addItem(tr("Enforce: stop without TLS"), int(TlsPolicy::Enforce));
+    m_policyCombo->addItem(tr("Opportunistic: continue"), int(TlsPolicy::Opportunistic));
+    form->addRow(tr("P&olicy:"), m_policyCombo);
+    m_insecureCheck = new QCheckBox(tr("Continue past certificate errors"), quickPage);
+    m_insecureCheck->setObjectName(QStringLiteral("insecureCheck"));
+    m_insecureCheck->setToolTip(tr("The errors are still reported as findings"));
+    form->addRow(m_insecureCheck);
+    m_pages->addWidget(quickPage);
+
+    connect(m_servers, &QListWidget::currentRowChanged, this, &ServerBar::onServerRowChanged);
+    connect(m_scenarioCombo, &QComboBox::currentIndexChanged, this, &ServerBar::onScenarioChanged);
+    connect(m_hostEdit, &QLineEdit::textEdited, this, &ServerBar::onHostEdited);
+    connect(m_hostEdit, &QLineEdit::returnPressed, this, &ServerBar::runRequested);
+    connect(m_protocolCombo, &QComboBox::activated, this, [this] {
+        m_protocolTouched = true;
+        Q_EMIT choiceChanged();
+    });
+    connect(m_tlsCombo, &QComboBox::activated, this, [this] {
+        m_tlsTouched = true;
+        Q_EMIT choiceChanged();
+    });
+    connect(m_policyCombo, &QComboBox::activated, this, &ServerBar::choiceChanged);
+    connect(m_insecureCheck, &QCheckBox::toggled, this, &ServerBar::choiceChanged);
+
+    m_servers->setCurrentRow(DemoRow);
+    onScenarioChanged(m_scenarioCombo->currentIndex());
+}
+
+void ServerBar::onServerRowChanged(int row)
+{
+    m_pages->setCurrentIndex(row == QuickRow ? 1 : 0);
+    Q_EMIT choiceChanged();
+}
+
+void ServerBar::onScenarioChanged(int index)
+{
+    m_scenarioDescription->setText(m_scenarioCombo->itemData(index).toString());
+    Q_EMIT choiceChanged();
+}
+
+bool ServerBar::parseHostPort(const QString& text, QString* host, quint16* port)
+{
+    const QString t = text.trimmed();
+    *port = 0;
+    if (t.isEmpty())
+        return false;
+    QString h = t;
+    QString p;
+    if (t.startsWith(QLatin1Char('['))) {
+        const qsizetype close = t.indexOf(QLatin1Char(']'));
+        if (close < 0)
+            return false;
+        h = t.mid(1, close - 1);
+        if (t.mid(close + 1).startsWith(QLatin1Char(':')))
+            p = t.mid(close + 2);
+    } else if (t.count(QLatin1Char(':')) == 1) {
+        h = t.section(QLatin1Char(':'), 0, 0);
+        p = t.section(QLatin1Char(':'), 1);
+    }
+    if (!p.isEmpty()) {
+        bool ok = false;
+        const uint n = p.toUInt(&ok);
+        if (!ok || n == 0 || n > 65535)
+            return false;
+        *port = quint16(n);
+    }
+    *host = h;
+    return !h.isEmpty();
+}
+
+void ServerBar::onHostEdited(const QString& text)
+{
+    QString host;
+    quint16 port = 0;
+    if (parseHostPort(text, &host, &port) && port != 0)
+        applyPortDefaults(port);
+    Q_EMIT choiceChanged();
+}
+
+void ServerBar::applyPortDefaults(quint16 port)
+{
+    // The port says what to expect, unless the user already chose otherwise.
+    if (!m_protocolTouched)
+        m_protocolCombo->setCurrentIndex(m_protocolCombo->findData(int(defaultProtocolForPort(port))));
+    if (!m_tlsTouched)
+        m_tlsCombo->setCurrentIndex(m_tlsCombo->findData(int(defaultTlsModeForPort(port))));
+}
+
+ServerChoice ServerBar::choice() const
+{
+    ServerChoice c;
+    c.kind = m_servers->currentRow() == QuickRow ? ServerChoice::Kind::Host : ServerChoice::Kind::Demo;
+    c.demoScenario = m_scenarioCombo->currentText();
+    c.protocol = Protocol(m_protocolCombo->currentData().toInt());
+    c.tls = TlsMode(m_tlsCombo->currentData().toInt());
+    if (c.kind == ServerChoice::Kind::Host) {
+        c.policy = TlsPolicy(m_policyCombo->currentData().toInt());
+        c.insecure = m_insecureCheck->isChecked();
+        quint16 port = 0;
+        if (parseHostPort(m_hostEdit->text(), &c.host, &port))
+            c.port = port != 0 ? port : defaultPort(c.protocol, c.tls);
+        else
+            c.port = 0;
+    }
+    return c;
+}
+
+void ServerBar::setChoice(const ServerChoice& choice)
+{
+    if (choice.kind == ServerChoice::Kind::Demo) {
+        const int i = m_scenarioCombo->findText(choice.demoScenario);
+        if (i >= 0)
+            m_scenarioCombo->setCurrentIndex(i);
+        m_servers->setCurrentRow(DemoRow);
+        return;
+    }
+    const bool v6 = choice.host.contains(QLatin1Char(':'));
+    m_hostEdit->setText(QStringLiteral("%1:%2").arg(v6 ? QStringLiteral("[%1]").arg(choice.host) : choice.host).arg(choice.port));
+    m_protocolCombo->setCurrentIndex(m_protocolCombo->findData(int(choice.protocol)));
+    m_tlsCombo->setCurrentIndex(m_tlsCombo->findData(int(choice.tls)));
+    m_policyCombo->setCurrentIndex(m_policyCombo->findData(int(choice.policy)));
+    m_insecureCheck->setChecked(choice.insecure);
+    m_protocolTouched = m_tlsTouched = true;
+    m_servers->setCurrentRow(QuickRow);
+}
+
+void ServerBar::setDemoAddress(const QString& address)
+{
+    m_demoAddress->setText(tr("Runs inside Mailscope on %1. Its certificates are made for the demo only and "
+                              "trusted only for demo runs.")
+                               .arg(address));
+}
+
+void ServerBar::setRunning(bool running)
+{
+    m_servers->setEnabled(!running);
+    m_pages->setEnabled(!running);
+}

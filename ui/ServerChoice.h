@@ -1,0 +1,29 @@
+#pragma once
+
+#include "run/Types.h"
+
+#include <QString>
+
+/**
+ * Which server a run goes to, as the sidebar describes it. A plain value so that saved profiles
+ * (a later issue) can produce one: the built-in demo server with a scenario, or a host typed
+ * into quick connect.
+ */
+struct ServerChoice
+{
+    enum class Kind { Demo, Host };
+
+    Kind kind = Kind::Demo;
+    /// The demo scenario to play (Kind::Demo).
+    QString demoScenario = QStringLiteral("good");
+    /// Kind::Host: where to connect and how.
+    QString host;
+    quint16 port = 25;
+    Protocol protocol = Protocol::Smtp;
+    TlsMode tls = TlsMode::StartTls;
+    TlsPolicy policy = TlsPolicy::Enforce;
+    /// Continue past certificate errors (recorded in the run).
+    bool insecure = false;
+
+    bool isValid() const { return kind == Kind::Demo || (!host.isEmpty() && port != 0); }
+};
