@@ -114,18 +114,6 @@ int CertificatePanel::selectedChainIndex() const
 
 const CertificateInfo* CertificatePanel::selected() const { return m_model->certificate(m_tree->currentIndex()); }
 
-bool CertificatePanel::nameMatchesHost(const QString& name, const QString& host)
-{
-    const QString n = name.toLower();
-    const QString h = host.toLower();
-    if (n == h)
-        return true;
-    if (!n.startsWith(QLatin1String("*.")))
-        return false;
-    const qsizetype dot = h.indexOf(QLatin1Char('.'));
-    return dot > 0 && h.mid(dot) == n.mid(1) && n.count(QLatin1Char('.')) >= 2;
-}
-
 void CertificatePanel::showDetails()
 {
     const QPalette pal = palette();
@@ -180,14 +168,14 @@ void CertificatePanel::showDetails()
     QStringList names;
     bool matched = false;
     for (const QString& dns : c->sanDns) {
-        const bool match = chainIndex == 0 && !matched && nameMatchesHost(dns, host);
+        const bool match = chainIndex == 0 && !matched && dns == c->matchedName;
         matched = matched || match;
         names.append(match ? QStringLiteral("<b style=\"color:%1\">%2 ✓ %3</b>")
                                  .arg(colour(UiStyle::success(pal)), escape(dns), escape(tr("matches %1").arg(host)))
                            : escape(dns));
     }
     for (const QString& ip : c->sanIp) {
-        const bool match = chainIndex == 0 && !matched && ip == host;
+        const bool match = chainIndex == 0 && !matched && ip == c->matchedName;
         matched = matched || match;
         names.append(match ? QStringLiteral("<b style=\"color:%1\">%2 ✓ %3</b>")
                                  .arg(colour(UiStyle::success(pal)), escape(ip), escape(tr("matches %1").arg(host)))

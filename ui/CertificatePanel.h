@@ -29,8 +29,6 @@ public:
     /// Selects a certificate by its chain index (0 = server certificate).
     void selectCertificate(int chainIndex);
 
-    /// RFC 6125 s.6.4: a name matches the host exactly or through a left-most-label wildcard.
-    static bool nameMatchesHost(const QString& name, const QString& host);
 
 public Q_SLOTS:
     void onTlsChanged();

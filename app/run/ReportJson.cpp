@@ -80,6 +80,7 @@ QJsonArray certificates(const QList<CertificateInfo>& chain)
             {QStringLiteral("issuer"), c.issuer},
             {QStringLiteral("san_dns"), strings(c.sanDns)},
             {QStringLiteral("san_ip"), strings(c.sanIp)},
+            {QStringLiteral("matched_name"), c.matchedName},
             {QStringLiteral("not_before"), isoUtc(c.notBefore)},
             {QStringLiteral("not_after"), isoUtc(c.notAfter)},
             {QStringLiteral("days_left"), c.daysLeft},

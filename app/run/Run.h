@@ -67,6 +67,9 @@ struct CertificateInfo
     QString commonName;
     QStringList sanDns;
     QStringList sanIp;
+    /// The SAN (or, without SANs, the CN) that matched the host the user typed; empty if none did.
+    /// Only set on the server's own certificate.
+    QString matchedName;
     QDateTime notBefore;
     QDateTime notAfter;
     qint64 daysLeft = 0;

@@ -719,7 +719,8 @@ void ProbeSession::decideTrust()
 {
     const TlsHandshakeInfo info = m_transport->handshakeInfo();
     m_run.tls = info.facts;
-    m_run.certificates = CertificateInspector::inspectChain(info.chain, info.errors, QDateTime::currentDateTimeUtc());
+    m_run.certificates =
+        CertificateInspector::inspectChain(info.chain, info.errors, QDateTime::currentDateTimeUtc(), m_options.host);
     note(tr("TLS established: %1, %2, key exchange %3")
              .arg(info.facts.protocol, info.facts.cipher, info.facts.keyExchange));
     for (Finding& f : TrustAssessment::findingsFor(info.errors))

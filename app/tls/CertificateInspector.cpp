@@ -1,5 +1,6 @@
 #include "CertificateInspector.h"
 
+#include <QHostAddress>
 #include <QSslKey>
 
 #include <algorithm>
@@ -89,13 +90,50 @@ CertificateInfo CertificateInspector::inspect(const QSslCertificate& certificate
     return info;
 }
 
+bool CertificateInspector::nameMatchesHost(const QString& name, const QString& host)
+{
+    const QString n = name.toLower();
+    const QString h = host.toLower();
+    if (n == h)
+        return true;
+    if (!n.startsWith(QLatin1String("*.")))
+        return false;
+    const qsizetype dot = h.indexOf(QLatin1Char('.'));
+    return dot > 0 && h.mid(dot) == n.mid(1) && n.count(QLatin1Char('.')) >= 2;
+}
+
+QString CertificateInspector::matchingName(const CertificateInfo& certificate, const QString& host)
+{
+    if (host.isEmpty())
+        return {};
+    const QHostAddress address(host);
+    if (!address.isNull()) {
+        for (const QString& ip : certificate.sanIp) {
+            if (QHostAddress(ip) == address)
+                return ip;
+        }
+        return {};
+    }
+    for (const QString& dns : certificate.sanDns) {
+        if (nameMatchesHost(dns, host))
+            return dns;
+    }
+    // RFC 6125 s.6.4.4: the CN counts only when there are no DNS names.
+    if (certificate.sanDns.isEmpty() && nameMatchesHost(certificate.commonName, host))
+        return certificate.commonName;
+    return {};
+}
+
 QList<CertificateInfo> CertificateInspector::inspectChain(const QList<QSslCertificate>& chain,
-                                                          const QList<QSslError>& errors, const QDateTime& now)
+                                                          const QList<QSslError>& errors, const QDateTime& now,
+                                                          const QString& host)
 {
     QList<CertificateInfo> infos;
     infos.reserve(chain.size());
     for (const QSslCertificate& c : chain)
         infos.append(inspect(c, now));
+    if (!infos.isEmpty())
+        infos.first().matchedName = matchingName(infos.first(), host);
     for (const QSslError& e : errors) {
         const QSslCertificate concerned = e.certificate();
         qsizetype index = concerned.isNull() ? -1 : chain.indexOf(concerned);

@@ -11,6 +11,8 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include "tls/CertificateInspector.h"
+
 #include <QTest>
 
 namespace {
@@ -195,7 +197,7 @@ private Q_SLOTS:
         QFETCH(QString, name);
         QFETCH(QString, host);
         QFETCH(bool, match);
-        QCOMPARE(CertificatePanel::nameMatchesHost(name, host), match);
+        QCOMPARE(CertificateInspector::nameMatchesHost(name, host), match);
     }
 
     void capabilitiesSideBySide()

@@ -18,6 +18,8 @@ private Q_SLOTS:
     void verificationErrorsBecomeFindings();
     void errorsAttachToTheirCertificate();
     void chainFindings();
+    void matchingName_data();
+    void matchingName();
 };
 
 void TestCertificates::inspectsEveryField()
@@ -140,6 +142,44 @@ void TestCertificates::chainFindings()
     QVERIFY(TrustAssessment::chainFindings({leaf}, 3).isEmpty());
     leaf.daysLeft = -1; // expired is cert-expired's business, not "expires soon"
     QVERIFY(TrustAssessment::chainFindings({leaf}, 21).isEmpty());
+}
+
+void TestCertificates::matchingName_data()
+{
+    QTest::addColumn<QStringList>("dns");
+    QTest::addColumn<QStringList>("ips");
+    QTest::addColumn<QString>("cn");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("matched");
+    const QStringList none;
+    QTest::newRow("exact") << QStringList{QStringLiteral("a.test"), QStringLiteral("mx.test")} << none << QString()
+                           << QStringLiteral("MX.test") << QStringLiteral("mx.test");
+    QTest::newRow("wildcard") << QStringList{QStringLiteral("*.example.org")} << none << QString()
+                              << QStringLiteral("mail.example.org") << QStringLiteral("*.example.org");
+    QTest::newRow("wildcard is one label") << QStringList{QStringLiteral("*.example.org")} << none << QString()
+                                           << QStringLiteral("a.b.example.org") << QString();
+    QTest::newRow("ip host needs ip SAN") << QStringList{QStringLiteral("127.0.0.1")} << QStringList{} << QString()
+                                          << QStringLiteral("127.0.0.1") << QString();
+    QTest::newRow("ip SAN") << none << QStringList{QStringLiteral("::1")} << QString() << QStringLiteral("::1")
+                            << QStringLiteral("::1");
+    QTest::newRow("CN without SANs") << none << none << QStringLiteral("mx.test") << QStringLiteral("mx.test")
+                                     << QStringLiteral("mx.test");
+    QTest::newRow("CN ignored with SANs") << QStringList{QStringLiteral("other.test")} << none
+                                          << QStringLiteral("mx.test") << QStringLiteral("mx.test") << QString();
+}
+
+void TestCertificates::matchingName()
+{
+    QFETCH(QStringList, dns);
+    QFETCH(QStringList, ips);
+    QFETCH(QString, cn);
+    QFETCH(QString, host);
+    QFETCH(QString, matched);
+    CertificateInfo info;
+    info.sanDns = dns;
+    info.sanIp = ips;
+    info.commonName = cn;
+    QCOMPARE(CertificateInspector::matchingName(info, host), matched);
 }
 
 QTEST_GUILESS_MAIN(TestCertificates)
