@@ -78,12 +78,87 @@ void CliOptions::addCheckOptions(QCommandLineParser& parser)
         opt(QStringLiteral("expiry-warning-days"), "Warn when the certificate expires within this many days "
                                                    "(default: 21).",
             QStringLiteral("days")),
+        opt(QStringLiteral("tls-versions"), "Probe which TLS versions (1.0 to 1.3) the server accepts."),
+        opt(QStringLiteral("ciphers"), "Enumerate the cipher suites the server accepts."),
+        opt(QStringLiteral("injection-test"), "Probe for STARTTLS command injection (CVE-2011-0411); harmless."),
+        opt(QStringLiteral("user"), "Log in as this user (the auth step).", QStringLiteral("user")),
+        opt(QStringLiteral("password-env"), "Read the password (or XOAUTH2 token) from this environment variable.",
+            QStringLiteral("var")),
+        opt(QStringLiteral("password-file"), "Read the password (or XOAUTH2 token) from the first line of this file.",
+            QStringLiteral("file")),
+        opt(QStringLiteral("auth"), "auto, plain, login, cram-md5 or xoauth2 (default: auto, the strongest "
+                                    "offered).",
+            QStringLiteral("mechanism")),
+        opt(QStringLiteral("show-secrets"), "Show AUTH payloads in the transcript instead of [redacted]."),
+        opt(QStringLiteral("password"), "Refused: a password on the command line is visible to every user of "
+                                        "this machine. Use --password-env or --password-file.",
+            QStringLiteral("password")),
         opt(QStringLiteral("json"), "Print the JSON report on standard output."),
         opt(QStringLiteral("output"), "Also write the report to this file.", QStringLiteral("file")),
         opt(QStringLiteral("format"), "Report format: text or json (default: text; for --output, from the "
                                       "file name).",
             QStringLiteral("format")),
     });
+}
+
+bool CliOptions::parseCredentials(const QCommandLineParser& parser, ProbeOptions& p, QString* error)
+{
+    if (parser.isSet(QStringLiteral("password"))) {
+        *error = tr("--password is refused: a password on the command line can be read by every user of this "
+                    "machine (ps, /proc) and lands in shell history. Use --password-env VAR or --password-file F.");
+        return false;
+    }
+    const bool fromEnv = parser.isSet(QStringLiteral("password-env"));
+    const bool fromFile = parser.isSet(QStringLiteral("password-file"));
+    p.user = parser.value(QStringLiteral("user"));
+    p.showSecrets = parser.isSet(QStringLiteral("show-secrets"));
+    if (parser.isSet(QStringLiteral("auth"))) {
+        const QString mechanism = parser.value(QStringLiteral("auth")).toLower();
+        static const QStringList known{QStringLiteral("auto"), QStringLiteral("plain"), QStringLiteral("login"),
+                                       QStringLiteral("cram-md5"), QStringLiteral("xoauth2")};
+        if (!known.contains(mechanism)) {
+            *error = tr("--auth must be one of %1, not \"%2\".").arg(known.join(QStringLiteral(", ")), mechanism);
+            return false;
+        }
+        p.authMechanism = mechanism;
+    }
+    if (fromEnv && fromFile) {
+        *error = tr("Give the password either with --password-env or with --password-file, not both.");
+        return false;
+    }
+    if ((fromEnv || fromFile) && p.user.isEmpty()) {
+        *error = tr("A password needs a user: add --user.");
+        return false;
+    }
+    if (!p.user.isEmpty() && !fromEnv && !fromFile) {
+        *error = tr("--user needs a password: --password-env VAR or --password-file F.");
+        return false;
+    }
+    if (fromEnv) {
+        const QString var = parser.value(QStringLiteral("password-env"));
+        if (!qEnvironmentVariableIsSet(var.toLocal8Bit().constData())) {
+            *error = tr("--password-env: the environment variable %1 is not set.").arg(var);
+            return false;
+        }
+        p.password = qgetenv(var.toLocal8Bit().constData());
+    } else if (fromFile) {
+        const QString path = parser.value(QStringLiteral("password-file"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = tr("--password-file: cannot read %1: %2").arg(path, file.errorString());
+            return false;
+        }
+        p.password = file.readLine();
+        while (p.password.endsWith('\n') || p.password.endsWith('\r'))
+            p.password.chop(1);
+    }
+    if (fromEnv || fromFile) {
+        if (p.password.isEmpty()) {
+            *error = tr("The password is empty.");
+            return false;
+        }
+    }
+    return true;
 }
 
 Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
@@ -198,6 +273,12 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
         }
         p.expiryWarningDays = days;
     }
+
+    p.audit.versions = parser.isSet(QStringLiteral("tls-versions"));
+    p.audit.ciphers = parser.isSet(QStringLiteral("ciphers"));
+    p.audit.commandInjection = parser.isSet(QStringLiteral("injection-test"));
+    if (!parseCredentials(parser, p, &result.error))
+        return result;
 
     request.stdoutJson = parser.isSet(QStringLiteral("json"));
     if (parser.isSet(QStringLiteral("format"))) {

@@ -43,4 +43,6 @@ public:
     /// Adds the options of `check` (and of `send`, which shares them) to `parser`.
     static void addCheckOptions(QCommandLineParser& parser);
     static Parsed<CheckRequest> parseCheck(const QCommandLineParser& parser);
+    /// --user, --password-env/--password-file (never --password), --auth, --show-secrets.
+    static bool parseCredentials(const QCommandLineParser& parser, ProbeOptions& options, QString* error);
 };

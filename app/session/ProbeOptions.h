@@ -1,6 +1,7 @@
 #pragma once
 
 #include "run/Types.h"
+#include "tls/TlsClientOptions.h"
 
 #include <QList>
 #include <QSslCertificate>
@@ -30,4 +31,29 @@ struct ProbeOptions
     std::optional<StepId> stopAfter;
     /// cert-expires-soon below this many days.
     int expiryWarningDays = 21;
+
+    /// TLS settings for probe sessions (version and cipher enumeration): protocol, backend cipher
+    /// string, cipher list, OCSP request. peerVerifyName and extraCaCertificates are ignored here:
+    /// they always come from `host` and `extraCaCertificates` above.
+    TlsClientOptions tlsOverrides;
+
+    /// Extra TLS probes that run beside the main conversation (mailscope-cli check --tls-versions,
+    /// --ciphers, --injection-test; the GUI's TLS audit).
+    struct TlsAudit
+    {
+        bool versions = false; ///< accept/reject per TLS version
+        bool ciphers = false; ///< accepted cipher suites per version
+        bool commandInjection = false; ///< CVE-2011-0411 class probe
+        bool ocsp = false; ///< ask for a stapled OCSP response
+        bool any() const { return versions || ciphers || commandInjection || ocsp; }
+    } audit;
+
+    /// Authentication (the `auth` step runs only when `user` is set).
+    QString user;
+    /// The secret (password or, for XOAUTH2, the OAuth token). Never written to a report or log.
+    QByteArray password;
+    /// auto (strongest offered), plain, login, cram-md5 or xoauth2.
+    QString authMechanism = QStringLiteral("auto");
+    /// Show AUTH payloads in transcripts instead of [redacted] (--show-secrets); marked in the report.
+    bool showSecrets = false;
 };

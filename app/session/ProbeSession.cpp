@@ -374,7 +374,7 @@ void ProbeSession::startHandshake()
 {
     // Whatever arrived since the go-ahead (step mode leaves time for it) is not protocol either.
     discardInjectedBytes();
-    TlsClientOptions tls;
+    TlsClientOptions tls = m_options.tlsOverrides;
     tls.peerVerifyName = m_options.host;
     tls.extraCaCertificates = m_options.extraCaCertificates;
     note(tr("Starting the TLS handshake (the certificate must name %1)").arg(m_options.host));

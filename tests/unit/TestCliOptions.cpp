@@ -20,6 +20,7 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void exitCodes();
+    void credentialsFromEnvironmentAndFile();
 
 private:
     static Parsed<CheckRequest> parse(const QStringList& args);
@@ -129,6 +130,22 @@ void TestCliOptions::usageErrors_data()
                               << "--helo";
     QTest::newRow("bad format") << QStringList{QStringLiteral("h"), QStringLiteral("--format"), QStringLiteral("xml")}
                                 << "--format";
+    QTest::newRow("password on the command line") << QStringList{QStringLiteral("h"), QStringLiteral("--user"),
+                                                                 QStringLiteral("u"), QStringLiteral("--password"),
+                                                                 QStringLiteral("hunter2")}
+                                                  << "--password is refused";
+    QTest::newRow("user without password") << QStringList{QStringLiteral("h"), QStringLiteral("--user"),
+                                                          QStringLiteral("u")}
+                                           << "needs a password";
+    QTest::newRow("unset variable") << QStringList{QStringLiteral("h"), QStringLiteral("--user"), QStringLiteral("u"),
+                                                   QStringLiteral("--password-env"),
+                                                   QStringLiteral("MAILSCOPE_SURELY_UNSET")}
+                                    << "is not set";
+    QTest::newRow("password without user") << QStringList{QStringLiteral("h"), QStringLiteral("--password-env"),
+                                                          QStringLiteral("HOME")}
+                                           << "needs a user";
+    QTest::newRow("bad mechanism") << QStringList{QStringLiteral("h"), QStringLiteral("--auth"), QStringLiteral("ntlm")}
+                                   << "--auth";
 }
 
 void TestCliOptions::usageErrors()
@@ -146,6 +163,32 @@ void TestCliOptions::exitCodes()
     QCOMPARE(CheckCommand::exitCodeFor(Verdict::Warning), 1);
     QCOMPARE(CheckCommand::exitCodeFor(Verdict::Critical), 2);
     QCOMPARE(CheckCommand::exitCodeFor(Verdict::Unknown), 3);
+}
+
+void TestCliOptions::credentialsFromEnvironmentAndFile()
+{
+    qputenv("MAILSCOPE_TEST_SECRET", "s3cret from env");
+    auto parsed = parse({QStringLiteral("h"), QStringLiteral("--user"), QStringLiteral("alice"),
+                         QStringLiteral("--password-env"), QStringLiteral("MAILSCOPE_TEST_SECRET")});
+    QVERIFY2(parsed.value, qPrintable(parsed.error));
+    QCOMPARE(parsed.value->probe.user, QStringLiteral("alice"));
+    QCOMPARE(parsed.value->probe.password, QByteArray("s3cret from env"));
+    QCOMPARE(parsed.value->probe.authMechanism, QStringLiteral("auto"));
+    QVERIFY(!parsed.value->probe.showSecrets);
+
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    file.write("file secret\r\nsecond line ignored\n");
+    file.flush();
+    parsed = parse({QStringLiteral("h"), QStringLiteral("--user"), QStringLiteral("bob"),
+                    QStringLiteral("--password-file"), file.fileName(), QStringLiteral("--auth"),
+                    QStringLiteral("LOGIN"), QStringLiteral("--show-secrets"), QStringLiteral("--tls-versions")});
+    QVERIFY2(parsed.value, qPrintable(parsed.error));
+    QCOMPARE(parsed.value->probe.password, QByteArray("file secret"));
+    QCOMPARE(parsed.value->probe.authMechanism, QStringLiteral("login"));
+    QVERIFY(parsed.value->probe.showSecrets);
+    QVERIFY(parsed.value->probe.audit.versions);
+    QVERIFY(!parsed.value->probe.audit.ciphers);
 }
 
 QTEST_GUILESS_MAIN(TestCliOptions)
