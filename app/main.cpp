@@ -1,5 +1,6 @@
 // The GUI entry point: everything it shows lives in mailscope_ui.
 #include "MainWindow.h"
+#include "i18n/Translations.h"
 
 #include <QApplication>
 
@@ -10,6 +11,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("Mailscope"));
     QApplication::setApplicationVersion(QStringLiteral(MAILSCOPE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.mailscope.Mailscope"));
+    Translations::install(app);
 
     MainWindow window;
     window.show();

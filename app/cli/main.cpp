@@ -3,6 +3,7 @@
 
 #include "cli/CheckCommand.h"
 #include "cli/CliOptions.h"
+#include "i18n/Translations.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -37,6 +38,7 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationName(QStringLiteral("mailscope-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Mailscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MAILSCOPE_VERSION));
+    Translations::install(app);
 
     QTextStream out(stdout);
     QTextStream err(stderr);

@@ -168,15 +168,11 @@ QString ReportText::render(const Run& run, const Options& options)
     if (options.transcript && !run.transcript.isEmpty()) {
         w.heading(tr("Transcript"));
         for (const TranscriptEntry& e : run.transcript) {
-            QString prefix = QStringLiteral("%1 ms").arg(e.tMs).rightJustified(9);
-            QString marker = e.dir == 'I' ? QStringLiteral("  *") : QStringLiteral("%1:").arg(QLatin1Char(e.dir));
-            if (e.tls)
-                marker = QStringLiteral("%1").arg(marker, 3);
-            QString text = e.text;
-            if (e.discarded)
-                text = tr("[discarded, never processed] %1").arg(text);
-            const QString lock = e.tls ? QStringLiteral("[TLS] ") : QStringLiteral("      ");
-            QString row = QStringLiteral("  %1 %2%3 %4").arg(prefix, lock, marker, text);
+            const QString time = QStringLiteral("%1 ms").arg(e.tMs).rightJustified(9);
+            const QString lock = e.tls ? QStringLiteral("TLS") : QStringLiteral("   ");
+            const QString marker = e.dir == 'I' ? QStringLiteral(" *") : QStringLiteral("%1:").arg(QLatin1Char(e.dir));
+            const QString text = e.discarded ? tr("[discarded, never processed] %1").arg(e.text) : e.text;
+            QString row = QStringLiteral("  %1 %2 %3 %4").arg(time, lock, marker, text);
             if (e.dir == 'C')
                 row = w.paint(row, "36");
             else if (e.dir == 'I')

@@ -1,0 +1,54 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>Findings</name>
+    <message numerus="yes">
+        <source>%n day(s) left (expires %1)</source>
+        <translation>
+            <numerusform>%n day left (expires %1)</numerusform><numerusform>%n days left (expires %1)</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ProbeSession</name>
+    <message numerus="yes">
+        <source>… (%n more byte(s))</source>
+        <translation>
+            <numerusform>… (%n more byte)</numerusform><numerusform>… (%n more bytes)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 has %n address(es): %2</source>
+        <translation>
+            <numerusform>%1 has %n address: %2</numerusform><numerusform>%1 has %n addresses: %2</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Capabilities re-read over TLS: %n extension(s)</source>
+        <translation>
+            <numerusform>Capabilities re-read over TLS: %n extension</numerusform><numerusform>Capabilities re-read over TLS: %n extensions</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Server offered %n extension(s) over TLS</source>
+        <translation>
+            <numerusform>Server offered %n extension over TLS</numerusform><numerusform>Server offered %n extensions over TLS</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Server offered %n extension(s), including %1</source>
+        <translation>
+            <numerusform>Server offered %n extension, including %1</numerusform><numerusform>Server offered %n extensions, including %1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Server offered %n extension(s), without %1</source>
+        <translation>
+            <numerusform>Server offered %n extension, without %1</numerusform><numerusform>Server offered %n extensions, without %1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>The server spoke in plaintext on an implicit-TLS port (%n byte(s) discarded)</source>
+        <translation>
+            <numerusform>The server spoke in plaintext on an implicit-TLS port (%n byte discarded)</numerusform><numerusform>The server spoke in plaintext on an implicit-TLS port (%n bytes discarded)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n byte(s) received after the go-ahead and before TLS: %1</source>
+        <translation>
+            <numerusform>%n byte received after the go-ahead and before TLS: %1</numerusform><numerusform>%n bytes received after the go-ahead and before TLS: %1</numerusform></translation>
+    </message>
+</context>
+</TS>
