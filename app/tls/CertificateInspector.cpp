@@ -36,9 +36,11 @@ QString signatureAlgorithm(const QSslCertificate& certificate)
     return QString::fromLatin1(OBJ_nid2ln(nid));
 }
 
-QString keyAlgorithm(const QSslKey& key)
+} // namespace
+
+QString CertificateInspector::keyAlgorithmName(QSsl::KeyAlgorithm algorithm)
 {
-    switch (key.algorithm()) {
+    switch (algorithm) {
     case QSsl::Rsa:
         return QStringLiteral("RSA");
     case QSsl::Dsa:
@@ -52,8 +54,6 @@ QString keyAlgorithm(const QSslKey& key)
     }
     return QStringLiteral("unknown");
 }
-
-} // namespace
 
 QString CertificateInspector::colonHex(const QByteArray& bytes) { return QString::fromLatin1(bytes.toHex(':').toUpper()); }
 
@@ -82,7 +82,7 @@ CertificateInfo CertificateInspector::inspect(const QSslCertificate& certificate
     info.sha256 = colonHex(certificate.digest(QCryptographicHash::Sha256));
     info.sha1 = colonHex(certificate.digest(QCryptographicHash::Sha1));
     const QSslKey key = certificate.publicKey();
-    info.keyAlgorithm = keyAlgorithm(key);
+    info.keyAlgorithm = keyAlgorithmName(key.algorithm());
     info.keyBits = key.length();
     info.signatureAlgorithm = signatureAlgorithm(certificate);
     info.selfSigned = certificate.isSelfSigned();

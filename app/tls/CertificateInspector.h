@@ -20,6 +20,8 @@ public:
     /// The name of `certificate` that `host` matches (IP SANs for an address, else DNS SANs,
     /// else the CN when there are no DNS SANs), or empty.
     static QString matchingName(const CertificateInfo& certificate, const QString& host);
+    /// "RSA", "EC", "DSA", "DH".
+    static QString keyAlgorithmName(QSsl::KeyAlgorithm algorithm);
     /// "AB:CD:..." upper-case hex.
     static QString colonHex(const QByteArray& bytes);
 };

@@ -10,23 +10,6 @@
 
 namespace {
 
-QString keyAlgorithmName(QSsl::KeyAlgorithm algorithm)
-{
-    switch (algorithm) {
-    case QSsl::Rsa:
-        return QStringLiteral("RSA");
-    case QSsl::Dsa:
-        return QStringLiteral("DSA");
-    case QSsl::Ec:
-        return QStringLiteral("EC");
-    case QSsl::Dh:
-        return QStringLiteral("DH");
-    case QSsl::Opaque:
-        break;
-    }
-    return QStringLiteral("unknown");
-}
-
 /// The group the key exchange used ("X25519", "P-256"), from the server's ephemeral key.
 /// Qt wraps keys it does not model (X25519, X448) as opaque: their handle is the EVP_PKEY.
 QString negotiatedGroup(const QSslKey& key)
@@ -100,7 +83,7 @@ TlsHandshakeInfo TlsInspector::inspect(const QSslSocket& socket, const QList<QSs
 
     if (!ephemeral.isNull() && ephemeral.algorithm() != QSsl::Opaque) {
         info.facts.ephemeralKey =
-            QStringLiteral("%1 %2 bits").arg(keyAlgorithmName(ephemeral.algorithm())).arg(ephemeral.length());
+            QStringLiteral("%1 %2 bits").arg(CertificateInspector::keyAlgorithmName(ephemeral.algorithm())).arg(ephemeral.length());
     } else if (!group.isEmpty()) {
         info.facts.ephemeralKey = group;
     }
