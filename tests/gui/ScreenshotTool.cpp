@@ -8,6 +8,7 @@
 #include "ServerBar.h"
 #include "TimelineModel.h"
 #include "TimelineView.h"
+#include "i18n/Translations.h"
 #include "session/ProbeSession.h"
 
 #include <QAction>
@@ -79,6 +80,7 @@ int main(int argc, char* argv[])
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("MailscopeScreenshots"));
     QApplication::setApplicationName(QStringLiteral("Mailscope"));
+    Translations::install(app);
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QSettings().clear(); // every screenshot shows a first launch's layout
     QStringList args = QApplication::arguments().mid(1);
