@@ -13,8 +13,9 @@ MS_HOST=127.0.0.1
 # Random high port range used for the test listeners. Kept below the Linux
 # default ephemeral range (32768-60999) to make collisions with outgoing
 # connections' source ports unlikely.
-MS_PORT_MIN=20000
-MS_PORT_MAX=32000
+# Overridable from the environment if that range is busy on some machine.
+MS_PORT_MIN=${MS_PORT_MIN:-20000}
+MS_PORT_MAX=${MS_PORT_MAX:-32000}
 
 # Longest state-dir path we accept. Dovecot creates unix sockets such as
 # "$base_dir/token-login/tokenlogin" and "$base_dir/login/imap-urlauth" inside
@@ -49,21 +50,26 @@ need_root() {
 # servers.env and into Postfix/Dovecot configs, so only a conservative
 # character set is accepted.
 ms_statedir() {
-    local arg=${1:-}
+    local arg=${1:-} abs
     [ -n "$arg" ] || die "usage: $MS_PROG STATEDIR   (e.g. STATEDIR=\$(mktemp -d /tmp/ms.XXXXXX))"
-    mkdir -p -- "$arg" || die "cannot create state dir '$arg'"
-    local abs
-    abs=$(cd -- "$arg" && pwd -P) || die "cannot enter state dir '$arg'"
-    case "$abs" in
-        *[!A-Za-z0-9._/-]*) die "state dir path '$abs' contains characters other than [A-Za-z0-9._/-]" ;;
-    esac
-    [ "${#abs}" -le "$MS_MAX_STATEDIR_LEN" ] ||
-        die "state dir path '$abs' is ${#abs} bytes; keep it <= $MS_MAX_STATEDIR_LEN (unix socket paths must stay < 108 bytes). Use e.g. mktemp -d /tmp/ms.XXXXXX"
+    case "$arg" in /*) abs=$arg ;; *) abs=$(pwd -P)/$arg ;; esac
+    _ms_check_statedir_path "$abs"      # before creating anything
+    mkdir -p -- "$abs" || die "cannot create state dir '$abs'"
+    abs=$(cd -- "$abs" && pwd -P) || die "cannot enter state dir '$abs'"
+    _ms_check_statedir_path "$abs"      # again, symlinks resolved
     # mktemp -d creates mode 0700; the unprivileged daemons (postfix, dovenull,
     # nobody) must be able to traverse it to reach their queue/socket/mail dirs.
     # Secrets inside (keys, password file) have their own 0600 modes.
     chmod 0755 -- "$abs"
     printf '%s\n' "$abs"
+}
+
+_ms_check_statedir_path() {
+    case "$1" in
+        *[!A-Za-z0-9._/-]*) die "state dir path '$1' contains characters other than [A-Za-z0-9._/-]" ;;
+    esac
+    [ "${#1}" -le "$MS_MAX_STATEDIR_LEN" ] ||
+        die "state dir path '$1' is ${#1} bytes; keep it <= $MS_MAX_STATEDIR_LEN (unix socket paths must stay < 108 bytes). Use e.g. mktemp -d /tmp/ms.XXXXXX"
 }
 
 # port_in_use PORT - true if something listens on 127.0.0.1:PORT (or on the
@@ -133,6 +139,32 @@ pid_alive() {
     [ -n "$state" ] && [ "$state" != Z ]
 }
 
+# pids_with_title PREFIX - print pids whose argv[0] (process title) starts
+# with PREFIX. Dovecot children are titled "dovecot-<instance_name>/<service>".
+pids_with_title() {
+    local want=$1 f pid title
+    for f in /proc/[0-9]*/cmdline; do
+        pid=${f#/proc/}; pid=${pid%/cmdline}
+        title=""
+        # argv[0] is everything up to the first NUL; no fork per process.
+        { IFS= read -r -d '' title < "$f"; } 2>/dev/null || true
+        [ -n "$title" ] || continue
+        case "$title" in "$want"*) pid_alive "$pid" && printf '%s\n' "$pid" ;; esac
+    done
+    return 0
+}
+
+# pid_has_env PID NAME=VALUE - true if PID is alive and its environment
+# contains NAME=VALUE (guards against stale pid files naming a reused pid).
+pid_has_env() {
+    pid_alive "$1" && grep -qzxF -- "$2" "/proc/$1/environ" 2>/dev/null
+}
+
+# pid_cmdline_has PID ARG - true if PID is alive and ARG is one of its argv.
+pid_cmdline_has() {
+    pid_alive "$1" && grep -qzxF -- "$2" "/proc/$1/cmdline" 2>/dev/null
+}
+
 # wait_pids_gone TIMEOUT_S PID... - poll until all PIDs have exited.
 wait_pids_gone() {
     local timeout=$1; shift
@@ -185,7 +217,10 @@ env_set() {
         *[!A-Za-z0-9._/@:+-]*) die "env value for $key contains unsupported characters: '$value'" ;;
     esac
     tmp="$file.tmp.$$"
-    { [ -f "$file" ] && grep -v "^$key=" "$file" || true; printf '%s=%s\n' "$key" "$value"; } > "$tmp"
+    {
+        if [ -f "$file" ]; then grep -v "^$key=" "$file" || true; fi
+        printf '%s=%s\n' "$key" "$value"
+    } > "$tmp"
     mv -f -- "$tmp" "$file"
 }
 

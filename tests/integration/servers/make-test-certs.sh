@@ -36,7 +36,7 @@ MS_PROG=make-test-certs.sh
 ms_setup_path
 
 usage() { die "usage: $MS_PROG DIR [--force]"; }
-[ $# -ge 1 ] && [ $# -le 2 ] || usage
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 DIR=$1
 FORCE=0
 if [ $# -eq 2 ]; then

@@ -96,27 +96,53 @@ else
 fi
 out=$(s_client_out "$E_SMTP_PORT" -starttls smtp -showcerts)
 n=$(grep -c 'BEGIN CERTIFICATE' <<<"$out" || true)
-[ "$n" = 2 ] && pass "SMTP presents leaf + intermediate (2 certs)" || fail "SMTP presents $n certs, expected 2"
+if [ "$n" = 2 ]; then pass "SMTP presents leaf + intermediate (2 certs)"; else fail "SMTP presents $n certs, expected 2"; fi
+
+echo "== TLS-audit listeners (expected OpenSSL verify codes, default seclevel)"
+check_verify() {   # check_verify KEY EXPECTED_CODE
+    local key="E_$1" out code
+    if [ -z "${!key:-}" ]; then fail "$1 missing from servers.env"; return; fi
+    out=$(s_client_out "${!key}" -starttls smtp -CAfile "$CA" -verify_hostname localhost)
+    code=$(sed -n 's/^ *Verify return code: \([0-9]*\).*/\1/p' <<<"$out" | tail -n 1)
+    if [ "$code" = "$2" ]; then
+        pass "$1: $(grep -m1 'Verify return code' <<<"$out" | sed 's/^ *//')"
+    else
+        fail "$1: expected verify code $2, got '${code:-none}'"
+    fi
+}
+check_verify SMTP_CERT_EXPIRED_PORT 10
+check_verify SMTP_CERT_NOTYETVALID_PORT 9
+check_verify SMTP_CERT_WRONGHOST_PORT 62
+check_verify SMTP_CERT_SELFSIGNED_PORT 18
+check_verify SMTP_CERT_RSA1024_PORT 66
+check_verify SMTP_CERT_SHA1_PORT 68
+check_verify SMTP_CERT_NOINTERMEDIATE_PORT 21
 
 # --- Line-oriented dialogues ----------------------------------------------------
 # A coprocess holds the connection; `expect_reply` reads until the final line
 # of a reply, with a timeout, so there are no fixed sleeps.
-REPLY_TEXT=""
+REPLY_TEXT="" S_IN="" S_OUT="" S_PID=""
 start_session() {   # start_session plain PORT | tls PORT [s_client args]
     local kind=$1 port=$2; shift 2
     if [ "$kind" = plain ]; then
+        # shellcheck disable=SC2016 # $0/$1 expand in the inner bash
         coproc SESS { exec timeout 30 bash -c 'exec 3<>"/dev/tcp/$0/$1"; cat <&3 & cat >&3' "$H" "$port"; }
     else
         coproc SESS { exec timeout 30 openssl s_client -connect "$H:$port" -quiet \
             -CAfile "$CA" -verify_return_error "$@" 2>/dev/null; }
     fi
+    # Duplicate the coprocess fds: bash unsets SESS and closes its fds as soon
+    # as it reaps the coprocess (e.g. right after the server's reply to QUIT),
+    # which would lose unread replies and trip `set -u`.
+    exec {S_IN}<&"${SESS[0]}" {S_OUT}>&"${SESS[1]}"
+    S_PID=$SESS_PID
 }
-send() { printf '%s\r\n' "$1" >&"${SESS[1]}"; }
+send() { { printf '%s\r\n' "$1" >&"$S_OUT"; } 2>/dev/null || true; }
 # expect_reply REGEX_FINAL_LINE - collect lines until one matches.
 expect_reply() {
     local line
     REPLY_TEXT=""
-    while IFS= read -r -t 10 line <&"${SESS[0]}"; do
+    while IFS= read -r -t 10 line <&"$S_IN"; do
         line=${line%$'\r'}
         REPLY_TEXT+="$line"$'\n'
         [[ "$line" =~ $1 ]] && return 0
@@ -124,8 +150,12 @@ expect_reply() {
     return 1
 }
 end_session() {
-    exec {SESS[1]}>&- 2>/dev/null || true
-    wait "$SESS_PID" 2>/dev/null || true
+    # Close our write end so the client sees EOF, then reap it (bounded by
+    # the coprocess's own `timeout 30`).
+    local fd=${SESS[1]:-}
+    if [ -n "$fd" ]; then exec {fd}>&-; fi
+    exec {S_OUT}>&- {S_IN}<&-
+    wait "$S_PID" 2>/dev/null || true
 }
 smtp_final='^[0-9]{3} '
 
@@ -139,7 +169,7 @@ else
     fail "Submission before STARTTLS: $(tr '\n' '|' <<<"$REPLY_TEXT")"
 fi
 send "MAIL FROM:<selftest@mailscope.test>"; expect_reply "$smtp_final" || true
-[[ "$REPLY_TEXT" == 530* ]] && pass "Submission MAIL before STARTTLS: 530" || fail "Submission MAIL before STARTTLS: $REPLY_TEXT"
+if [[ "$REPLY_TEXT" == 530* ]]; then pass "Submission MAIL before STARTTLS: 530"; else fail "Submission MAIL before STARTTLS: $REPLY_TEXT"; fi
 send QUIT; expect_reply "$smtp_final" || true; end_session
 
 auth_plain() { printf '\0%s\0%s' "$1" "$2" | openssl base64 -A; }
@@ -151,9 +181,9 @@ else
     fail "Submission after STARTTLS: no AUTH PLAIN LOGIN: $(tr '\n' '|' <<<"$REPLY_TEXT")"
 fi
 send "AUTH PLAIN $(auth_plain "$USER_NAME" wrong-password)"; expect_reply "$smtp_final" || true
-[[ "$REPLY_TEXT" == 535* ]] && pass "AUTH PLAIN wrong password: ${REPLY_TEXT%$'\n'}" || fail "AUTH PLAIN wrong password: $REPLY_TEXT"
+if [[ "$REPLY_TEXT" == 535* ]]; then pass "AUTH PLAIN wrong password: ${REPLY_TEXT%$'\n'}"; else fail "AUTH PLAIN wrong password: $REPLY_TEXT"; fi
 send "AUTH PLAIN $(auth_plain "$USER_NAME" "$PASS")"; expect_reply "$smtp_final" || true
-[[ "$REPLY_TEXT" == 235* ]] && pass "AUTH PLAIN correct password: ${REPLY_TEXT%$'\n'}" || fail "AUTH PLAIN correct password: $REPLY_TEXT"
+if [[ "$REPLY_TEXT" == 235* ]]; then pass "AUTH PLAIN correct password: ${REPLY_TEXT%$'\n'}"; else fail "AUTH PLAIN correct password: $REPLY_TEXT"; fi
 send QUIT; expect_reply "$smtp_final" || true; end_session
 
 echo "== IMAP / POP3 login"
@@ -165,12 +195,14 @@ imap_login() {   # imap_login PASSWORD -> prints tagged reply
     send "a2 LOGOUT"; expect_reply '^a2 ' || true; end_session
     grep '^a1 ' <<<"$r" || echo "(no reply)"
 }
-r=$(imap_login "$PASS");         [[ "$r" == "a1 OK"* ]] && pass "IMAPS LOGIN correct password: $r" || fail "IMAPS LOGIN correct: $r"
-r=$(imap_login wrong-password);  [[ "$r" == "a1 NO"* ]] && pass "IMAPS LOGIN wrong password: $r"   || fail "IMAPS LOGIN wrong: $r"
+r=$(imap_login "$PASS")
+if [[ "$r" == "a1 OK"* ]]; then pass "IMAPS LOGIN correct password: $r"; else fail "IMAPS LOGIN correct: $r"; fi
+r=$(imap_login wrong-password)
+if [[ "$r" == "a1 NO"* ]]; then pass "IMAPS LOGIN wrong password: $r"; else fail "IMAPS LOGIN wrong: $r"; fi
 start_session tls "$E_POP3_PORT" -starttls pop3
 send "USER $USER_NAME"; expect_reply '^(\+OK|-ERR)' || true
 send "PASS $PASS"; expect_reply '^(\+OK|-ERR)' || true
-[[ "$REPLY_TEXT" == "+OK"* ]] && pass "POP3 STARTTLS USER/PASS: ${REPLY_TEXT%$'\n'}" || fail "POP3 login: $REPLY_TEXT"
+if [[ "$REPLY_TEXT" == "+OK"* ]]; then pass "POP3 STARTTLS USER/PASS: ${REPLY_TEXT%$'\n'}"; else fail "POP3 login: $REPLY_TEXT"; fi
 send QUIT; expect_reply '^(\+OK|-ERR)' || true; end_session
 
 echo "== Mail delivery stays local"
@@ -196,7 +228,7 @@ while [ "$SECONDS" -lt "$deadline" ]; do
     [ -n "$found" ] && break
     sleep 0.2
 done
-[ -n "$found" ] && pass "delivered to $found" || fail "mail with subject $TAG not in $E_TEST_MAILDIR/new within 15 s"
+if [ -n "$found" ]; then pass "delivered to $found"; else fail "mail with subject $TAG not in $E_TEST_MAILDIR/new within 15 s"; fi
 # ... and Dovecot serves it.
 start_session tls "$E_IMAP_PORT" -starttls imap
 send "a1 LOGIN \"$USER_NAME\" \"$PASS\""; expect_reply '^a1 ' || true

@@ -19,8 +19,19 @@ ms_setup_path
 SD=$(ms_statedir "$1")
 HERE=$(ms_script_dir)
 
-"$HERE/start-dovecot.sh" "$SD" || { "$HERE/stop-all.sh" "$SD" || true; die "Dovecot failed to start"; }
-"$HERE/start-postfix.sh" "$SD" || { "$HERE/stop-all.sh" "$SD" || true; die "Postfix failed to start"; }
+# Free ports are picked just before the daemons bind them; another process
+# may grab one in between ("Address already in use"). Each start script picks
+# new ports, so simply retry a few times.
+attempt() {  # attempt SCRIPT
+    local i
+    for i in 1 2 3; do
+        "$HERE/$1" "$SD" && return 0
+        log "$1 failed (attempt $i of 3)"
+    done
+    return 1
+}
+attempt start-dovecot.sh || { "$HERE/stop-all.sh" "$SD" || true; die "Dovecot failed to start"; }
+attempt start-postfix.sh || { "$HERE/stop-all.sh" "$SD" || true; die "Postfix failed to start"; }
 
 # Sanity: every documented key must be present.
 for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SUBMISSION_PORT \

@@ -47,10 +47,14 @@ PWFILE=$SD/test-password   # plain password for the tests, mode 0600
 
 # Restart semantics: an instance already running for this state dir is
 # stopped first so config and ports are always fresh.
-if [ -f "$RUN/master.pid" ] && pid_alive "$(cat "$RUN/master.pid" 2>/dev/null || true)"; then
+if [ -f "$RUN/master.pid" ] &&
+    pid_cmdline_has "$(cat "$RUN/master.pid" 2>/dev/null || true)" "$CONF"; then
     log "Dovecot already running for $SD; restarting it"
     "$(ms_script_dir)/stop-dovecot.sh" "$SD"
 fi
+# A stale pid file (crash, reboot) naming a reused pid would make Dovecot
+# refuse to start ("already running").
+rm -f -- "$RUN/master.pid"
 
 ms_ensure_certs "$SD"
 CERTS=$SD/certs
@@ -61,12 +65,13 @@ chmod 0755 "$DC" "$RUN"
 # --- Test user ------------------------------------------------------------
 # Reuse the password across restarts of the same state dir.
 if [ ! -s "$PWFILE" ]; then
-    (umask 077; openssl rand -hex 12 > "$PWFILE")
+    # Exactly the password, no trailing newline (easy for C++ to read).
+    (umask 077; printf '%s' "$(openssl rand -hex 12)" > "$PWFILE")
 fi
 chmod 0600 "$PWFILE"
 PASSWORD=$(cat "$PWFILE")
 # SHA512-CRYPT ($6$) hash; openssl passwd avoids needing a doveadm config.
-HASH=$(openssl passwd -6 "$PASSWORD")
+HASH=$(printf '%s\n' "$PASSWORD" | openssl passwd -6 -stdin)
 # passwd-file is read by the auth process, which runs as user dovecot.
 printf '%s:{SHA512-CRYPT}%s\n' "$TEST_USER" "$HASH" > "$DC/users"
 chown root:dovecot "$DC/users"
@@ -122,6 +127,10 @@ ssl_key = <$CERTS/leaf.key
 $SSL_DH
 
 auth_mechanisms = plain login
+# Test-friendly: tests probe wrong passwords on purpose. Without these, each
+# failure costs 2 s (auth_failure_delay) and repeated failures from 127.0.0.1
+# escalate through anvil's auth penalty (up to 15 s).
+auth_failure_delay = 0
 passdb {
   driver = passwd-file
   args = scheme=SHA512-CRYPT username_format=%u $DC/users
@@ -158,6 +167,12 @@ service pop3-login {
 service auth {
 $POSTFIX_LISTENER
 }
+service anvil {
+  # Mode 0 disables the auth penalty listener (documented way to turn it off).
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 EOF
 chmod 0644 "$CONF"
 
@@ -172,6 +187,7 @@ doveconf -c "$CONF" -n >/dev/null 2>"$DC/doveconf.err" ||
 # see EOF and hang. Early errors land in $LOGF.
 dovecot -c "$CONF" </dev/null >>"$LOGF" 2>&1 || {
     tail -n 20 "$LOGF" >&2 || true
+    "$(ms_script_dir)/stop-dovecot.sh" "$SD" >/dev/null 2>&1 || true
     die "dovecot failed to start; see $LOGF"
 }
 

@@ -15,6 +15,9 @@
 #                     only after STARTTLS. Only configured when the private
 #                     Dovecot of the same STATEDIR is running (start it first,
 #                     see start-all.sh); otherwise the key is absent.
+#   SMTP_CERT_<CASE>_PORT  STARTTLS listeners for TLS-audit tests, each
+#                     presenting one "bad" certificate: EXPIRED, NOTYETVALID,
+#                     WRONGHOST, SELFSIGNED, RSA1024, SHA1, NOINTERMEDIATE.
 #
 # Mail never leaves the machine: there is no smtp/relay/lmtp client service in
 # master.cf at all, default_transport and relay_transport are "discard", and
@@ -55,7 +58,7 @@ MYHOSTNAME=mail.mailscope.test
 
 # Restart semantics: stop a running instance of this state dir first.
 if [ -f "$QD/pid/master.pid" ] &&
-    pid_alive "$(head -n 1 "$QD/pid/master.pid" 2>/dev/null | tr -d ' ' || true)"; then
+    pid_has_env "$(head -n 1 "$QD/pid/master.pid" 2>/dev/null | tr -d ' ' || true)" "MAIL_CONFIG=$PF"; then
     log "Postfix already running for $SD; restarting it"
     "$(ms_script_dir)/stop-postfix.sh" "$SD"
 fi
@@ -87,10 +90,27 @@ else
 fi
 
 # --- Ports ---------------------------------------------------------------------------
-mapfile -t PORTS < <(pick_free_ports 5)
-[ "${#PORTS[@]}" -eq 5 ] || die "port selection failed"
+# TLS-audit listeners: plain STARTTLS SMTP, each presenting one of the "bad"
+# certificates from make-test-certs.sh. Entry = CERTNAME:ENVKEY. Postfix 3.7
+# loads and serves the rsa1024 and sha1 chains without any security-level
+# override (verified); it is the *client* at OpenSSL's default level 2 that
+# rejects them (verify errors 66 "EE certificate key too weak" and 68 "CA
+# signature digest algorithm too weak").
+AUDIT_LISTENERS=(
+    expired:SMTP_CERT_EXPIRED_PORT
+    notyetvalid:SMTP_CERT_NOTYETVALID_PORT
+    wronghost:SMTP_CERT_WRONGHOST_PORT
+    selfsigned:SMTP_CERT_SELFSIGNED_PORT
+    rsa1024:SMTP_CERT_RSA1024_PORT
+    sha1:SMTP_CERT_SHA1_PORT
+    leaf-nointermediate:SMTP_CERT_NOINTERMEDIATE_PORT
+)
+NPORTS=$((5 + ${#AUDIT_LISTENERS[@]}))
+mapfile -t PORTS < <(pick_free_ports "$NPORTS")
+[ "${#PORTS[@]}" -eq "$NPORTS" ] || die "port selection failed"
 SMTP_PORT=${PORTS[0]} SMTPS_PORT=${PORTS[1]} SMTP_TLS12_PORT=${PORTS[2]}
 SMTP_TLS13_PORT=${PORTS[3]} SUBMISSION_PORT=${PORTS[4]}
+AUDIT_PORTS=("${PORTS[@]:5}")
 
 # --- main.cf ---------------------------------------------------------------------------
 cat > "$PF/main.cf" <<EOF
@@ -152,6 +172,8 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = ${AUTH_SOCKET:-/nonexistent}
 smtpd_tls_auth_only = yes
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+# Test-friendly: no 1 s tarpit after 4xx/5xx replies (tests provoke errors).
+smtpd_error_sleep_time = 0
 EOF
 
 # --- master.cf -------------------------------------------------------------------------
@@ -175,6 +197,16 @@ cat <<EOF
   -o smtpd_tls_protocols=>=TLSv1.3
   -o smtpd_tls_mandatory_protocols=>=TLSv1.3
 EOF
+i=0
+for entry in "${AUDIT_LISTENERS[@]}"; do
+    cert=${entry%%:*}
+    cat <<EOF
+127.0.0.1:${AUDIT_PORTS[$i]} inet n - n - - smtpd
+  -o syslog_name=postfix-$(basename "$SD")/cert-$cert
+  -o {smtpd_tls_chain_files = $CERTS/$cert.key, $CERTS/$cert-chain.pem}
+EOF
+    i=$((i + 1))
+done
 if [ "$WITH_SUBMISSION" -eq 1 ]; then
 cat <<EOF
 127.0.0.1:$SUBMISSION_PORT inet n - n - - smtpd
@@ -225,11 +257,11 @@ touch -d '-10 seconds' "$PF/main.cf" "$PF/master.cf"
 # caller's pipe would make ctest/CI hang waiting for EOF).
 if ! postfix -c "$PF" start </dev/null >"$SD/postfix-start.out" 2>&1; then
     cat "$SD/postfix-start.out" >&2
-    tail -n 30 "$LOGF" >&2 || true
+    "$(ms_script_dir)/stop-postfix.sh" "$SD" >/dev/null 2>&1 || true
     die "postfix start failed (see $LOGF)"
 fi
 
-LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT")
+LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT" "${AUDIT_PORTS[@]}")
 [ "$WITH_SUBMISSION" -eq 1 ] && LISTEN_PORTS+=("$SUBMISSION_PORT")
 if ! wait_ports_open 20 "${LISTEN_PORTS[@]}"; then
     tail -n 30 "$LOGF" >&2 || true
@@ -242,6 +274,11 @@ env_set "$ENV_FILE" SMTP_PORT "$SMTP_PORT"
 env_set "$ENV_FILE" SMTPS_PORT "$SMTPS_PORT"
 env_set "$ENV_FILE" SMTP_TLS12_PORT "$SMTP_TLS12_PORT"
 env_set "$ENV_FILE" SMTP_TLS13_PORT "$SMTP_TLS13_PORT"
+i=0
+for entry in "${AUDIT_LISTENERS[@]}"; do
+    env_set "$ENV_FILE" "${entry#*:}" "${AUDIT_PORTS[$i]}"
+    i=$((i + 1))
+done
 if [ "$WITH_SUBMISSION" -eq 1 ]; then
     env_set "$ENV_FILE" SUBMISSION_PORT "$SUBMISSION_PORT"
 else

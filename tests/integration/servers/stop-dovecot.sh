@@ -17,7 +17,6 @@ ms_setup_path
 [ -d "$1" ] || { log "no state dir $1; nothing to stop"; exit 0; }
 SD=$(cd -- "$1" && pwd -P)
 ENV_FILE=$SD/servers.env
-CONF=$SD/dovecot/dovecot.conf
 PIDFILE=$SD/dr/master.pid
 
 PORTS=()
@@ -28,6 +27,11 @@ done
 
 MASTER=""
 [ -f "$PIDFILE" ] && MASTER=$(head -n 1 "$PIDFILE" 2>/dev/null || true)
+# Only trust the pid file if that pid really is this instance's master
+# (started as "dovecot -c STATEDIR/dovecot/dovecot.conf").
+if [ -n "$MASTER" ] && ! pid_cmdline_has "$MASTER" "$SD/dovecot/dovecot.conf"; then
+    MASTER=""
+fi
 
 if [ -n "$MASTER" ] && pid_alive "$MASTER"; then
     # Remember the whole process tree now: after the master is gone, orphaned
@@ -46,6 +50,14 @@ else
     log "Dovecot not running for $SD"
 fi
 rm -f -- "$PIDFILE"
+
+# Leftovers (e.g. the master was SIGKILLed and a child lingers)?
+mapfile -t LEFT < <(pids_with_title "dovecot-$(basename "$SD")/")
+if [ "${#LEFT[@]}" -gt 0 ]; then
+    log "killing leftover Dovecot processes: ${LEFT[*]}"
+    kill -KILL "${LEFT[@]}" 2>/dev/null || true
+    wait_pids_gone 5 "${LEFT[@]}" || die "Dovecot processes survived SIGKILL"
+fi
 
 if [ "${#PORTS[@]}" -gt 0 ] && ! wait_ports_closed 10 "${PORTS[@]}"; then
     die "Dovecot ports ${PORTS[*]} still open after stop"

@@ -23,13 +23,20 @@ PF=$SD/postfix
 PIDFILE=$SD/pfq/pid/master.pid
 
 PORTS=()
-for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SUBMISSION_PORT; do
+AUDIT_KEYS=(SMTP_CERT_EXPIRED_PORT SMTP_CERT_NOTYETVALID_PORT SMTP_CERT_WRONGHOST_PORT
+            SMTP_CERT_SELFSIGNED_PORT SMTP_CERT_RSA1024_PORT SMTP_CERT_SHA1_PORT
+            SMTP_CERT_NOINTERMEDIATE_PORT)
+for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SUBMISSION_PORT "${AUDIT_KEYS[@]}"; do
     p=$(env_get "$ENV_FILE" "$k")
     [ -n "$p" ] && PORTS+=("$p")
 done
 
 MASTER=""
 [ -f "$PIDFILE" ] && MASTER=$(head -n 1 "$PIDFILE" 2>/dev/null | tr -d ' ' || true)
+# Only trust the pid file if that pid really is this instance's master.
+if [ -n "$MASTER" ] && ! pid_has_env "$MASTER" "MAIL_CONFIG=$PF"; then
+    MASTER=""
+fi
 
 # All processes of this instance (master and children), captured up front.
 mapfile -t PROCS < <(pids_with_env "MAIL_CONFIG=$PF")
@@ -70,5 +77,5 @@ fi
 if [ "${#PORTS[@]}" -gt 0 ] && ! wait_ports_closed 10 "${PORTS[@]}"; then
     die "Postfix ports ${PORTS[*]} still open after stop"
 fi
-env_unset "$ENV_FILE" SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SUBMISSION_PORT
+env_unset "$ENV_FILE" SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SUBMISSION_PORT "${AUDIT_KEYS[@]}"
 exit 0
