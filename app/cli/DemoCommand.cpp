@@ -92,7 +92,8 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
     parser.addPositionalArgument(QStringLiteral("demo"), tr("The command."));
     const QCommandLineOption portOption(
         QStringLiteral("port"),
-        tr("Port for SMTP with STARTTLS; SMTPS uses the next one (default: 0, free ports)."),
+        tr("Port for SMTP with STARTTLS; SMTPS, IMAP, IMAPS, POP3 and POP3S use the next five "
+           "(default: 0, free ports)."),
         QStringLiteral("port"), QStringLiteral("0"));
     const QCommandLineOption scenarioOption(QStringLiteral("scenario"),
                                             tr("The scenario to play (default: good)."), QStringLiteral("name"),
@@ -157,17 +158,31 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
         err << tr("mailscope-cli demo: the demo server could not start: %1").arg(server.errorString()) << Qt::endl;
         return ExitUnknown;
     }
+    const QString host = DemoServer::hostName();
+    const QString caFile = server.caFile();
     const quint16 smtp = server.port(Protocol::Smtp, TlsMode::StartTls);
     const quint16 smtps = server.port(Protocol::Smtp, TlsMode::Implicit);
-    const QString host = DemoServer::hostName();
+    const quint16 imap = server.port(Protocol::Imap, TlsMode::StartTls);
+    const quint16 imaps = server.port(Protocol::Imap, TlsMode::Implicit);
+    const quint16 pop3 = server.port(Protocol::Pop3, TlsMode::StartTls);
+    const quint16 pop3s = server.port(Protocol::Pop3, TlsMode::Implicit);
     out << tr("Mailscope demo server (scenario: %1) \u2014 for trying Mailscope, not a real mail server")
                .arg(scenario)
         << '\n'
         << QStringLiteral("  SMTP  (STARTTLS)     127.0.0.1:%1").arg(smtp) << '\n'
         << QStringLiteral("  SMTPS (implicit TLS) 127.0.0.1:%1").arg(smtps) << '\n'
-        << tr("  Demo CA: %1").arg(server.caFile()) << '\n'
-        << tr("Try: mailscope-cli check %1:%2 --ca-file %3").arg(host).arg(smtp).arg(server.caFile()) << '\n'
-        << tr("     mailscope-cli check %1:%2 --tls implicit --ca-file %3").arg(host).arg(smtps).arg(server.caFile())
+        << QStringLiteral("  IMAP  (STARTTLS)     127.0.0.1:%1").arg(imap) << '\n'
+        << QStringLiteral("  IMAPS (implicit TLS) 127.0.0.1:%1").arg(imaps) << '\n'
+        << QStringLiteral("  POP3  (STLS)         127.0.0.1:%1").arg(pop3) << '\n'
+        << QStringLiteral("  POP3S (implicit TLS) 127.0.0.1:%1").arg(pop3s) << '\n'
+        << tr("  Demo CA: %1").arg(caFile) << '\n'
+        << tr("Try: mailscope-cli check %1:%2 --ca-file %3").arg(host).arg(smtp).arg(caFile) << '\n'
+        << tr("     mailscope-cli check %1:%2 --tls implicit --ca-file %3").arg(host).arg(smtps).arg(caFile) << '\n'
+        << tr("     mailscope-cli check %1:%2 --protocol imap --ca-file %3").arg(host).arg(imap).arg(caFile) << '\n'
+        << tr("     mailscope-cli check %1:%2 --protocol pop3 --tls implicit --ca-file %3")
+               .arg(host)
+               .arg(pop3s)
+               .arg(caFile)
         << '\n'
         << tr("Press Ctrl+C to stop.") << Qt::endl;
     out.flush();

@@ -6,7 +6,8 @@
 
 /**
  * `mailscope-cli demo [--port N] [--scenario NAME | --list-scenarios]`: runs the built-in demo
- * server in the foreground until SIGINT or SIGTERM, after printing its ports and the demo CA.
+ * server in the foreground until SIGINT or SIGTERM, after printing its six listeners (SMTP, SMTPS,
+ * IMAP, IMAPS, POP3, POP3S) and the demo CA.
  */
 class DemoCommand final
 {

@@ -64,6 +64,29 @@ void DemoConnection::abort()
 
 bool DemoConnection::isEncrypted() const { return m_socket->isEncrypted(); }
 
+DemoConnection::PlainCredentials DemoConnection::decodePlain(const QByteArray& base64)
+{
+    PlainCredentials result;
+    const auto decoded = QByteArray::fromBase64Encoding(base64, QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) {
+        result.status = PlainCredentials::Status::NotBase64;
+        return result;
+    }
+    // RFC 4616 s.2: [authzid] NUL authcid NUL passwd
+    const QList<QByteArray> parts = decoded.decoded.split('\0');
+    if (parts.size() != 3 || parts.at(1).isEmpty() || (!parts.at(0).isEmpty() && parts.at(0) != parts.at(1)))
+        return result;
+    result.status = PlainCredentials::Status::Ok;
+    result.user = parts.at(1);
+    result.password = parts.at(2);
+    return result;
+}
+
+bool DemoConnection::acceptsCredentials(const QByteArray& user, const QByteArray& password) const
+{
+    return m_settings.scenario != DemoScenario::AuthFails && user == DemoUser && password == DemoPassword;
+}
+
 void DemoConnection::send(const QByteArray& bytes)
 {
     if (m_state == State::Finished || m_state == State::Closing)

@@ -17,8 +17,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcDemo)
  * One client connection of the demo server, independent of the mail protocol: line framing with
  * a length limit, an idle timeout, the delayed greeting, implicit TLS, and the server side of a
  * STARTTLS upgrade (RFC 3207 s.4: plaintext received before the handshake is discarded unless a
- * scenario deliberately keeps it). A subclass per protocol (DemoSmtpConnection, later IMAP and
- * POP3) implements the conversation through the protected hooks.
+ * scenario deliberately keeps it). A subclass per protocol (DemoSmtpConnection, DemoImapConnection,
+ * DemoPop3Connection) implements the conversation through the protected hooks.
  *
  * The connection owns its socket and emits finished() once, when the socket is gone; the server
  * then deletes it. Everything runs on the event loop of the server's thread.
@@ -30,6 +30,9 @@ class DemoConnection : public QObject
 public:
     /// Longest line (without CRLF) a client may send.
     static constexpr qsizetype MaxLineLength = 4096;
+    /// The demo credentials every protocol accepts (except in the auth-fails scenario).
+    static constexpr const char* DemoUser = "demo";
+    static constexpr const char* DemoPassword = "demo";
 
     struct Settings
     {
@@ -61,6 +64,15 @@ Q_SIGNALS:
     void finished();
 
 protected:
+    /// A SASL PLAIN response (RFC 4616), base64-decoded and split.
+    struct PlainCredentials
+    {
+        enum class Status { Ok, NotBase64, Malformed };
+        Status status = Status::Malformed;
+        QByteArray user;
+        QByteArray password;
+    };
+
     /// What happens to plaintext that arrived together with the STARTTLS command.
     enum class BufferedPlaintext {
         Discard, ///< RFC 3207 s.4
@@ -77,6 +89,11 @@ protected:
     virtual void handleIdleTimeout() = 0;
     /// A STARTTLS handshake completed: forget everything learned in plaintext (RFC 3207 s.4).
     virtual void resetAfterTls() = 0;
+
+    /// Decodes `base64` as "[authzid] NUL authcid NUL passwd"; an authzid must equal the authcid.
+    static PlainCredentials decodePlain(const QByteArray& base64);
+    /// True for demo/demo, unless the scenario refuses every login.
+    bool acceptsCredentials(const QByteArray& user, const QByteArray& password) const;
 
     const Settings& settings() const { return m_settings; }
     DemoScenario scenario() const { return m_settings.scenario; }

@@ -9,7 +9,7 @@ QList<DemoScenario> all()
     return {DemoScenario::Good,          DemoScenario::NoStartTls,        DemoScenario::StartTlsRejected,
             DemoScenario::ResponseInjection, DemoScenario::CommandInjection, DemoScenario::ExpiredCert,
             DemoScenario::WrongHost,     DemoScenario::SelfSigned,        DemoScenario::SlowBanner,
-            DemoScenario::AuthFails,     DemoScenario::DropsInHandshake};
+            DemoScenario::AuthFails,     DemoScenario::DropsInHandshake,  DemoScenario::Preauth};
 }
 
 QString name(DemoScenario scenario)
@@ -37,6 +37,8 @@ QString name(DemoScenario scenario)
         return QStringLiteral("auth-fails");
     case DemoScenario::DropsInHandshake:
         return QStringLiteral("drops-in-handshake");
+    case DemoScenario::Preauth:
+        return QStringLiteral("preauth");
     }
     return {};
 }
@@ -62,7 +64,8 @@ QString description(DemoScenario scenario)
             "DemoServer", "STARTTLS is not offered, and passwords are accepted over plaintext.");
     case DemoScenario::StartTlsRejected:
         return QCoreApplication::translate(
-            "DemoServer", "STARTTLS is advertised, but the server refuses it with a 454 reply.");
+            "DemoServer",
+            "STARTTLS is advertised, but the server refuses it (SMTP 454, IMAP NO, POP3 -ERR).");
     case DemoScenario::ResponseInjection:
         return QCoreApplication::translate(
             "DemoServer", "Extra plaintext replies follow the STARTTLS go-ahead, as an attacker would inject them.");
@@ -84,6 +87,11 @@ QString description(DemoScenario scenario)
     case DemoScenario::DropsInHandshake:
         return QCoreApplication::translate("DemoServer",
                                            "The server closes the connection in the middle of the TLS handshake.");
+    case DemoScenario::Preauth:
+        return QCoreApplication::translate(
+            "DemoServer",
+            "IMAP greets with PREAUTH in plaintext: logged in before TLS, so STARTTLS is impossible. "
+            "SMTP and POP3 behave as in the good scenario.");
     }
     return {};
 }

@@ -18,6 +18,9 @@ enum class DemoScenario {
     SlowBanner,
     AuthFails,
     DropsInHandshake,
+    /// IMAP only: the greeting is PREAUTH (RFC 9051 s.7.1.4), so STARTTLS can no longer happen.
+    /// SMTP and POP3 play Good.
+    Preauth,
 };
 
 /// Names and descriptions of the demo scenarios. The names are stable (CLI, profiles, tests).

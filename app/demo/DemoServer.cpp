@@ -2,7 +2,9 @@
 
 #include "DemoCertificates.h"
 #include "DemoConnection.h"
+#include "DemoImapConnection.h"
 #include "DemoListener.h"
+#include "DemoPop3Connection.h"
 #include "DemoScenario.h"
 #include "DemoSmtpConnection.h"
 
@@ -26,11 +28,12 @@ struct ListenerSpec
     quint16 offset;
 };
 
-/// The listeners served today. IMAP (offsets 2, 3) and POP3 (4, 5) join this list together with
-/// their connection classes in createConnection().
+/// The listeners served, each protocol with STARTTLS and with implicit TLS; their connection
+/// classes come from createConnection().
 constexpr ListenerSpec ServedListeners[] = {
-    {Protocol::Smtp, TlsMode::StartTls, 0},
-    {Protocol::Smtp, TlsMode::Implicit, 1},
+    {Protocol::Smtp, TlsMode::StartTls, 0}, {Protocol::Smtp, TlsMode::Implicit, 1},
+    {Protocol::Imap, TlsMode::StartTls, 2}, {Protocol::Imap, TlsMode::Implicit, 3},
+    {Protocol::Pop3, TlsMode::StartTls, 4}, {Protocol::Pop3, TlsMode::Implicit, 5},
 };
 constexpr quint16 ReservedPortRange = 6;
 
@@ -41,8 +44,9 @@ DemoConnection* createConnection(Protocol protocol, QSslSocket* socket, DemoConn
     case Protocol::Smtp:
         return new DemoSmtpConnection(socket, std::move(settings), parent);
     case Protocol::Imap:
+        return new DemoImapConnection(socket, std::move(settings), parent);
     case Protocol::Pop3:
-        break;
+        return new DemoPop3Connection(socket, std::move(settings), parent);
     }
     return nullptr;
 }
@@ -138,7 +142,11 @@ bool DemoServer::start(quint16 port)
                 [this, listener](QSslSocket* socket) { acceptConnection(listener, socket); });
     }
     qCDebug(lcDemo) << "demo server listening, SMTP" << this->port(Protocol::Smtp, TlsMode::StartTls) << "SMTPS"
-                    << this->port(Protocol::Smtp, TlsMode::Implicit) << "scenario" << d->scenario;
+                    << this->port(Protocol::Smtp, TlsMode::Implicit) << "IMAP"
+                    << this->port(Protocol::Imap, TlsMode::StartTls) << "IMAPS"
+                    << this->port(Protocol::Imap, TlsMode::Implicit) << "POP3"
+                    << this->port(Protocol::Pop3, TlsMode::StartTls) << "POP3S"
+                    << this->port(Protocol::Pop3, TlsMode::Implicit) << "scenario" << d->scenario;
     return true;
 }
 

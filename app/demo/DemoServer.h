@@ -14,10 +14,11 @@ class DemoListener;
 class QSslSocket;
 
 /**
- * The built-in demo mail server: listeners on 127.0.0.1 that speak SMTP (later IMAP and POP3) with
- * STARTTLS and implicit TLS and play a named scenario, so anyone can try Mailscope without a mail
+ * The built-in demo mail server: listeners on 127.0.0.1 that speak SMTP, IMAP and POP3, each with
+ * STARTTLS and implicit TLS, and play a named scenario, so anyone can try Mailscope without a mail
  * server at hand. Each listener hands plaintext QSslSockets to a per-protocol connection class
- * (DemoSmtpConnection) that decides when to start server-side TLS; everything runs on the caller's
+ * (DemoSmtpConnection, DemoImapConnection, DemoPop3Connection) that decides when to start
+ * server-side TLS; everything runs on the caller's
  * event loop. Its certificates come from a CA generated at start-up, labelled as the demo
  * CA, written to a temporary file (caFile()) and never trusted outside a demo run.
  */
@@ -41,7 +42,7 @@ public:
 
     /// Starts listening on 127.0.0.1. `port` 0 picks free ports; a non-zero port is used for
     /// SMTP with STARTTLS and the following ports for the other listeners (SMTPS on port + 1;
-    /// IMAP, IMAPS, POP3, POP3S on port + 2 .. port + 5 once they are served). False on failure.
+    /// IMAP, IMAPS, POP3, POP3S on port + 2 .. port + 5). False on failure.
     /// The certificates are issued on the first start and kept until the server is destroyed.
     bool start(quint16 port = 0);
     void stop();
@@ -60,7 +61,7 @@ public:
     /// The host name the good certificate is for ("localhost").
     static QString hostName();
 
-    /// A connection idle this long is closed (SMTP: with a 421 reply). Default 60 s.
+    /// A connection idle this long is closed (SMTP: 421, IMAP: * BYE, POP3: -ERR). Default 60 s.
     void setIdleTimeout(int milliseconds);
 
 private:

@@ -310,7 +310,7 @@ void DemoSmtpConnection::onAuthResponse(const QByteArray& line)
 
 void DemoSmtpConnection::checkCredentials(const QByteArray& user, const QByteArray& password)
 {
-    if (scenario() != DemoScenario::AuthFails && user == DemoUser && password == DemoPassword) {
+    if (acceptsCredentials(user, password)) {
         m_authenticated = true;
         reply(QByteArrayLiteral("235 2.7.0 Authentication successful"));
         return;

@@ -12,9 +12,6 @@ class DemoSmtpConnection final : public DemoConnection
     Q_OBJECT
 
 public:
-    /// The demo credentials AUTH accepts (except in the auth-fails scenario).
-    static constexpr const char* DemoUser = "demo";
-    static constexpr const char* DemoPassword = "demo";
     /// Advertised and enforced message size limit (RFC 1870).
     static constexpr qint64 MaxMessageSize = 10240000;
 

@@ -183,7 +183,8 @@ void TestDemoServer::scenarioList()
                                QStringLiteral("self-signed"),
                                QStringLiteral("slow-banner"),
                                QStringLiteral("auth-fails"),
-                               QStringLiteral("drops-in-handshake")};
+                               QStringLiteral("drops-in-handshake"),
+                               QStringLiteral("preauth")};
     QStringList names;
     const QList<DemoServer::Scenario> scenarios = DemoServer::scenarios();
     for (const DemoServer::Scenario& s : scenarios) {
@@ -211,8 +212,16 @@ void TestDemoServer::listenersAndPorts()
     QVERIFY(smtps != 0);
     QVERIFY(smtp != smtps);
     QCOMPARE(m_server.port(Protocol::Smtp, TlsMode::None), quint16(0));
-    QCOMPARE(m_server.port(Protocol::Imap, TlsMode::StartTls), quint16(0));
-    QCOMPARE(m_server.port(Protocol::Pop3, TlsMode::Implicit), quint16(0));
+    // IMAP and POP3 are served too, each on its own port (TestDemoImapPop3 has their details).
+    const QList<quint16> others{m_server.port(Protocol::Imap, TlsMode::StartTls),
+                                m_server.port(Protocol::Imap, TlsMode::Implicit),
+                                m_server.port(Protocol::Pop3, TlsMode::StartTls),
+                                m_server.port(Protocol::Pop3, TlsMode::Implicit)};
+    for (quint16 p : others) {
+        QVERIFY(p != 0 && p != smtp && p != smtps);
+        QCOMPARE(others.count(p), 1);
+    }
+    QCOMPARE(m_server.port(Protocol::Imap, TlsMode::None), quint16(0));
 
     const QSslCertificate ca = m_server.caCertificates().constFirst();
     QVERIFY(ca.subjectInfo(QSslCertificate::CommonName).value(0).startsWith(QLatin1String("Mailscope Demo CA")));
@@ -248,13 +257,17 @@ void TestDemoServer::fixedPort()
     QVERIFY(!clash.start(m_server.port(Protocol::Smtp, TlsMode::StartTls)));
     QVERIFY(clash.errorString().contains(QLatin1String("127.0.0.1")));
 
-    // Find a free pair: SMTP on the given port, SMTPS on the next one.
+    // Find six free ports: SMTP on the given port, then SMTPS, IMAP, IMAPS, POP3, POP3S.
     bool started = false;
     for (quint16 base = 42125; base < 62000 && !started; base += 997)
         started = server.start(base);
     QVERIFY2(started, qPrintable(server.errorString()));
     const quint16 smtp = server.port(Protocol::Smtp, TlsMode::StartTls);
     QCOMPARE(server.port(Protocol::Smtp, TlsMode::Implicit), quint16(smtp + 1));
+    QCOMPARE(server.port(Protocol::Imap, TlsMode::StartTls), quint16(smtp + 2));
+    QCOMPARE(server.port(Protocol::Imap, TlsMode::Implicit), quint16(smtp + 3));
+    QCOMPARE(server.port(Protocol::Pop3, TlsMode::StartTls), quint16(smtp + 4));
+    QCOMPARE(server.port(Protocol::Pop3, TlsMode::Implicit), quint16(smtp + 5));
 
     SmtpTestClient client;
     QVERIFY(client.connectTo(smtp));
@@ -735,6 +748,30 @@ void TestDemoServer::cliEndToEnd()
     QVERIFY2(smtp.hasMatch() && smtps.hasMatch() && ca.hasMatch(), output.constData());
     const QString caFile = ca.captured(1);
     QVERIFY(QFile::exists(caFile));
+
+    // The IMAP and POP3 listeners are listed too, and greet.
+    const struct
+    {
+        const char* label;
+        QByteArray greeting;
+    } others[] = {
+        {"IMAP  \\(STARTTLS\\)", "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Mailscope demo IMAP server ready"},
+        {"IMAPS \\(implicit TLS\\)", {}},
+        {"POP3  \\(STLS\\)", "+OK Mailscope demo POP3 server ready"},
+        {"POP3S \\(implicit TLS\\)", {}},
+    };
+    for (const auto& listener : others) {
+        const QRegularExpressionMatch match =
+            QRegularExpression(QString::fromLatin1(listener.label) + QStringLiteral("\\s+127\\.0\\.0\\.1:(\\d+)"))
+                .match(text);
+        QVERIFY2(match.hasMatch(), listener.label);
+        if (listener.greeting.isEmpty())
+            continue;
+        SmtpTestClient client;
+        QVERIFY(client.connectTo(quint16(match.captured(1).toUInt())));
+        QCOMPARE(client.readReply(), QList<QByteArray>{listener.greeting});
+    }
+    QVERIFY2(text.contains(QLatin1String("--protocol imap")), output.constData());
 
     const auto check = [&caFile](const QStringList& extra, QByteArray* json) {
         QProcess process;
