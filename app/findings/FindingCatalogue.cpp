@@ -47,8 +47,10 @@ constexpr std::array entries{
           QT_TRANSLATE_NOOP("Findings",
                             "The server answered, inside the encrypted session, a command that was sent in "
                             "plaintext together with STARTTLS. An attacker in the path could inject commands "
-                            "that the server then runs as if they came over TLS. Update the server software: "
-                            "it must discard its input buffer when TLS starts."),
+                            "that the server then runs as if they came over TLS. Mailscope tested this with a "
+                            "harmless command (STARTTLS and NOOP sent in one packet; NOOP changes nothing on "
+                            "the server). Update the server software: it must discard its input buffer when TLS "
+                            "starts."),
           "CVE-2011-0411; RFC 3207 s.4"},
     Entry{FindingIds::PlaintextAuthOffered, Severity::Warning,
           QT_TRANSLATE_NOOP("Findings", "Login is offered without encryption"),
@@ -136,6 +138,38 @@ constexpr std::array entries{
                             "The certificate's public key is shorter than current practice (RSA under 2048 "
                             "bits, EC under 256 bits). Issue a new certificate with a stronger key."),
           "NIST SP 800-57"},
+    Entry{FindingIds::CertSha1Signature, Severity::Warning,
+          QT_TRANSLATE_NOOP("Findings", "A certificate is signed with SHA-1"),
+          QT_TRANSLATE_NOOP("Findings",
+                            "A certificate in the chain carries a SHA-1 signature. SHA-1 collisions can be "
+                            "computed (SHAttered, 2017), so such a signature no longer proves who issued the "
+                            "certificate; current TLS libraries and browsers refuse it. Have the certificate "
+                            "reissued with SHA-256."),
+          "RFC 9155; CA/Browser Forum BR 7.1.3"},
+    Entry{FindingIds::CertChainIncomplete, Severity::Warning,
+          QT_TRANSLATE_NOOP("Findings", "The server does not send its intermediate certificate"),
+          QT_TRANSLATE_NOOP("Findings",
+                            "The last certificate the server sent was issued by a certificate it did not send "
+                            "and that is not a trusted root. Clients that do not happen to have that "
+                            "intermediate cached cannot build a path to a root and will refuse the connection. "
+                            "Configure the server with the full chain file: its certificate first, then the "
+                            "intermediates (Postfix: smtpd_tls_chain_files; Dovecot: ssl_cert with the chain)."),
+          "RFC 8446 s.4.4.2; RFC 5246 s.7.4.2"},
+    Entry{FindingIds::CertChainOrder, Severity::Warning,
+          QT_TRANSLATE_NOOP("Findings", "The certificate chain is sent in the wrong order"),
+          QT_TRANSLATE_NOOP("Findings",
+                            "Each certificate the server sends should be issued by the one that follows it, "
+                            "starting with the server's own. Here the order is broken or a certificate that "
+                            "belongs to no path is included. Strict clients refuse such a chain. Put the "
+                            "server certificate first, then its issuer, and so on, in the chain file."),
+          "RFC 5246 s.7.4.2; RFC 8446 s.4.4.2"},
+    Entry{FindingIds::OcspRevoked, Severity::Critical,
+          QT_TRANSLATE_NOOP("Findings", "The server's certificate is revoked (stapled OCSP)"),
+          QT_TRANSLATE_NOOP("Findings",
+                            "The OCSP response the server stapled to the handshake says its own certificate "
+                            "has been revoked by the issuer. Clients that check revocation refuse it. Install "
+                            "a new certificate and make sure the server fetches fresh OCSP responses."),
+          "RFC 6960; RFC 6066 s.8"},
     Entry{FindingIds::CertVerificationOverridden, Severity::Warning,
           QT_TRANSLATE_NOOP("Findings", "Certificate errors were overridden by the user"),
           QT_TRANSLATE_NOOP("Findings",
@@ -207,8 +241,27 @@ constexpr std::array entries{
     Entry{FindingIds::AuthFailed, Severity::Critical,
           QT_TRANSLATE_NOOP("Findings", "Authentication failed"),
           QT_TRANSLATE_NOOP("Findings",
-                            "The server did not accept the credentials. The server's reply says why."),
-          "RFC 4954"},
+                            "The server did not accept the login. The evidence holds the server's reply and, "
+                            "where its code is known, what it means in plain words: a wrong password, an "
+                            "application-specific password being required, TLS being required first, or a "
+                            "temporary problem on the server."),
+          "RFC 4954 s.6; RFC 5530; RFC 3206"},
+    Entry{FindingIds::CredentialsSentInPlaintext, Severity::Critical,
+          QT_TRANSLATE_NOOP("Findings", "The password was sent without encryption"),
+          QT_TRANSLATE_NOOP("Findings",
+                            "Mailscope logged in over an unencrypted connection because the opportunistic "
+                            "policy allowed it. Anyone on the network path could read the password (or, for "
+                            "CRAM-MD5, capture enough to guess it offline). Treat the password as exposed if the "
+                            "path is not fully trusted, and make the server offer login only after TLS."),
+          "RFC 8314 s.3; RFC 3207 s.5"},
+    Entry{FindingIds::ImapPlaintextAlert, Severity::Warning,
+          QT_TRANSLATE_NOOP("Findings", "The server sent an alert before encryption"),
+          QT_TRANSLATE_NOOP("Findings",
+                            "An IMAP [ALERT] must be shown to the user word for word, and mail clients do so as "
+                            "if it came from the server. This one arrived over an unencrypted connection, so "
+                            "anyone on the path could have written it (a phishing message such as \"your "
+                            "password expired, log in at ...\"). Mailscope shows it, but do not trust it."),
+          "RFC 9051 s.7.1; RFC 2595 s.3.1"},
     Entry{FindingIds::MailRejected, Severity::Critical,
           QT_TRANSLATE_NOOP("Findings", "The test message was rejected"),
           QT_TRANSLATE_NOOP("Findings",

@@ -11,8 +11,9 @@ SmtpDialect::SmtpDialect(QByteArray heloName)
 {
 }
 
-void SmtpDialect::expectReply(Expect)
+void SmtpDialect::expectReply(Expect expect)
 {
+    m_expect = expect;
     m_reply = {};
     m_texts.clear();
     m_problem.clear();
@@ -61,7 +62,9 @@ Dialect::Feed SmtpDialect::feed(const QByteArray& line)
     m_texts.append(QString::fromUtf8(text).trimmed());
     if (more)
         return Feed::NeedMore;
-    m_reply.positive = code >= 200 && code < 400;
+    // RFC 4954 s.4: inside AUTH, 334 carries the next base64 challenge.
+    m_reply.continuation = m_expect == Expect::Auth && code == 334;
+    m_reply.positive = !m_reply.continuation && code >= 200 && code < 400;
     m_reply.text = m_texts.join(QStringLiteral(" / "));
     return Feed::Complete;
 }
@@ -120,4 +123,29 @@ bool SmtpDialect::offersAuth(const QStringList& capabilities) const
     return std::any_of(capabilities.cbegin(), capabilities.cend(), [](const QString& c) {
         return keyword(c) == QLatin1String("AUTH") && c.size() > 5;
     });
+}
+
+QStringList SmtpDialect::saslMechanisms(const QStringList& capabilities) const
+{
+    // RFC 4954 s.3: "AUTH mech mech ..."; some old servers also announce "AUTH=mech mech".
+    QStringList mechanisms;
+    for (const QString& c : capabilities) {
+        if (keyword(c) != QLatin1String("AUTH"))
+            continue;
+        const QString rest = c.mid(5).simplified();
+        for (const QString& m : rest.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            if (!mechanisms.contains(m.toUpper()))
+                mechanisms.append(m.toUpper());
+        }
+    }
+    return mechanisms;
+}
+
+Dialect::Command SmtpDialect::authenticateCommand(const QByteArray& mechanism,
+                                                  const std::optional<QByteArray>& initialResponse)
+{
+    const QByteArray verb = "AUTH " + mechanism;
+    if (!initialResponse)
+        return {verb + "\r\n", verb};
+    return {verb + ' ' + encodeInitialResponse(*initialResponse) + "\r\n", verb + " [redacted]"};
 }

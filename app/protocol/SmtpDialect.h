@@ -24,6 +24,11 @@ public:
     QByteArray startTlsCommand() override { return QByteArrayLiteral("STARTTLS\r\n"); }
     QByteArray quitCommand() override { return QByteArrayLiteral("QUIT\r\n"); }
     QString startTlsVerb() const override { return QStringLiteral("STARTTLS"); }
+    QString quitVerb() const override { return QStringLiteral("QUIT"); }
+
+    QStringList saslMechanisms(const QStringList& capabilities) const override;
+    bool acceptsInitialResponse(const QStringList&) const override { return true; }
+    Command authenticateCommand(const QByteArray& mechanism, const std::optional<QByteArray>& initialResponse) override;
 
     /// Parses "250-TEXT" / "250 TEXT" / "250": the code, whether more lines follow, and the text.
     /// Returns false when the line is not an SMTP reply line.
@@ -31,6 +36,7 @@ public:
 
 private:
     QByteArray m_heloName;
+    Expect m_expect = Expect::Generic;
     Reply m_reply;
     QStringList m_texts;
     QString m_problem;

@@ -90,6 +90,74 @@ private:
     QString m_out;
 };
 
+QString versionMark(const Writer& w, const QString& version, const QString& status)
+{
+    const bool legacy = version == QLatin1String("TLSv1.0") || version == QLatin1String("TLSv1.1");
+    if (status == QLatin1String("accepted"))
+        return legacy ? w.paint(QStringLiteral("accepted   "), "31;1") : w.paint(QStringLiteral("accepted   "), "32");
+    if (status == QLatin1String("rejected"))
+        return legacy ? w.paint(QStringLiteral("rejected   "), "32") : w.paint(QStringLiteral("rejected   "), "33");
+    if (status == QLatin1String("unavailable-locally"))
+        return w.paint(QStringLiteral("not tested "), "2");
+    return w.paint(status.leftJustified(11), "33");
+}
+
+/// The version matrix, the accepted ciphers per version (weak ones marked), the injection and
+/// OCSP probes.
+void renderAudit(Writer& w, const Run& run)
+{
+    const TlsAuditInfo audit = run.tlsAudit.value_or(TlsAuditInfo());
+    if (!run.tlsVersions.isEmpty()) {
+        w.heading(tr("TLS versions"));
+        for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it) {
+            const QString detail = audit.versionDetails.value(it.key());
+            QString text = versionMark(w, it.key(), it.value());
+            if (it.value() == QLatin1String("accepted") && !detail.isEmpty())
+                text += tr("with %1").arg(detail);
+            else if (!detail.isEmpty())
+                text += detail;
+            w.line(QStringLiteral("  %1 %2").arg(it.key().leftJustified(8), text));
+        }
+    }
+    if (!run.ciphers.isEmpty()) {
+        w.heading(tr("Accepted ciphers"));
+        for (auto it = run.ciphers.cbegin(); it != run.ciphers.cend(); ++it) {
+            const QString order = audit.cipherOrder.value(it.key());
+            QString orderText;
+            if (order == QLatin1String("server"))
+                orderText = tr("in the server's order of preference");
+            else if (order == QLatin1String("client"))
+                orderText = tr("the server follows the client's order");
+            w.line(QStringLiteral("  %1 %2").arg(w.bold(it.key()), QCoreApplication::translate("ReportText", "%n cipher(s)", nullptr, int(it.value().size())))
+                   + (orderText.isEmpty() ? QString() : QStringLiteral(", ") + orderText));
+            const QStringList weak = audit.weakCiphers.value(it.key());
+            for (int i = 0; i < it.value().size(); ++i) {
+                const QString& c = it.value().at(i);
+                QString reason;
+                for (const QString& entry : weak) {
+                    if (entry.startsWith(c + QLatin1String(" (")))
+                        reason = entry.mid(c.size() + 2).chopped(1);
+                }
+                const QString row = QStringLiteral("    %1 %2").arg(QString::number(i + 1).rightJustified(2), c);
+                w.line(reason.isEmpty() ? row : w.paint(row + QStringLiteral("  ") + tr("WEAK: %1").arg(reason), "33"));
+            }
+        }
+    }
+    if (!audit.commandInjection.isEmpty() || !audit.ocsp.isEmpty()) {
+        w.heading(tr("TLS probes"));
+        if (!audit.commandInjection.isEmpty()) {
+            const bool bad = audit.commandInjection == QLatin1String("vulnerable");
+            w.field(tr("Command injection"), bad ? w.paint(tr("VULNERABLE"), "31;1") : audit.commandInjection);
+            if (!audit.commandInjectionDetail.isEmpty())
+                w.wrapped(audit.commandInjectionDetail, 23);
+        }
+        if (!audit.ocsp.isEmpty())
+            w.field(tr("OCSP stapling"), audit.ocsp);
+    }
+    if (audit.probeCount > 0)
+        w.line(QStringLiteral("  ") + QCoreApplication::translate("ReportText", "%n probe(s), %1 ms", nullptr, audit.probeCount).arg(audit.durationMs));
+}
+
 } // namespace
 
 QString ReportText::render(const Run& run, const Options& options)
@@ -102,6 +170,8 @@ QString ReportText::render(const Run& run, const Options& options)
     w.line(tr("TLS mode %1, policy %2; started %3, took %4 ms")
                .arg(toKey(t.tls), toKey(t.policy), run.startedAt.toUTC().toString(Qt::ISODate))
                .arg(run.durationMs));
+    if (run.secretsShown)
+        w.line(w.bold(tr("SECRETS SHOWN: this report contains credentials in clear (--show-secrets). Do not share it.")));
 
     w.heading(tr("Steps"));
     for (const StepRecord& s : run.steps) {
@@ -123,11 +193,8 @@ QString ReportText::render(const Run& run, const Options& options)
         for (const QString& e : f.errors)
             w.field(QString(), e);
     }
-    if (!run.tlsVersions.isEmpty()) {
-        w.heading(tr("TLS versions"));
-        for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it)
-            w.field(it.key(), it.value());
-    }
+    if (!run.tlsVersions.isEmpty() || !run.ciphers.isEmpty() || run.tlsAudit)
+        renderAudit(w, run);
     if (!run.certificates.isEmpty()) {
         w.heading(tr("Certificate chain (as sent by the server)"));
         for (int i = 0; i < run.certificates.size(); ++i) {

@@ -57,6 +57,9 @@ struct TlsFacts
     std::optional<bool> ocspStapled;
     /// True when the user chose to continue past verification errors (--insecure).
     bool verificationOverridden = false;
+    /// The stapled OCSP response's verdict when stapling was requested: "good", "revoked",
+    /// "unknown", or "none" (no staple); empty when it was not requested.
+    QString ocspStatus = {};
 };
 
 /// Everything an administrator checks on one certificate of the chain.
@@ -97,6 +100,26 @@ struct Finding
     std::optional<StepId> step; ///< the step that produced it
 };
 
+/// What the TLS audit (version, cipher, injection and OCSP probes) found beyond tlsVersions and
+/// ciphers: the evidence behind each verdict, for the TLS panel and the text report.
+struct TlsAuditInfo
+{
+    /// Per version ("TLSv1.2"): the alert or error text, or why it was not testable here.
+    QMap<QString, QString> versionDetails;
+    /// Per version: "server" (the server imposes its order), "client" (it follows the client's),
+    /// or "unknown" (one cipher, or inconsistent answers).
+    QMap<QString, QString> cipherOrder;
+    /// Weak ciphers among the accepted ones, per version, with the reason ("3DES", ...).
+    QMap<QString, QStringList> weakCiphers;
+    /// "vulnerable", "not-vulnerable", "not-applicable" or "error"; empty when not probed.
+    QString commandInjection;
+    QString commandInjectionDetail;
+    /// "good", "revoked", "unknown", "none" or "error"; empty when not probed.
+    QString ocsp;
+    int probeCount = 0;
+    qint64 durationMs = 0;
+};
+
 /// The test message's outcome (SMTP `send`).
 struct MessageInfo
 {
@@ -121,6 +144,8 @@ struct Run
     QList<CertificateInfo> certificates;
     QMap<QString, QString> tlsVersions;
     QMap<QString, QStringList> ciphers;
+    /// Set when a TLS audit ran beside the conversation.
+    std::optional<TlsAuditInfo> tlsAudit;
     QList<Finding> findings;
     std::optional<MessageInfo> message;
     /// True when transcripts hold secrets in clear because the user asked (--show-secrets).

@@ -15,21 +15,6 @@ namespace {
 /// Longest transcript text kept for one line; the rest is summarised (the GUI stays responsive).
 constexpr qsizetype MaxTranscriptText = 2000;
 
-QList<StepId> planFor(TlsMode mode)
-{
-    switch (mode) {
-    case TlsMode::StartTls:
-        return {StepId::Resolve, StepId::Connect,      StepId::Banner,      StepId::Greeting,
-                StepId::StartTls, StepId::TlsHandshake, StepId::GreetingTls, StepId::Quit};
-    case TlsMode::Implicit:
-        return {StepId::Resolve, StepId::Connect, StepId::TlsHandshake, StepId::Banner, StepId::Greeting,
-                StepId::Quit};
-    case TlsMode::None:
-        return {StepId::Resolve, StepId::Connect, StepId::Banner, StepId::Greeting, StepId::Quit};
-    }
-    return {};
-}
-
 QString clipped(const QByteArray& bytes)
 {
     if (bytes.size() <= MaxTranscriptText)
@@ -45,8 +30,9 @@ ProbeSession::ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> 
     , m_options(std::move(options))
     , m_transport(transport ? std::move(transport) : std::make_unique<SslLineTransport>())
     , m_dialect(Dialect::create(m_options.protocol, m_options.heloName.toUtf8()))
-    , m_plan(planFor(m_options.tls))
+    , m_plan(planFor(m_options))
 {
+    m_run.secretsShown = m_options.showSecrets;
     m_run.target.host = m_options.host;
     m_run.target.port = m_options.port;
     m_run.target.protocol = m_options.protocol;
@@ -70,6 +56,27 @@ ProbeSession::~ProbeSession()
 }
 
 void ProbeSession::setStepMode(bool enabled) { m_stepMode = enabled; }
+
+QList<StepId> ProbeSession::planFor(const ProbeOptions& options)
+{
+    QList<StepId> plan;
+    switch (options.tls) {
+    case TlsMode::StartTls:
+        plan = {StepId::Resolve,  StepId::Connect,      StepId::Banner,     StepId::Greeting,
+                StepId::StartTls, StepId::TlsHandshake, StepId::GreetingTls};
+        break;
+    case TlsMode::Implicit:
+        plan = {StepId::Resolve, StepId::Connect, StepId::TlsHandshake, StepId::Banner, StepId::Greeting};
+        break;
+    case TlsMode::None:
+        plan = {StepId::Resolve, StepId::Connect, StepId::Banner, StepId::Greeting};
+        break;
+    }
+    if (!options.user.isEmpty())
+        plan.append(StepId::Auth);
+    plan.append(StepId::Quit);
+    return plan;
+}
 
 // ---- running the plan ---------------------------------------------------------------------------
 
@@ -220,9 +227,25 @@ void ProbeSession::runStep(StepId id)
     case StepId::Greeting:
     case StepId::GreetingTls:
         m_capabilityAttempt = 0;
+        if (id == StepId::Greeting && m_bannerListedCapabilities)
+            note(tr("The greeting already listed capabilities; asking again for the complete, current list"));
         sendCommand(m_dialect->capabilityCommand(0), Dialect::Expect::Capabilities);
         break;
     case StepId::StartTls:
+        if (m_preauthenticated) {
+            // RFC 9051 s.6.2.1: STARTTLS is only valid in the not-authenticated state.
+            if (m_options.policy == TlsPolicy::Enforce) {
+                failStep(tr("%1 is impossible: the server already logged this session in (PREAUTH); stopping "
+                            "(policy: enforce)")
+                             .arg(m_dialect->startTlsVerb()),
+                         true);
+            } else {
+                continueWithoutTls(tr("%1 is impossible after PREAUTH; continuing without encryption (policy: "
+                                      "opportunistic)")
+                                       .arg(m_dialect->startTlsVerb()));
+            }
+            break;
+        }
         if (!m_dialect->offersStartTls(m_activeCapabilities)) {
             handleStartTlsNotOffered();
             break;
@@ -234,6 +257,8 @@ void ProbeSession::runStep(StepId id)
         sendCommand(m_dialect->quitCommand(), Dialect::Expect::Quit);
         break;
     case StepId::Auth:
+        doAuth();
+        break;
     case StepId::MailFrom:
     case StepId::RcptTo:
     case StepId::Data:
@@ -382,9 +407,9 @@ void ProbeSession::startHandshake()
     m_transport->startClientEncryption(tls);
 }
 
-void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect)
+void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect, const QByteArray& redacted)
 {
-    QByteArray shown = bytes;
+    QByteArray shown = redacted.isNull() || m_options.showSecrets ? bytes : redacted;
     while (shown.endsWith('\n') || shown.endsWith('\r'))
         shown.chop(1);
     recordLine('C', QString::fromUtf8(shown));
@@ -534,9 +559,8 @@ void ProbeSession::onStepTimeout()
         const StepId id = m_run.steps.at(m_current).id;
         dropConnection();
         if (id == StepId::Quit) {
-            completeStep(StepStatus::Warning, tr("No reply to %1 within %2 s; connection closed")
-                                                  .arg(QString::fromLatin1(m_dialect->quitCommand().trimmed()))
-                                                  .arg(seconds));
+            completeStep(StepStatus::Warning,
+                         tr("No reply to %1 within %2 s; connection closed").arg(m_dialect->quitVerb()).arg(seconds));
             return;
         }
         addFinding(FindingCatalogue::make(FindingIds::ServerTimeout,
@@ -561,6 +585,7 @@ void ProbeSession::dropConnection()
 
 void ProbeSession::handleReply(const Reply& reply)
 {
+    noteAlerts(reply);
     switch (m_run.steps.at(m_current).id) {
     case StepId::Banner:
         handleBanner(reply);
@@ -575,20 +600,54 @@ void ProbeSession::handleReply(const Reply& reply)
     case StepId::Quit:
         handleQuit(reply);
         break;
+    case StepId::Auth:
+        handleAuth(reply);
+        break;
     default:
         break;
     }
 }
 
+void ProbeSession::noteAlerts(const Reply& reply)
+{
+    // RFC 9051 s.7.1: an [ALERT] is shown to the user as it is; in plaintext anyone could have written it.
+    for (const QString& alert : m_dialect->alerts(reply)) {
+        note(tr("Server alert: %1").arg(alert));
+        if (!underTls())
+            addFinding(FindingCatalogue::make(FindingIds::ImapPlaintextAlert, alert));
+    }
+}
+
 void ProbeSession::handleBanner(const Reply& reply)
 {
-    if (reply.positive) {
+    const QString line = QString::fromUtf8(reply.statusLine());
+    m_bannerListedCapabilities = !m_dialect->capabilities(reply).isEmpty();
+    switch (m_dialect->classifyBanner(reply)) {
+    case Dialect::BannerKind::Ready:
         completeStep(StepStatus::Ok, tr("Server greeted: %1").arg(reply.text));
         return;
+    case Dialect::BannerKind::PreAuthenticated:
+        m_preauthenticated = true;
+        if (underTls()) {
+            completeStep(StepStatus::Ok, tr("Server greeted and logged the session in already (PREAUTH): %1").arg(reply.text));
+            return;
+        }
+        addFinding(FindingCatalogue::make(FindingIds::ImapPreauthBeforeTls, line));
+        completeStep(StepStatus::Warning,
+                     tr("Server logged the session in before any encryption (PREAUTH), so %1 is impossible: %2")
+                         .arg(m_dialect->startTlsVerb(), reply.text));
+        return;
+    case Dialect::BannerKind::Refused:
+        addFinding(FindingCatalogue::make(FindingIds::ServiceUnavailable, line));
+        // RFC 5321 s.3.1: after a 554 greeting the client should still send QUIT.
+        failStep(tr("Server refuses service: %1").arg(line), true);
+        return;
+    case Dialect::BannerKind::Closing:
+        addFinding(FindingCatalogue::make(FindingIds::ServiceUnavailable, line));
+        // RFC 9051 s.7.1.5: BYE as greeting; the server closes, nothing more is sent.
+        failStep(tr("Server refuses service and hangs up: %1").arg(line), false);
+        return;
     }
-    addFinding(FindingCatalogue::make(FindingIds::ServiceUnavailable, QString::fromUtf8(reply.statusLine())));
-    // RFC 5321 s.3.1: after a 554 greeting the client should still send QUIT.
-    failStep(tr("Server refuses service: %1").arg(QString::fromUtf8(reply.statusLine())), true);
 }
 
 void ProbeSession::handleGreeting(const Reply& reply)
@@ -604,6 +663,17 @@ void ProbeSession::handleGreeting(const Reply& reply)
             sendCommand(fallback, Dialect::Expect::Capabilities);
             return;
         }
+        if (m_dialect->capabilitiesOptional()) {
+            // POP3 CAPA is an extension (RFC 2449): its absence is old-fashioned, not an error,
+            // but without it the server cannot announce STLS.
+            m_activeCapabilities.clear();
+            (underTls() ? m_run.capabilitiesTls : m_run.capabilitiesPlain).clear();
+            Q_EMIT capabilitiesChanged();
+            completeStep(StepStatus::Warning,
+                         tr("The server has no capability list (it answered: %1), so it cannot offer %2")
+                             .arg(QString::fromUtf8(reply.statusLine()), m_dialect->startTlsVerb()));
+            return;
+        }
         addFinding(FindingCatalogue::make(FindingIds::GreetingRejected, QString::fromUtf8(reply.statusLine())));
         failStep(tr("Greeting refused: %1").arg(QString::fromUtf8(reply.statusLine())), true);
         return;
@@ -615,13 +685,10 @@ void ProbeSession::handleGreeting(const Reply& reply)
     (tls ? m_run.capabilitiesTls : m_run.capabilitiesPlain) = caps;
     Q_EMIT capabilitiesChanged();
 
-    if (!tls && m_dialect->offersAuth(caps)) {
-        const auto authLine = std::find_if(caps.cbegin(), caps.cend(), [](const QString& c) {
-            return c.startsWith(QLatin1String("AUTH"), Qt::CaseInsensitive);
-        });
-        addFinding(FindingCatalogue::make(FindingIds::PlaintextAuthOffered,
-                                          authLine != caps.cend() ? *authLine : QString()));
-    }
+    // After PREAUTH there is no login left to offer (RFC 9051 s.6.2: LOGIN and AUTHENTICATE are
+    // not-authenticated-state commands).
+    if (!tls && !m_preauthenticated && m_dialect->offersAuth(caps))
+        addFinding(FindingCatalogue::make(FindingIds::PlaintextAuthOffered, m_dialect->authOfferEvidence(caps)));
 
     QString summary;
     StepStatus status = StepStatus::Ok;

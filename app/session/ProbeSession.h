@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ProbeOptions.h"
+#include "auth/SaslMechanism.h"
 #include "net/LineTransport.h"
 #include "protocol/Dialect.h"
 #include "run/Run.h"
@@ -20,10 +21,17 @@
  * loop; every step has a timeout, and the run can be cancelled at any time.
  *
  * Steps (ARCHITECTURE.md) and their order per TLS mode:
- *   starttls : resolve connect banner greeting starttls tls-handshake greeting-tls quit
- *   implicit : resolve connect tls-handshake banner greeting quit
- *   none     : resolve connect banner greeting quit
- * A failed step skips what follows; QUIT is still sent where the connection can carry it.
+ *   starttls : resolve connect banner greeting starttls tls-handshake greeting-tls [auth] quit
+ *   implicit : resolve connect tls-handshake banner greeting [auth] quit
+ *   none     : resolve connect banner greeting [auth] quit
+ * `auth` is planned only when a user is given. A failed step skips what follows; QUIT (LOGOUT)
+ * is still sent where the connection can carry it.
+ *
+ * The protocol (SMTP, IMAP, POP3) is a Dialect; this class knows none of their syntax.
+ *
+ * Credentials (RFC 8314 s.3): under `enforce` they are sent only over TLS with a trusted
+ * certificate; under `opportunistic` also in plaintext, flagged credentials-sent-in-plaintext.
+ * Client lines that carry them are recorded as "[redacted]" unless showSecrets.
  *
  * Security rules (RFC 3207 s.4): after a positive STARTTLS reply every byte already received is
  * recorded as discarded and flagged, never parsed; capabilities learned before TLS are replaced;
@@ -44,6 +52,8 @@ public:
     const ProbeOptions& options() const { return m_options; }
     /// The steps this run will go through if nothing fails, in order.
     QList<StepId> plannedSteps() const { return m_plan; }
+    /// The steps a run with `options` goes through if nothing fails, in order.
+    static QList<StepId> planFor(const ProbeOptions& options);
     bool isRunning() const { return m_started && !m_finished; }
     bool isFinished() const { return m_finished; }
     bool isPaused() const { return m_paused; }
@@ -89,7 +99,8 @@ private:
     void onLookedUp(const QHostInfo& info);
     void doConnect();
     void connectNext();
-    void sendCommand(const QByteArray& bytes, Dialect::Expect expect);
+    /// Sends `bytes`; the transcript shows `redacted` instead unless showSecrets (null: the bytes).
+    void sendCommand(const QByteArray& bytes, Dialect::Expect expect, const QByteArray& redacted = {});
     void startHandshake();
 
     void onConnected();
@@ -104,6 +115,11 @@ private:
     void handleGreeting(const Reply& reply);
     void handleStartTls(const Reply& reply);
     void handleQuit(const Reply& reply);
+    void handleAuth(const Reply& reply);
+    void doAuth();
+    void authSucceeded();
+    void authFailed(const Reply& reply);
+    void noteAlerts(const Reply& reply);
     void handleStartTlsNotOffered();
     void continueWithoutTls(const QString& summary);
     /// Takes every unread byte, records it as discarded; true when there was any.
@@ -144,4 +160,16 @@ private:
     bool m_connected = false;
     bool m_quitSent = false;
     bool m_advanceQueued = false;
+    /// IMAP PREAUTH greeting: logged in already, STARTTLS impossible (RFC 9051 s.6.2.1).
+    bool m_preauthenticated = false;
+    bool m_bannerListedCapabilities = false;
+
+    // ---- the auth step ----
+    std::unique_ptr<SaslMechanism> m_sasl; ///< the SASL exchange in progress
+    QList<Dialect::Command> m_loginCommands; ///< or the protocol's own login (IMAP LOGIN, USER/PASS)
+    int m_loginIndex = 0;
+    int m_authRounds = 0;
+    QString m_authMethod; ///< "PLAIN", "LOGIN command", ... for summaries
+    bool m_authCancelling = false;
+    QString m_authProblem;
 };
