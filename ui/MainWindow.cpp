@@ -154,6 +154,14 @@ void MainWindow::createActions()
     m_nextAction->setToolTip(tr("Run the next step (F10 or Ctrl+N)"));
     connect(m_nextAction, &QAction::triggered, m_controller, &RunController::next);
 
+    m_auditAction = new QAction(UiStyle::icon(QStringLiteral("lock-closed")), tr("&Audit TLS"), this);
+    m_auditAction->setObjectName(QStringLiteral("auditTlsAction"));
+    m_auditAction->setCheckable(true);
+    m_auditAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_auditAction->setToolTip(tr("Also probe every TLS version, the accepted ciphers, STARTTLS command injection and "
+                                 "OCSP stapling, beside the check (Ctrl+T)"));
+    connect(m_auditAction, &QAction::toggled, m_controller, &RunController::setAuditTls);
+
     m_findAction = new QAction(UiStyle::icon(QStringLiteral("action-find")), tr("&Find in Transcript…"), this);
     m_findAction->setShortcut(QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_transcript, &TranscriptView::showFind);
@@ -214,6 +222,8 @@ void MainWindow::createToolBar()
     bar->addAction(m_stepModeAction);
     bar->addAction(m_nextAction);
     bar->addSeparator();
+    bar->addAction(m_auditAction);
+    bar->addSeparator();
     auto* label = new QLabel(tr("Stop &after:"));
     label->setContentsMargins(6, 0, 4, 0);
     m_stopAfterCombo = new QComboBox;
@@ -229,7 +239,7 @@ void MainWindow::createToolBar()
     bar->addWidget(m_stopAfterCombo);
     connect(m_stopAfterCombo, &QComboBox::currentIndexChanged, this, &MainWindow::onStopAfterChanged);
     // Tool buttons carry the actions' names for screen readers.
-    for (QAction* a : {m_runAction, m_stopAction, m_stepModeAction, m_nextAction}) {
+    for (QAction* a : {m_runAction, m_stopAction, m_stepModeAction, m_nextAction, m_auditAction}) {
         if (QWidget* w = bar->widgetForAction(a))
             w->setAccessibleName(a->text().remove(QLatin1Char('&')));
     }
@@ -253,6 +263,8 @@ void MainWindow::createMenus()
     run->addSeparator();
     run->addAction(m_stepModeAction);
     run->addAction(m_nextAction);
+    run->addSeparator();
+    run->addAction(m_auditAction);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QAction* a : std::as_const(m_focusActions))
@@ -278,6 +290,14 @@ void MainWindow::wireController()
     connect(c, &RunController::paused, m_timelineModel, &TimelineModel::onPaused);
     connect(c, &RunController::paused, this, &MainWindow::onPaused);
     connect(c, &RunController::finished, this, &MainWindow::onFinished);
+    connect(c, &RunController::auditProgress, this, [this](int done, int total) {
+        // The last probe's progress can arrive after the run completed: nothing to show then.
+        if (!m_controller->isRunning())
+            return;
+        m_tls->setAuditProgress(done, total);
+        if (m_controller->session() && m_controller->session()->isFinished())
+            m_statusLabel->setText(tr("Auditing TLS… %1 of %2 probes done. Esc stops.").arg(done).arg(total));
+    });
     connect(c, &RunController::stateChanged, this, &MainWindow::onStateChanged);
     connect(c, &RunController::errorOccurred, this, [this](const QString& message) {
         m_statusLabel->setText(message);

@@ -52,6 +52,7 @@ public:
     QAction* stopAction() const { return m_stopAction; }
     QAction* stepModeAction() const { return m_stepModeAction; }
     QAction* nextStepAction() const { return m_nextAction; }
+    QAction* auditTlsAction() const { return m_auditAction; }
     QComboBox* stopAfterCombo() const { return m_stopAfterCombo; }
 
     void showDetailTab(DetailTab tab);
@@ -112,6 +113,7 @@ private:
     QAction* m_stopAction = nullptr;
     QAction* m_stepModeAction = nullptr;
     QAction* m_nextAction = nullptr;
+    QAction* m_auditAction = nullptr;
     QAction* m_findAction = nullptr;
     QAction* m_copyAction = nullptr;
     QAction* m_saveReportAction = nullptr;

@@ -2,6 +2,7 @@
 
 #include "demo/DemoServer.h"
 #include "session/ProbeSession.h"
+#include "tls/TlsAudit.h"
 
 #include <QLoggingCategory>
 
@@ -14,14 +15,20 @@ RunController::RunController(QObject* parent)
 
 RunController::~RunController()
 {
-    // The session talks to the demo server: stop talking first.
+    // The session and the audit talk to the demo server: stop talking first.
+    m_audit.reset();
     if (m_session)
         m_session->disconnect(this);
     m_session.reset();
     m_demo.reset();
 }
 
-const Run& RunController::run() const { return m_session ? m_session->run() : m_previewRun; }
+const Run& RunController::run() const
+{
+    if (m_merged)
+        return *m_merged;
+    return m_session ? m_session->run() : m_previewRun;
+}
 
 QList<StepId> RunController::plannedSteps() const { return m_session ? m_session->plannedSteps() : m_previewPlan; }
 
@@ -53,7 +60,10 @@ void RunController::preview(const ServerChoice& choice)
     Q_EMIT runStarted();
 }
 
-bool RunController::isRunning() const { return m_session && !m_session->isFinished(); }
+bool RunController::isRunning() const
+{
+    return (m_session && !m_session->isFinished()) || (m_audit && !m_audit->isFinished());
+}
 
 bool RunController::isPaused() const { return m_session && m_session->isPaused(); }
 
@@ -113,7 +123,23 @@ bool RunController::start(const ServerChoice& choice)
         m_session->disconnect(this);
         m_session->cancel();
     }
-    auto session = std::make_unique<ProbeSession>(optionsFor(choice));
+    if (m_audit) {
+        m_audit->disconnect(this);
+        m_audit->cancel();
+    }
+    const ProbeOptions options = optionsFor(choice);
+    std::unique_ptr<TlsAudit> audit;
+    if (m_auditTls) {
+        ProbeOptions auditOptions = options;
+        auditOptions.audit.versions = true;
+        auditOptions.audit.ciphers = true;
+        auditOptions.audit.commandInjection = true;
+        auditOptions.audit.ocsp = true;
+        audit = std::make_unique<TlsAudit>(auditOptions);
+        connect(audit.get(), &TlsAudit::progress, this, &RunController::auditProgress);
+        connect(audit.get(), &TlsAudit::finished, this, &RunController::onAuditFinished);
+    }
+    auto session = std::make_unique<ProbeSession>(options);
     session->setStepMode(m_stepMode);
     ProbeSession* s = session.get();
     connect(s, &ProbeSession::stepStarted, this, &RunController::stepStarted);
@@ -126,16 +152,24 @@ bool RunController::start(const ServerChoice& choice)
     connect(s, &ProbeSession::finished, this, &RunController::onFinished);
     // Models drop their pointers into the old run on runStarted(); only then may it go.
     std::unique_ptr<ProbeSession> old = std::exchange(m_session, std::move(session));
+    std::unique_ptr<TlsAudit> oldAudit = std::exchange(m_audit, std::move(audit));
+    m_merged.reset();
     m_pausedBefore.reset();
     Q_EMIT runStarted();
     old.reset();
+    oldAudit.reset();
     Q_EMIT stateChanged();
+    // The audit's probes run beside the conversation: the whole costs about one check.
     m_session->start();
+    if (m_audit)
+        m_audit->start();
     return true;
 }
 
 void RunController::stop()
 {
+    if (m_audit && !m_audit->isFinished())
+        m_audit->cancel(); // its finished() completes the run once the session is over too
     if (m_session && !m_session->isFinished())
         m_session->cancel();
 }
@@ -165,6 +199,14 @@ void RunController::setStepMode(bool enabled)
 
 void RunController::setStopAfter(std::optional<StepId> step) { m_stopAfter = step; }
 
+void RunController::setAuditTls(bool enabled)
+{
+    if (m_auditTls == enabled)
+        return;
+    m_auditTls = enabled;
+    Q_EMIT stateChanged();
+}
+
 void RunController::onPaused(StepId next)
 {
     m_pausedBefore = next;
@@ -175,6 +217,30 @@ void RunController::onPaused(StepId next)
 void RunController::onFinished()
 {
     m_pausedBefore.reset();
+    if (m_audit && !m_audit->isFinished()) {
+        // The conversation is over, the audit is not: the run finishes with it.
+        Q_EMIT stateChanged();
+        return;
+    }
+    completeRun();
+}
+
+void RunController::onAuditFinished()
+{
+    if (m_session && m_session->isFinished())
+        completeRun();
+}
+
+void RunController::completeRun()
+{
+    if (m_audit && m_session) {
+        Run merged = m_session->run();
+        if (!merged.aborted)
+            m_audit->mergeInto(merged);
+        m_merged = std::move(merged);
+        // Views hold pointers into the session's run: rebind them to the merged one.
+        Q_EMIT runStarted();
+    }
     Q_EMIT finished();
     Q_EMIT stateChanged();
 }

@@ -12,6 +12,7 @@
 
 class DemoServer;
 class ProbeSession;
+class TlsAudit;
 
 /**
  * Owns the ProbeSession of the current run (and keeps the last one after it finished, so the
@@ -41,6 +42,10 @@ public:
     std::optional<StepId> pausedBefore() const { return m_pausedBefore; }
 
     bool stepMode() const { return m_stepMode; }
+    /// Whether a run includes the TLS audit (version matrix, ciphers, injection and OCSP probes).
+    bool auditTls() const { return m_auditTls; }
+    /// The audit of the current run, if it has one.
+    TlsAudit* audit() const { return m_audit.get(); }
     std::optional<StepId> stopAfter() const { return m_stopAfter; }
     /// The demo server, started on first use (null before).
     DemoServer* demoServer() const { return m_demo.get(); }
@@ -56,6 +61,7 @@ public Q_SLOTS:
     void next();
     void setStepMode(bool enabled);
     void setStopAfter(std::optional<StepId> step);
+    void setAuditTls(bool enabled);
 
 Q_SIGNALS:
     /// A new run replaced the previous one: models reset over run().
@@ -71,17 +77,26 @@ Q_SIGNALS:
     /// Running, paused or finished changed.
     void stateChanged();
     void errorOccurred(const QString& message);
+    /// The TLS audit's progress: probes done of probes started.
+    void auditProgress(int done, int total);
 
 private:
     bool ensureDemo();
     void onPaused(StepId next);
     void onFinished();
+    void onAuditFinished();
+    /// Both the conversation and the audit are over: merge, rebind the views, report finished.
+    void completeRun();
 
     std::unique_ptr<DemoServer> m_demo;
     std::unique_ptr<ProbeSession> m_session;
+    std::unique_ptr<TlsAudit> m_audit;
+    /// The session's run with the audit merged in, once both are over.
+    std::optional<Run> m_merged;
     Run m_previewRun;
     QList<StepId> m_previewPlan;
     bool m_stepMode = false;
+    bool m_auditTls = false;
     std::optional<StepId> m_stopAfter;
     std::optional<StepId> m_pausedBefore;
 };

@@ -28,7 +28,129 @@ TlsPanel::TlsPanel(QWidget* parent)
 void TlsPanel::setRun(const Run* run)
 {
     m_run = run;
+    m_auditDone = 0;
+    m_auditTotal = 0;
     refresh();
+}
+
+void TlsPanel::setAuditProgress(int done, int total)
+{
+    m_auditDone = done;
+    m_auditTotal = total;
+    refresh();
+}
+
+QString TlsPanel::auditHtml(const QString& negotiated) const
+{
+    const QPalette pal = palette();
+    QString html;
+    const TlsAuditInfo audit = m_run->tlsAudit.value_or(TlsAuditInfo());
+    html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("TLS versions the server accepts")));
+    if (m_run->tlsVersions.isEmpty()) {
+        if (m_auditTotal > 0) {
+            html += QStringLiteral("<p>%1&nbsp;%2</p>")
+                        .arg(icon(QStringLiteral("status-running")),
+                             escape(tr("Auditing TLS: %1 of %2 probes done…").arg(m_auditDone).arg(m_auditTotal)));
+        } else {
+            html += QStringLiteral("<p class=\"muted\">%1</p>")
+                        .arg(escape(negotiated.isEmpty()
+                                        ? tr("Not probed in this run. Turn on Run ▸ Audit TLS (Ctrl+T) to test every version.")
+                                        : tr("Not probed in this run. Only the negotiated version (%1) is known. Turn on "
+                                             "Run ▸ Audit TLS (Ctrl+T) to test every version.")
+                                              .arg(negotiated)));
+        }
+    } else {
+        html += QStringLiteral("<table class=\"grid\" width=\"100%\">");
+        html += QStringLiteral("<tr><td><b>%1</b></td><td><b>%2</b></td><td><b>%3</b></td></tr>")
+                    .arg(escape(tr("Version")), escape(tr("Result")), escape(tr("Detail")));
+        for (auto it = m_run->tlsVersions.cbegin(); it != m_run->tlsVersions.cend(); ++it) {
+            const bool legacy = it.key() == QLatin1String("TLSv1.0") || it.key() == QLatin1String("TLSv1.1");
+            const QString& status = it.value();
+            QString iconName = QStringLiteral("status-skipped");
+            QColor c = UiStyle::muted(pal);
+            QString label = status;
+            QString detail = audit.versionDetails.value(it.key());
+            if (status == QLatin1String("accepted")) {
+                iconName = legacy ? QStringLiteral("severity-warning") : QStringLiteral("status-ok");
+                c = legacy ? UiStyle::warning(pal) : UiStyle::success(pal);
+                label = legacy ? tr("accepted (outdated)") : tr("accepted");
+                if (!detail.isEmpty())
+                    detail = tr("negotiated %1").arg(detail);
+            } else if (status == QLatin1String("rejected")) {
+                iconName = legacy ? QStringLiteral("status-ok") : QStringLiteral("status-failed");
+                c = legacy ? UiStyle::success(pal) : UiStyle::warning(pal);
+                label = tr("rejected");
+            } else if (status == QLatin1String("unavailable-locally")) {
+                label = tr("not testable here");
+            } else {
+                iconName = QStringLiteral("status-warning");
+                label = tr("probe failed");
+            }
+            html += QStringLiteral("<tr><td><b>%1</b></td><td style=\"color:%2\">%3&nbsp;<b>%4</b></td>"
+                                   "<td class=\"muted\">%5</td></tr>")
+                        .arg(escape(it.key()), colour(c), icon(iconName), escape(label), escape(detail));
+        }
+        html += QStringLiteral("</table>");
+    }
+    if (!m_run->ciphers.isEmpty()) {
+        html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("Accepted ciphers")));
+        for (auto it = m_run->ciphers.cbegin(); it != m_run->ciphers.cend(); ++it) {
+            const QString order = audit.cipherOrder.value(it.key());
+            const QString orderText = order == QLatin1String("server")   ? tr("in the server's order of preference")
+                                      : order == QLatin1String("client") ? tr("the server follows the client's order")
+                                                                         : QString();
+            html += QStringLiteral("<p><b>%1</b> — %2%3</p><table>")
+                        .arg(escape(it.key()), escape(tr("%n cipher(s)", nullptr, int(it.value().size()))),
+                             orderText.isEmpty() ? QString() : escape(QStringLiteral(", ") + orderText));
+            const QStringList weak = audit.weakCiphers.value(it.key());
+            for (int i = 0; i < it.value().size(); ++i) {
+                const QString& cipher = it.value().at(i);
+                QString reason;
+                for (const QString& w : weak) {
+                    if (w.startsWith(cipher + QLatin1String(" (")))
+                        reason = w.mid(cipher.size() + 2).chopped(1);
+                }
+                const QString name = QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(cipher));
+                html += reason.isEmpty()
+                            ? QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td></td></tr>").arg(i + 1).arg(name)
+                            : QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td style=\"color:%3\">%4&nbsp;%5</td></tr>")
+                                  .arg(i + 1)
+                                  .arg(name, colour(UiStyle::warning(pal)), icon(QStringLiteral("severity-warning")),
+                                       escape(tr("weak: %1").arg(reason)));
+            }
+            html += QStringLiteral("</table>");
+        }
+    }
+    if (!audit.commandInjection.isEmpty() || !audit.ocsp.isEmpty()) {
+        html += QStringLiteral("<h3>%1</h3><table>").arg(escape(tr("Other TLS probes")));
+        if (!audit.commandInjection.isEmpty()) {
+            const bool bad = audit.commandInjection == QLatin1String("vulnerable");
+            const bool good = audit.commandInjection == QLatin1String("not-vulnerable");
+            const QString text = bad ? tr("VULNERABLE: the server ran a command injected before TLS")
+                                 : good ? tr("not vulnerable: injected commands are discarded")
+                                        : audit.commandInjection;
+            html += row(tr("STARTTLS command injection"),
+                        QStringLiteral("<span style=\"color:%1\">%2&nbsp;%3</span><br><span class=\"muted\">%4</span>")
+                            .arg(colour(bad ? UiStyle::danger(pal) : good ? UiStyle::success(pal) : UiStyle::muted(pal)),
+                                 icon(bad ? QStringLiteral("severity-critical") : good ? QStringLiteral("status-ok")
+                                                                                      : QStringLiteral("status-skipped")),
+                                 escape(text), escape(audit.commandInjectionDetail)));
+        }
+        if (!audit.ocsp.isEmpty()) {
+            const QString text = audit.ocsp == QLatin1String("good")      ? tr("Good (a stapled response says the certificate is valid)")
+                                 : audit.ocsp == QLatin1String("revoked") ? tr("REVOKED (the stapled response says so)")
+                                 : audit.ocsp == QLatin1String("none")    ? tr("none (the server staples no OCSP response)")
+                                                                           : audit.ocsp;
+            html += row(tr("OCSP stapling"), escape(text));
+        }
+        html += QStringLiteral("</table>");
+    }
+    if (audit.probeCount > 0) {
+        html += QStringLiteral("<p class=\"muted\">%1</p>")
+                    .arg(escape(tr("%n probe connection(s), %1 ms in all (at most 8 at a time).", nullptr, audit.probeCount)
+                                    .arg(audit.durationMs)));
+    }
+    return html;
 }
 
 QString TlsPanel::plainText() const { return m_browser->toPlainText(); }
@@ -61,6 +183,8 @@ void TlsPanel::refresh()
             html += QStringLiteral("<p class=\"muted\">%1</p>")
                         .arg(escape(tr("No TLS handshake yet. Its results appear here once the connection is encrypted.")));
         }
+        if (m_run && (!m_run->tlsVersions.isEmpty() || m_run->tlsAudit || m_auditTotal > 0))
+            html += auditHtml(QString());
         m_browser->setHtml(html);
         return;
     }
@@ -71,6 +195,11 @@ void TlsPanel::refresh()
              trusted ? tr("Encrypted with %1, certificate trusted").arg(t.protocol)
                      : tr("Encrypted with %1, but the certificate is NOT trusted").arg(t.protocol));
 
+    // An audited run shows its version matrix first: that is what the user asked for.
+    const bool audited = !m_run->tlsVersions.isEmpty() || m_auditTotal > 0;
+    if (audited)
+        html += auditHtml(t.protocol);
+    html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("This connection")));
     html += QStringLiteral("<table>");
     html += row(tr("Protocol"), QStringLiteral("<b>%1</b>").arg(escape(t.protocol)));
     html += row(tr("Cipher"), QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(t.cipher)));
@@ -103,30 +232,7 @@ void TlsPanel::refresh()
                        : tr("Mailscope closed the connection without sending anything more (strict verification).")));
     }
 
-    html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("TLS versions the server accepts")));
-    if (m_run->tlsVersions.isEmpty()) {
-        html += QStringLiteral("<p class=\"muted\">%1</p>")
-                    .arg(escape(tr("Not probed in this run. Only the negotiated version (%1) is known.").arg(t.protocol)));
-    } else {
-        html += QStringLiteral("<table class=\"grid\">");
-        for (auto it = m_run->tlsVersions.cbegin(); it != m_run->tlsVersions.cend(); ++it) {
-            const bool legacy = it.key() == QLatin1String("TLSv1.0") || it.key() == QLatin1String("TLSv1.1")
-                                || it.key().startsWith(QLatin1String("SSL"));
-            QString verdict = escape(it.value());
-            QColor c = UiStyle::muted(pal);
-            if (it.value() == QLatin1String("accepted"))
-                c = legacy ? UiStyle::danger(pal) : UiStyle::success(pal);
-            else if (it.value() == QLatin1String("rejected"))
-                c = legacy ? UiStyle::success(pal) : UiStyle::warning(pal);
-            html += row(it.key(), QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>").arg(colour(c), verdict));
-        }
-        html += QStringLiteral("</table>");
-    }
-    if (!m_run->ciphers.isEmpty()) {
-        html += QStringLiteral("<h3>%1</h3><table>").arg(escape(tr("Accepted ciphers")));
-        for (auto it = m_run->ciphers.cbegin(); it != m_run->ciphers.cend(); ++it)
-            html += row(it.key(), QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(it.value().join(QStringLiteral(", ")))));
-        html += QStringLiteral("</table>");
-    }
+    if (!audited)
+        html += auditHtml(t.protocol);
     m_browser->setHtml(html);
 }

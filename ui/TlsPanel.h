@@ -19,6 +19,8 @@ public:
     Q_DISABLE_COPY_MOVE(TlsPanel)
 
     void setRun(const Run* run);
+    /// While a TLS audit runs beside the check: probes done of probes started.
+    void setAuditProgress(int done, int total);
     QString plainText() const;
 
 public Q_SLOTS:
@@ -28,6 +30,11 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    /// The version matrix, the accepted ciphers (weak ones marked) and the other probes.
+    QString auditHtml(const QString& negotiated) const;
+
     QTextBrowser* m_browser = nullptr;
+    int m_auditDone = 0;
+    int m_auditTotal = 0;
     const Run* m_run = nullptr;
 };

@@ -3,12 +3,14 @@
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "session/ProbeSession.h"
+#include "tls/TlsAudit.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QSaveFile>
 
 #include <cstdio>
+#include <memory>
 #include <unistd.h>
 
 namespace {
@@ -53,12 +55,27 @@ bool CheckCommand::writeReport(const Run& run, ReportFormat format, const QStrin
 int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream& err)
 {
     ProbeSession session(request.probe);
+    // The TLS audit (--tls-versions, --ciphers, --injection-test) starts together with the check,
+    // so the whole costs about the longer of the two, not their sum.
+    std::unique_ptr<TlsAudit> audit;
+    if (request.probe.audit.any())
+        audit = std::make_unique<TlsAudit>(request.probe);
     QEventLoop loop;
-    QObject::connect(&session, &ProbeSession::finished, &loop, &QEventLoop::quit);
+    const auto quitWhenDone = [&] {
+        if (session.isFinished() && (!audit || audit->isFinished()))
+            loop.quit();
+    };
+    QObject::connect(&session, &ProbeSession::finished, &loop, quitWhenDone);
+    if (audit)
+        QObject::connect(audit.get(), &TlsAudit::finished, &loop, quitWhenDone);
     session.start();
-    if (!session.isFinished())
+    if (audit)
+        audit->start();
+    if (!session.isFinished() || (audit && !audit->isFinished()))
         loop.exec();
-    const Run& run = session.run();
+    Run run = session.run();
+    if (audit && !run.aborted)
+        audit->mergeInto(run);
 
     if (!request.outputFile.isEmpty()) {
         const ReportFormat format =

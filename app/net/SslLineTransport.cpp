@@ -43,6 +43,8 @@ void SslLineTransport::startClientEncryption(const TlsClientOptions& options)
         config.setProtocol(*options.protocol);
     if (!options.backendCipherString.isEmpty())
         config.setBackendConfigurationOption("CipherString", options.backendCipherString);
+    if (!options.backendCipherSuites.isEmpty())
+        config.setBackendConfigurationOption("Ciphersuites", options.backendCipherSuites);
     if (!options.ciphers.isEmpty())
         config.setCiphers(options.ciphers);
     config.setOcspStaplingEnabled(options.requestOcspStapling);

@@ -18,6 +18,9 @@ struct TlsClientOptions
     std::optional<QSsl::SslProtocol> protocol;
     /// OpenSSL cipher string for the backend ("DEFAULT:@SECLEVEL=0" lets probes reach old TLS).
     QString backendCipherString;
+    /// OpenSSL TLS 1.3 suite list for the backend ("Ciphersuites" option), e.g. one suite to test
+    /// it alone; empty means the library's default.
+    QString backendCipherSuites;
     /// Offer only these ciphers (cipher enumeration); empty means the default list.
     QList<QSslCipher> ciphers;
     /// Ask for a stapled OCSP response. A missing staple then fails the handshake (Qt 6.4).

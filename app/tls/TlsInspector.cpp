@@ -2,6 +2,7 @@
 
 #include "CertificateInspector.h"
 
+#include <QOcspResponse>
 #include <QSslCipher>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -88,6 +89,28 @@ TlsHandshakeInfo TlsInspector::inspect(const QSslSocket& socket, const QList<QSs
         info.facts.ephemeralKey = group;
     }
 
+    if (socket.sslConfiguration().ocspStaplingEnabled()) {
+        // Asked for a staple: a missing one is "none", not an error (QSslError::OcspNoResponseFound
+        // arrives as an ignorable verification error).
+        const QList<QOcspResponse> responses = socket.ocspResponses();
+        info.facts.ocspStapled = !responses.isEmpty();
+        info.facts.ocspStatus = QStringLiteral("none");
+        for (const QOcspResponse& r : responses) {
+            switch (r.certificateStatus()) {
+            case QOcspCertificateStatus::Good:
+                info.facts.ocspStatus = QStringLiteral("good");
+                break;
+            case QOcspCertificateStatus::Revoked:
+                info.facts.ocspStatus = QStringLiteral("revoked");
+                break;
+            case QOcspCertificateStatus::Unknown:
+                info.facts.ocspStatus = QStringLiteral("unknown");
+                break;
+            }
+            if (r.certificateStatus() == QOcspCertificateStatus::Revoked)
+                break; // the worst verdict wins
+        }
+    }
     info.chain = socket.peerCertificateChain();
     info.errors = errors;
     info.facts.verified = errors.isEmpty();

@@ -152,6 +152,18 @@ int main(int argc, char* argv[])
         window.showDetailTab(MainWindow::DetailTab::Capabilities);
         ok &= save(window, dir, QStringLiteral("08-capabilities"));
     }
+
+    // 9. the TLS audit: version matrix, accepted ciphers, injection and OCSP probes
+    window.auditTlsAction()->setChecked(true);
+    ok &= runToEnd(window, QStringLiteral("good"));
+    window.showDetailTab(MainWindow::DetailTab::Tls);
+    ok &= save(window, dir, prefix + QStringLiteral("09-tls-matrix"));
+    if (!dark) {
+        ok &= runToEnd(window, QStringLiteral("command-injection"));
+        window.showDetailTab(MainWindow::DetailTab::Findings);
+        ok &= save(window, dir, QStringLiteral("10-command-injection"));
+    }
+    window.auditTlsAction()->setChecked(false);
     window.close();
     return ok ? 0 : 1;
 }

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "CipherSuites.h"
+#include "TlsProbePool.h"
+#include "session/ProbeOptions.h"
+
+#include <QElapsedTimer>
+#include <QMap>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+class CipherEnumerator;
+class CommandInjectionProbe;
+
+/// One row of the version matrix.
+struct TlsVersionOutcome
+{
+    /// "accepted", "rejected", "unavailable-locally" or "error" (the probe could not tell).
+    QString status;
+    /// The negotiated cipher when accepted; the alert or error text; why it is not testable here.
+    QString detail;
+};
+
+/// Everything the audit found, before it is merged into a Run.
+struct TlsAuditResult
+{
+    QMap<QString, TlsVersionOutcome> versions; ///< by "TLSv1.x"
+    QMap<QString, QStringList> ciphers; ///< accepted, in the server's order when it has one
+    QMap<QString, QString> cipherOrder; ///< "server", "client", "unknown"
+    /// An accepted version probe: the chain as presented, seen at security level 0 (so also a
+    /// chain the main session's library refused, e.g. RSA 1024 or SHA-1).
+    std::optional<ProbeOutcome> chainProbe;
+    QString ocsp; ///< "good", "revoked", "unknown", "none", "error"; empty when not probed
+    QString ocspDetail;
+    QString injection; ///< CommandInjectionProbe::toKey(); empty when not probed
+    QString injectionDetail;
+    QStringList injectionTranscript;
+    int probes = 0;
+    qint64 durationMs = 0;
+};
+
+/**
+ * The TLS audit beside a check: the version matrix (one probe per TLS version), cipher
+ * enumeration per version, the certificate audit over the presented chain, a stapled-OCSP probe
+ * and the STARTTLS command-injection probe, as switched on in ProbeOptions::audit.
+ *
+ * Every probe is its own ProbeSession (the real STARTTLS preamble of its protocol) stopping after
+ * the handshake; they run at once, at most TlsProbePool::DefaultConcurrency at a time, so the
+ * audit costs about one check rather than the sum. Start it together with the main session and
+ * merge when both are done: mergeInto() adds tlsVersions, ciphers, findings (with step ids) and
+ * the certificate audit to that run.
+ *
+ * Version verdicts: a version the local TLS library cannot offer is "unavailable-locally"
+ * (CipherSuites::localSupport()) and never "rejected"; a probe that failed before the handshake
+ * (connection refused, timeout) is "error".
+ */
+class TlsAudit final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TlsAudit(ProbeOptions options, QObject* parent = nullptr);
+    ~TlsAudit() override;
+    Q_DISABLE_COPY_MOVE(TlsAudit)
+
+    void start();
+    void cancel();
+    bool isRunning() const { return m_started && !m_finished; }
+    bool isFinished() const { return m_finished; }
+    const TlsAuditResult& result() const { return m_result; }
+    const ProbeOptions& options() const { return m_options; }
+
+    /// Adds the audit's results to `run` (the main session's): tlsVersions, ciphers, tlsAudit,
+    /// OCSP facts, the certificate audit, and findings that are not there yet.
+    void mergeInto(Run& run) const;
+    /// As mergeInto(), for a result obtained elsewhere (tests, saved data).
+    static void merge(const TlsAuditResult& result, const ProbeOptions& options, Run& run);
+
+Q_SIGNALS:
+    /// Probes completed so far and probes started so far (the total grows while ciphers are read).
+    void progress(int completed, int total);
+    /// A row of the version matrix is known.
+    void versionDone(const QString& version);
+    void finished();
+
+private:
+    void probeVersion(TlsVersion version);
+    void onVersionOutcome(TlsVersion version, const ProbeOutcome& outcome);
+    void enumerate(TlsVersion version);
+    void probeOcsp();
+    void probeInjection();
+    void partDone();
+    void finish();
+
+    ProbeOptions m_options;
+    std::unique_ptr<TlsProbePool> m_pool;
+    std::vector<std::unique_ptr<CipherEnumerator>> m_enumerators;
+    std::unique_ptr<CommandInjectionProbe> m_injection;
+    TlsAuditResult m_result;
+    QElapsedTimer m_clock;
+    int m_pendingParts = 0;
+    bool m_started = false;
+    bool m_finished = false;
+};

@@ -1,0 +1,345 @@
+// The TLS audit end to end over real sockets: `openssl s_server` endpoints (fixture tls-servers,
+// tests/integration/servers/start-s-server.sh) for the version matrix, cipher order, certificate
+// cases and stapled OCSP; FakeMailServer scripts and the DemoServer for the STARTTLS
+// command-injection probe. Synchronisation is QTRY_* / QSignalSpy only.
+
+#include "FakeMailServer.h"
+#include "TestPki.h"
+#include "demo/DemoServer.h"
+#include "findings/FindingCatalogue.h"
+#include "session/ProbeSession.h"
+#include "tls/CipherSuites.h"
+#include "tls/CommandInjectionProbe.h"
+#include "tls/TlsAudit.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+constexpr int AuditTimeoutMs = 30000;
+
+/// The s_server endpoints' environment (s-servers.env).
+QHash<QString, QString> loadEnv(QString* error)
+{
+    QHash<QString, QString> values;
+    const QString path = qEnvironmentVariable("MAILSCOPE_TLS_SERVERS_ENV");
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read MAILSCOPE_TLS_SERVERS_ENV (%1): run through ctest (fixture tls-servers)").arg(path);
+        return values;
+    }
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        if (eq > 0)
+            values.insert(line.left(eq), line.mid(eq + 1));
+    }
+    return values;
+}
+
+/// What a version probe must say when the server refuses it: "rejected", unless this machine
+/// cannot offer the version at all.
+QString refusedHere(TlsVersion v)
+{
+    return CipherSuites::localSupport(v) ? QStringLiteral("rejected") : QStringLiteral("unavailable-locally");
+}
+QString acceptedHere(TlsVersion v)
+{
+    return CipherSuites::localSupport(v) ? QStringLiteral("accepted") : QStringLiteral("unavailable-locally");
+}
+} // namespace
+
+class TestTlsAudit final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void tls12OnlyWithServerOrder();
+    void legacyVersions();
+    void certificateCases_data();
+    void certificateCases();
+    void ocspStapling_data();
+    void ocspStapling();
+    void injectionFakeServer_data();
+    void injectionFakeServer();
+    void injectionDemoServer_data();
+    void injectionDemoServer();
+    void cliReportsMatrix();
+
+private:
+    ProbeOptions implicitOptions(const QString& portKey) const;
+    static void runAudit(TlsAudit& audit);
+
+    QHash<QString, QString> m_env;
+    QList<QSslCertificate> m_ca;
+};
+
+void TestTlsAudit::initTestCase()
+{
+    QString error;
+    m_env = loadEnv(&error);
+    QVERIFY2(!m_env.isEmpty(), qPrintable(error));
+    m_ca = QSslCertificate::fromPath(m_env.value(QStringLiteral("S_CERT_DIR")) + QStringLiteral("/ca.pem"));
+    QCOMPARE(m_ca.size(), 1);
+    QVERIFY(TestPki::instance().isValid());
+    for (TlsVersion v : CipherSuites::allVersions()) {
+        QString why;
+        const bool ok = CipherSuites::localSupport(v, &why);
+        qInfo("local %s: %s", qPrintable(CipherSuites::versionName(v)), ok ? "yes" : qPrintable(why));
+    }
+}
+
+ProbeOptions TestTlsAudit::implicitOptions(const QString& portKey) const
+{
+    ProbeOptions o;
+    o.host = QStringLiteral("localhost");
+    o.port = quint16(m_env.value(portKey).toUInt());
+    o.tls = TlsMode::Implicit;
+    o.extraCaCertificates = m_ca;
+    o.stepTimeoutMs = 10000;
+    return o;
+}
+
+void TestTlsAudit::runAudit(TlsAudit& audit)
+{
+    QSignalSpy finished(&audit, &TlsAudit::finished);
+    audit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), AuditTimeoutMs);
+    QCOMPARE(finished.size(), 1);
+}
+
+void TestTlsAudit::tls12OnlyWithServerOrder()
+{
+    ProbeOptions o = implicitOptions(QStringLiteral("S_TLS12_PORT"));
+    o.audit.versions = true;
+    o.audit.ciphers = true;
+    TlsAudit audit(o);
+    QSignalSpy rows(&audit, &TlsAudit::versionDone);
+    runAudit(audit);
+    QCOMPARE(rows.size(), 4);
+    const TlsAuditResult& r = audit.result();
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.0")).status, refusedHere(TlsVersion::V1_0));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.1")).status, refusedHere(TlsVersion::V1_1));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.2")).status, QStringLiteral("accepted"));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.3")).status, QStringLiteral("rejected"));
+    QVERIFY2(r.versions.value(QStringLiteral("TLSv1.3")).detail.contains(QLatin1String("protocol version")),
+             qPrintable(r.versions.value(QStringLiteral("TLSv1.3")).detail));
+    // The server's own order (-serverpref), not the client's.
+    const QStringList expected{QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"), QStringLiteral("AES256-SHA"),
+                               QStringLiteral("ECDHE-RSA-CHACHA20-POLY1305")};
+    QCOMPARE(r.ciphers.value(QStringLiteral("TLSv1.2")), expected);
+    QCOMPARE(r.cipherOrder.value(QStringLiteral("TLSv1.2")), QStringLiteral("server"));
+    QVERIFY(!r.ciphers.contains(QStringLiteral("TLSv1.3")));
+    qInfo("TLS 1.2-only matrix + ciphers: %d probes in %lld ms", r.probes, r.durationMs);
+
+    Run run;
+    audit.mergeInto(run);
+    QVERIFY(run.hasFinding(FindingIds::Tls13NotSupported));
+    QVERIFY(!run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
+    QVERIFY(!run.hasFinding(FindingIds::TlsWeakCipher));
+}
+
+void TestTlsAudit::legacyVersions()
+{
+    ProbeOptions o = implicitOptions(QStringLiteral("S_LEGACY_PORT"));
+    o.audit.versions = true;
+    o.audit.ciphers = true;
+    TlsAudit audit(o);
+    runAudit(audit);
+    const TlsAuditResult& r = audit.result();
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.0")).status, acceptedHere(TlsVersion::V1_0));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.1")).status, acceptedHere(TlsVersion::V1_1));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.2")).status, QStringLiteral("accepted"));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.3")).status, QStringLiteral("accepted"));
+    QCOMPARE(r.ciphers.value(QStringLiteral("TLSv1.3")).size(), 3); // OpenSSL's default suites, no CCM
+    QCOMPARE(r.cipherOrder.value(QStringLiteral("TLSv1.2")), QStringLiteral("client"));
+    Run run;
+    audit.mergeInto(run);
+    if (CipherSuites::localSupport(TlsVersion::V1_0)) {
+        QVERIFY(run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
+        // Every TLS 1.0 suite here is CBC with SHA-1.
+        QVERIFY(!r.ciphers.value(QStringLiteral("TLSv1.0")).isEmpty());
+        QVERIFY(run.finding(FindingIds::TlsWeakCipher));
+        QVERIFY(run.finding(FindingIds::TlsWeakCipher)->detail.contains(QLatin1String("CBC with SHA-1 on TLS 1.0")));
+    } else {
+        QVERIFY(!run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
+        QVERIFY(r.versions.value(QStringLiteral("TLSv1.0")).detail.contains(QLatin1String("Not testable from this machine")));
+    }
+    QVERIFY(!run.hasFinding(FindingIds::Tls13NotSupported));
+}
+
+void TestTlsAudit::certificateCases_data()
+{
+    QTest::addColumn<QString>("portKey");
+    QTest::addColumn<QString>("finding");
+    QTest::addColumn<int>("certificate"); ///< which certificate carries the problem
+    QTest::newRow("rsa1024") << "S_CERT_RSA1024_PORT" << QString(FindingIds::CertWeakKey) << 0;
+    QTest::newRow("sha1") << "S_CERT_SHA1_PORT" << QString(FindingIds::CertSha1Signature) << 0;
+    QTest::newRow("no-intermediate") << "S_CERT_NOINTERMEDIATE_PORT" << QString(FindingIds::CertChainIncomplete) << 0;
+    QTest::newRow("wrong-order") << "S_CERT_WRONGORDER_PORT" << QString(FindingIds::CertChainOrder) << 0;
+    QTest::newRow("expired") << "S_CERT_EXPIRED_PORT" << QString(FindingIds::CertExpired) << 0;
+    QTest::newRow("not-yet-valid") << "S_CERT_NOTYETVALID_PORT" << QString(FindingIds::CertNotYetValid) << 0;
+    QTest::newRow("wrong-host") << "S_CERT_WRONGHOST_PORT" << QString(FindingIds::CertHostnameMismatch) << 0;
+    QTest::newRow("self-signed") << "S_CERT_SELFSIGNED_PORT" << QString(FindingIds::CertSelfSigned) << 0;
+}
+
+void TestTlsAudit::certificateCases()
+{
+    QFETCH(QString, portKey);
+    QFETCH(QString, finding);
+    QFETCH(int, certificate);
+    ProbeOptions o = implicitOptions(portKey);
+    o.stopAfter = StepId::TlsHandshake; // s_server speaks no mail protocol
+    o.audit.ocsp = true;
+    ProbeSession session(o);
+    TlsAudit audit(o);
+    session.start();
+    audit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished() && audit.isFinished(), AuditTimeoutMs);
+    Run run = session.run();
+    audit.mergeInto(run);
+    QStringList ids;
+    for (const Finding& f : run.findings)
+        ids.append(f.id);
+    QVERIFY2(run.hasFinding(finding), qPrintable(ids.join(QLatin1Char(' '))));
+    QCOMPARE(run.finding(finding)->step, std::optional<StepId>(StepId::TlsHandshake));
+    QVERIFY(certificate < run.certificates.size());
+    QVERIFY2(!run.certificates.at(certificate).errors.isEmpty(), qPrintable(finding));
+    // The leaf's matching name is checked against what the user typed, not the address.
+    QCOMPARE(run.target.host, QStringLiteral("localhost"));
+    QCOMPARE(audit.result().ocsp, QStringLiteral("none"));
+}
+
+void TestTlsAudit::ocspStapling_data()
+{
+    QTest::addColumn<QString>("portKey");
+    QTest::addColumn<QString>("status");
+    QTest::newRow("good") << "S_OCSP_GOOD_PORT" << "good";
+    QTest::newRow("revoked") << "S_OCSP_REVOKED_PORT" << "revoked";
+    QTest::newRow("none") << "S_TLS12_PORT" << "none";
+}
+
+void TestTlsAudit::ocspStapling()
+{
+    QFETCH(QString, portKey);
+    QFETCH(QString, status);
+    ProbeOptions o = implicitOptions(portKey);
+    o.audit.ocsp = true;
+    TlsAudit audit(o);
+    runAudit(audit);
+    QCOMPARE(audit.result().ocsp, status);
+    Run run;
+    run.tls = TlsFacts{};
+    audit.mergeInto(run);
+    QCOMPARE(run.tls->ocspStapled, std::optional<bool>(status != QLatin1String("none")));
+    QCOMPARE(run.hasFinding(FindingIds::OcspRevoked), status == QLatin1String("revoked"));
+}
+
+void TestTlsAudit::injectionFakeServer_data()
+{
+    QTest::addColumn<bool>("vulnerable");
+    QTest::newRow("vulnerable") << true;
+    QTest::newRow("not-vulnerable") << false;
+}
+
+void TestTlsAudit::injectionFakeServer()
+{
+    QFETCH(bool, vulnerable);
+    // A vulnerable server answers, inside TLS, the NOOP it read in plaintext before `T`.
+    QString script = QStringLiteral("S: 220 fake ESMTP\n"
+                                    "C: EHLO mailscope.invalid\n"
+                                    "S: 250-fake\n"
+                                    "S: 250 STARTTLS\n"
+                                    "C: STARTTLS\n"
+                                    "S: 220 2.0.0 Ready to start TLS\n"
+                                    "T\n");
+    if (vulnerable)
+        script += QStringLiteral("S: 250 2.0.0 Ok\n");
+    script += QStringLiteral("C: QUIT\nS: 221 2.0.0 Bye\nX\n");
+    FakeMailServer server;
+    const TestPki::Identity id = TestPki::instance().identity(TestPki::Kind::Good);
+    server.setLocalCertificateChain(id.chain);
+    server.setPrivateKey(id.key);
+    QVERIFY2(server.loadScript(script) && server.listen(), qPrintable(server.errorSummary()));
+
+    ProbeOptions o;
+    o.host = QStringLiteral("127.0.0.1");
+    o.port = server.port();
+    o.extraCaCertificates = TestPki::instance().caCertificates();
+    o.stepTimeoutMs = 5000;
+    CommandInjectionProbe probe(o);
+    QSignalSpy done(&probe, &CommandInjectionProbe::finished);
+    probe.start();
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 10000);
+    QTRY_VERIFY(server.isFinished());
+    QCOMPARE(probe.verdict(), vulnerable ? CommandInjectionProbe::Verdict::Vulnerable
+                                         : CommandInjectionProbe::Verdict::NotVulnerable);
+    // The server saw exactly the injected NOOP in plaintext behind STARTTLS (FakeMailServer
+    // reports that as its only complaint), and nothing but QUIT after the handshake.
+    QCOMPARE(server.errors().size(), 1);
+    QVERIFY2(server.errors().constFirst().contains(QLatin1String("\"NOOP")), qPrintable(server.errorSummary()));
+    QCOMPARE(server.linesReceivedAfterTls(), QList<QByteArray>{QByteArray("QUIT")});
+}
+
+void TestTlsAudit::injectionDemoServer_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QString>("verdict");
+    QTest::newRow("command-injection") << "command-injection" << "vulnerable";
+    QTest::newRow("good") << "good" << "not-vulnerable";
+}
+
+void TestTlsAudit::injectionDemoServer()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QString, verdict);
+    DemoServer demo;
+    QVERIFY2(demo.start(0), qPrintable(demo.errorString()));
+    demo.setScenario(scenario);
+    ProbeOptions o;
+    o.host = DemoServer::hostName();
+    o.port = demo.port(Protocol::Smtp, TlsMode::StartTls);
+    o.extraCaCertificates = demo.caCertificates();
+    o.audit.commandInjection = true;
+    TlsAudit audit(o);
+    runAudit(audit);
+    QCOMPARE(audit.result().injection, verdict);
+    Run run;
+    audit.mergeInto(run);
+    QCOMPARE(run.hasFinding(FindingIds::StartTlsCommandInjection), verdict == QLatin1String("vulnerable"));
+}
+
+void TestTlsAudit::cliReportsMatrix()
+{
+    QProcess cli;
+    cli.start(QStringLiteral(MAILSCOPE_CLI_PATH),
+              {QStringLiteral("check"),
+               QStringLiteral("localhost:%1").arg(m_env.value(QStringLiteral("S_TLS12_PORT"))),
+               QStringLiteral("--tls"), QStringLiteral("implicit"), QStringLiteral("--stop-after"),
+               QStringLiteral("tls-handshake"), QStringLiteral("--ca-file"),
+               m_env.value(QStringLiteral("S_CERT_DIR")) + QStringLiteral("/ca.pem"),
+               QStringLiteral("--tls-versions"), QStringLiteral("--ciphers"), QStringLiteral("--json")});
+    QVERIFY(cli.waitForFinished(AuditTimeoutMs));
+    const QJsonObject report = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    QVERIFY2(!report.isEmpty(), cli.readAllStandardError().constData());
+    const QJsonObject versions = report.value(QStringLiteral("tls_versions")).toObject();
+    QCOMPARE(versions.value(QStringLiteral("TLSv1.2")).toString(), QStringLiteral("accepted"));
+    QCOMPARE(versions.value(QStringLiteral("TLSv1.3")).toString(), QStringLiteral("rejected"));
+    QCOMPARE(versions.value(QStringLiteral("TLSv1.0")).toString(), refusedHere(TlsVersion::V1_0));
+    const QJsonArray tls12 = report.value(QStringLiteral("ciphers")).toObject().value(QStringLiteral("TLSv1.2")).toArray();
+    QCOMPARE(tls12.size(), 3);
+    QCOMPARE(tls12.at(0).toString(), QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"));
+    bool tls13Finding = false;
+    for (const QJsonValue& f : report.value(QStringLiteral("findings")).toArray())
+        tls13Finding |= f.toObject().value(QStringLiteral("id")).toString() == QLatin1String("tls13-not-supported");
+    QVERIFY(tls13Finding);
+}
+
+QTEST_GUILESS_MAIN(TestTlsAudit)
+#include "TestTlsAudit.moc"

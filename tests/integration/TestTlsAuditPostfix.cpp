@@ -1,0 +1,103 @@
+// The TLS audit against the real Postfix of the real-servers fixture: listeners restricted with
+// smtpd_tls_protocols to TLS 1.2 only and to TLS 1.3 only (STARTTLS, the real SMTP preamble in
+// every probe), and the command-injection probe against a correct server.
+
+#include "RealServers.h"
+#include "findings/FindingCatalogue.h"
+#include "tls/CipherSuites.h"
+#include "tls/TlsAudit.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+class TestTlsAuditPostfix final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void matrix_data();
+    void matrix();
+    void postfixDiscardsInjectedCommands();
+
+private:
+    ProbeOptions options(const QString& portKey) const;
+    RealServers m_servers;
+};
+
+void TestTlsAuditPostfix::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_servers.load(&error), qPrintable(error));
+}
+
+ProbeOptions TestTlsAuditPostfix::options(const QString& portKey) const
+{
+    ProbeOptions o;
+    o.host = QStringLiteral("localhost");
+    o.port = m_servers.port(portKey);
+    o.tls = TlsMode::StartTls;
+    o.extraCaCertificates = m_servers.certificates(QStringLiteral("CA_FILE"));
+    o.stepTimeoutMs = 10000;
+    return o;
+}
+
+void TestTlsAuditPostfix::matrix_data()
+{
+    QTest::addColumn<QString>("portKey");
+    QTest::addColumn<bool>("tls13Only");
+    QTest::newRow("tls12-only") << "SMTP_TLS12_PORT" << false;
+    QTest::newRow("tls13-only") << "SMTP_TLS13_PORT" << true;
+}
+
+void TestTlsAuditPostfix::matrix()
+{
+    QFETCH(QString, portKey);
+    QFETCH(bool, tls13Only);
+    ProbeOptions o = options(portKey);
+    QVERIFY(o.port != 0);
+    o.audit.versions = true;
+    o.audit.ciphers = true;
+    TlsAudit audit(o);
+    QSignalSpy finished(&audit, &TlsAudit::finished);
+    audit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 60000);
+    const TlsAuditResult& r = audit.result();
+    const auto refused = [](TlsVersion v) {
+        return CipherSuites::localSupport(v) ? QStringLiteral("rejected") : QStringLiteral("unavailable-locally");
+    };
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.0")).status, refused(TlsVersion::V1_0));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.1")).status, refused(TlsVersion::V1_1));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.2")).status,
+             tls13Only ? QStringLiteral("rejected") : QStringLiteral("accepted"));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.3")).status,
+             tls13Only ? QStringLiteral("accepted") : QStringLiteral("rejected"));
+    if (tls13Only) {
+        QVERIFY(!r.ciphers.contains(QStringLiteral("TLSv1.2")));
+        QVERIFY(r.ciphers.value(QStringLiteral("TLSv1.3")).contains(QStringLiteral("TLS_AES_256_GCM_SHA384")));
+    } else {
+        QVERIFY(!r.ciphers.contains(QStringLiteral("TLSv1.3")));
+        QVERIFY(r.ciphers.value(QStringLiteral("TLSv1.2")).contains(QStringLiteral("ECDHE-RSA-AES256-GCM-SHA384")));
+    }
+    qInfo("%s: %d probes in %lld ms; ciphers %s", qPrintable(portKey), r.probes, r.durationMs,
+          qPrintable(r.ciphers.value(tls13Only ? QStringLiteral("TLSv1.3") : QStringLiteral("TLSv1.2")).join(QLatin1Char(' '))));
+    Run run;
+    audit.mergeInto(run);
+    QCOMPARE(run.hasFinding(FindingIds::Tls13NotSupported), !tls13Only);
+    QVERIFY(!run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
+}
+
+void TestTlsAuditPostfix::postfixDiscardsInjectedCommands()
+{
+    ProbeOptions o = options(QStringLiteral("SMTP_PORT"));
+    o.audit.commandInjection = true;
+    TlsAudit audit(o);
+    audit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 30000);
+    QCOMPARE(audit.result().injection, QStringLiteral("not-vulnerable"));
+    QVERIFY2(audit.result().injectionTranscript.join(QLatin1Char('\n')).contains(QLatin1String("C: STARTTLS + NOOP")),
+             qPrintable(audit.result().injectionTranscript.join(QLatin1Char('\n'))));
+}
+
+QTEST_GUILESS_MAIN(TestTlsAuditPostfix)
+#include "TestTlsAuditPostfix.moc"

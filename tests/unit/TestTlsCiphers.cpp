@@ -1,0 +1,166 @@
+// CipherSuites: weak-cipher classification, the local candidate lists, local version support;
+// TlsAudit::merge: how probe results become tlsVersions, ciphers and findings.
+
+#include "findings/FindingCatalogue.h"
+#include "tls/CipherSuites.h"
+#include "tls/TlsAudit.h"
+
+#include <QTest>
+
+class TestTlsCiphers final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void weakness_data();
+    void weakness();
+    void candidates();
+    void localSupportIsConsistent();
+    void mergeVersionsAndFindings();
+    void mergeKeepsExistingFindings();
+    void mergeUnavailableIsNotRejected();
+};
+
+void TestTlsCiphers::weakness_data()
+{
+    QTest::addColumn<QString>("cipher");
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("aead-1.2") << "ECDHE-RSA-AES128-GCM-SHA256" << "TLSv1.2" << "";
+    QTest::newRow("tls13") << "TLS_AES_128_GCM_SHA256" << "TLSv1.3" << "";
+    QTest::newRow("chacha") << "ECDHE-RSA-CHACHA20-POLY1305" << "TLSv1.2" << "";
+    QTest::newRow("cbc-sha1-on-1.2") << "ECDHE-RSA-AES128-SHA" << "TLSv1.2" << "";
+    QTest::newRow("cbc-sha1-on-1.0") << "ECDHE-RSA-AES128-SHA" << "TLSv1.0" << "CBC with SHA-1 on TLS 1.0";
+    QTest::newRow("cbc-sha256-on-1.0") << "AES128-SHA256" << "TLSv1.0" << "";
+    QTest::newRow("3des") << "DES-CBC3-SHA" << "TLSv1.2" << "3DES";
+    QTest::newRow("rc4") << "RC4-SHA" << "TLSv1.2" << "RC4";
+    QTest::newRow("rc4-md5") << "RC4-MD5" << "TLSv1.0" << "RC4";
+    QTest::newRow("null") << "NULL-SHA256" << "TLSv1.2" << "NULL encryption";
+    QTest::newRow("anon-dh") << "ADH-AES256-GCM-SHA384" << "TLSv1.2" << "anonymous (no authentication)";
+    QTest::newRow("anon-ecdh") << "AECDH-AES128-SHA" << "TLSv1.1" << "anonymous (no authentication)";
+    QTest::newRow("export") << "EXP-RC4-MD5" << "TLSv1.0" << "export grade";
+    QTest::newRow("single-des") << "DES-CBC-SHA" << "TLSv1.0" << "DES";
+}
+
+void TestTlsCiphers::weakness()
+{
+    QFETCH(QString, cipher);
+    QFETCH(QString, version);
+    QFETCH(QString, expected);
+    QCOMPARE(CipherSuites::weakness(cipher, version), expected);
+}
+
+void TestTlsCiphers::candidates()
+{
+    const QStringList tls13 = CipherSuites::candidates(TlsVersion::V1_3);
+    QCOMPARE(tls13.size(), 5);
+    QVERIFY(tls13.contains(QStringLiteral("TLS_AES_128_CCM_8_SHA256")));
+    const QStringList tls12 = CipherSuites::candidates(TlsVersion::V1_2);
+    QVERIFY2(tls12.size() >= 20, qPrintable(tls12.join(QLatin1Char(' '))));
+    QVERIFY(tls12.contains(QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256")));
+    QVERIFY(tls12.contains(QStringLiteral("AES256-SHA")));
+    for (const QString& c : tls12) {
+        QVERIFY2(!c.contains(QLatin1String("PSK")) && !c.contains(QLatin1String("SRP")), qPrintable(c));
+        QVERIFY2(!c.startsWith(QLatin1String("TLS_")), qPrintable(c));
+    }
+    // TLS 1.0 has no AEAD suites.
+    for (const QString& c : CipherSuites::candidates(TlsVersion::V1_0))
+        QVERIFY2(!c.contains(QLatin1String("GCM")), qPrintable(c));
+    // The cipher string always lowers the level for the probe only.
+    QCOMPARE(CipherSuites::cipherString({QStringLiteral("A"), QStringLiteral("B")}), QStringLiteral("A:B:@SECLEVEL=0"));
+}
+
+void TestTlsCiphers::localSupportIsConsistent()
+{
+    // TLS 1.2 and 1.3 always work with OpenSSL 3; for 1.0/1.1 the answer must be stable and, when
+    // negative, explained.
+    QVERIFY(CipherSuites::localSupport(TlsVersion::V1_2));
+    QVERIFY(CipherSuites::localSupport(TlsVersion::V1_3));
+    for (TlsVersion v : {TlsVersion::V1_0, TlsVersion::V1_1}) {
+        QString why;
+        const bool first = CipherSuites::localSupport(v, &why);
+        QCOMPARE(CipherSuites::localSupport(v), first);
+        QCOMPARE(why.isEmpty(), first);
+        qInfo("%s locally: %s", qPrintable(CipherSuites::versionName(v)), first ? "supported" : qPrintable(why));
+    }
+}
+
+void TestTlsCiphers::mergeVersionsAndFindings()
+{
+    TlsAuditResult r;
+    r.versions.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("accepted"), QStringLiteral("ECDHE-RSA-AES256-SHA")});
+    r.versions.insert(QStringLiteral("TLSv1.1"), {QStringLiteral("rejected"), QStringLiteral("alert protocol version")});
+    r.versions.insert(QStringLiteral("TLSv1.2"), {QStringLiteral("accepted"), QStringLiteral("AES256-SHA")});
+    r.versions.insert(QStringLiteral("TLSv1.3"), {QStringLiteral("rejected"), QStringLiteral("alert protocol version")});
+    r.ciphers.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("ECDHE-RSA-AES256-SHA")});
+    r.ciphers.insert(QStringLiteral("TLSv1.2"), {QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"), QStringLiteral("DES-CBC3-SHA")});
+    r.cipherOrder.insert(QStringLiteral("TLSv1.2"), QStringLiteral("server"));
+    r.injection = QStringLiteral("vulnerable");
+    r.injectionDetail = QStringLiteral("250 2.0.0 Ok");
+    r.ocsp = QStringLiteral("revoked");
+    r.probes = 12;
+
+    Run run;
+    run.tls = TlsFacts{};
+    run.steps.append({StepId::TlsHandshake, StepStatus::Ok, 0, 1, {}});
+    TlsAudit::merge(r, ProbeOptions{}, run);
+
+    QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.0")), QStringLiteral("accepted"));
+    QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.3")), QStringLiteral("rejected"));
+    QCOMPARE(run.ciphers.value(QStringLiteral("TLSv1.2")).size(), 2);
+    QVERIFY(run.tlsAudit);
+    QCOMPARE(run.tlsAudit->versionDetails.value(QStringLiteral("TLSv1.1")), QStringLiteral("alert protocol version"));
+    QCOMPARE(run.tlsAudit->cipherOrder.value(QStringLiteral("TLSv1.2")), QStringLiteral("server"));
+    QCOMPARE(run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.2")), QStringList{QStringLiteral("DES-CBC3-SHA (3DES)")});
+    QCOMPARE(run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.0")).size(), 1);
+
+    const Finding* legacy = run.finding(FindingIds::TlsLegacyVersionAccepted);
+    QVERIFY(legacy);
+    QVERIFY(legacy->detail.contains(QLatin1String("TLSv1.0")));
+    QVERIFY(!legacy->detail.contains(QLatin1String("TLSv1.1")));
+    QCOMPARE(legacy->step, std::optional<StepId>(StepId::TlsHandshake));
+    QVERIFY(run.hasFinding(FindingIds::Tls13NotSupported));
+    const Finding* weak = run.finding(FindingIds::TlsWeakCipher);
+    QVERIFY(weak);
+    QVERIFY(weak->detail.contains(QLatin1String("3DES: DES-CBC3-SHA")));
+    const Finding* injection = run.finding(FindingIds::StartTlsCommandInjection);
+    QVERIFY(injection);
+    QCOMPARE(injection->step, std::optional<StepId>(StepId::StartTls));
+    QCOMPARE(injection->severity, Severity::Critical);
+    QVERIFY(run.hasFinding(FindingIds::OcspRevoked));
+    QCOMPARE(run.tls->ocspStapled, std::optional<bool>(true));
+    QCOMPARE(run.tls->ocspStatus, QStringLiteral("revoked"));
+}
+
+void TestTlsCiphers::mergeKeepsExistingFindings()
+{
+    TlsAuditResult r;
+    r.versions.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("accepted"), {}});
+    r.ocsp = QStringLiteral("none");
+    Run run;
+    run.tls = TlsFacts{};
+    run.findings.append(FindingCatalogue::make(FindingIds::TlsLegacyVersionAccepted, QStringLiteral("earlier")));
+    TlsAudit::merge(r, ProbeOptions{}, run);
+    QCOMPARE(run.findings.size(), 1);
+    QCOMPARE(run.findings.constFirst().detail, QStringLiteral("earlier"));
+    // "none" is a fact, not an error.
+    QCOMPARE(run.tls->ocspStapled, std::optional<bool>(false));
+    QVERIFY(!run.hasFinding(FindingIds::OcspRevoked));
+}
+
+void TestTlsCiphers::mergeUnavailableIsNotRejected()
+{
+    TlsAuditResult r;
+    r.versions.insert(QStringLiteral("TLSv1.0"),
+                      {QStringLiteral("unavailable-locally"), QStringLiteral("Not testable from this machine: ...")});
+    r.versions.insert(QStringLiteral("TLSv1.3"), {QStringLiteral("error"), QStringLiteral("Connection refused")});
+    Run run;
+    TlsAudit::merge(r, ProbeOptions{}, run);
+    QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.0")), QStringLiteral("unavailable-locally"));
+    QVERIFY(!run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
+    // A probe that could not connect says nothing about TLS 1.3.
+    QVERIFY(!run.hasFinding(FindingIds::Tls13NotSupported));
+}
+
+QTEST_GUILESS_MAIN(TestTlsCiphers)
+#include "TestTlsCiphers.moc"
