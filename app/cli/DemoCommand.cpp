@@ -1,76 +1,17 @@
 #include "DemoCommand.h"
 
+#include "TerminationSignals.h"
 #include "demo/DemoServer.h"
 
 #include <QCoreApplication>
-#include <QSocketNotifier>
 
-#include <cerrno>
-#include <csignal>
 #include <cstdio>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace {
 
 constexpr int ExitUnknown = 3;
 
 QString tr(const char* text) { return QCoreApplication::translate("mailscope-cli", text); }
-
-// Self-pipe: the signal handler only writes one byte (async-signal-safe); the event loop reads it
-// through a QSocketNotifier and quits normally, so the server closes its sockets and its
-// temporary directory.
-int g_signalPipe[2] = {-1, -1};
-
-extern "C" void onTerminationSignal(int)
-{
-    const int savedErrno = errno;
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
-    errno = savedErrno;
-}
-
-/// Installs SIGINT/SIGTERM handlers for as long as it lives.
-class TerminationSignals final
-{
-public:
-    TerminationSignals()
-    {
-        if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
-            return;
-        struct sigaction action = {};
-        action.sa_handler = onTerminationSignal;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESTART;
-        m_ok = ::sigaction(SIGINT, &action, &m_oldInt) == 0 && ::sigaction(SIGTERM, &action, &m_oldTerm) == 0;
-    }
-    ~TerminationSignals()
-    {
-        ::sigaction(SIGINT, &m_oldInt, nullptr);
-        ::sigaction(SIGTERM, &m_oldTerm, nullptr);
-        for (int& fd : g_signalPipe) {
-            if (fd >= 0)
-                ::close(fd);
-            fd = -1;
-        }
-    }
-    Q_DISABLE_COPY_MOVE(TerminationSignals)
-
-    bool isOk() const { return m_ok; }
-    int readFd() const { return g_signalPipe[0]; }
-    /// Empties the pipe; the signal number does not matter.
-    static void drain()
-    {
-        char buffer[16];
-        while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) {
-        }
-    }
-
-private:
-    struct sigaction m_oldInt = {};
-    struct sigaction m_oldTerm = {};
-    bool m_ok = false;
-};
 
 void printScenarios(QTextStream& stream)
 {
@@ -141,16 +82,15 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
         return ExitUnknown;
     }
 
+    // Ctrl+C and SIGTERM end the event loop normally, so the server closes its sockets and removes
+    // its temporary directory.
     TerminationSignals termination;
     if (!termination.isOk()) {
         err << tr("mailscope-cli demo: cannot install the signal handlers.") << Qt::endl;
         return ExitUnknown;
     }
-    QSocketNotifier notifier(termination.readFd(), QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, QCoreApplication::instance(), [] {
-        TerminationSignals::drain();
-        QCoreApplication::quit();
-    });
+    QObject::connect(&termination, &TerminationSignals::received, QCoreApplication::instance(),
+                     &QCoreApplication::quit);
 
     DemoServer server;
     server.setScenario(scenario);
