@@ -1,5 +1,6 @@
 #include "CheckCommand.h"
 
+#include "TerminationSignals.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "session/ProbeSession.h"
@@ -68,6 +69,15 @@ int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream
     QObject::connect(&session, &ProbeSession::finished, &loop, quitWhenDone);
     if (audit)
         QObject::connect(audit.get(), &TlsAudit::finished, &loop, quitWhenDone);
+    // Ctrl+C stops the run cleanly: the report shows what happened so far (verdict UNKNOWN
+    // unless something grave was already found).
+    TerminationSignals termination;
+    QObject::connect(&termination, &TerminationSignals::received, &loop, [&] {
+        session.cancel();
+        if (audit)
+            audit->cancel();
+        loop.quit();
+    });
     session.start();
     if (audit)
         audit->start();

@@ -14,6 +14,9 @@
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTest>
+#include <QTcpServer>
+
+#include <csignal>
 
 #include <memory>
 
@@ -152,6 +155,7 @@ private Q_SLOTS:
     void cliListScenarios();
     void cliUnknownScenario();
     void cliHelpDoesNotStartServer();
+    void cliCheckStopsCleanlyOnCtrlC();
 
 private:
     ProbeOptions optionsFor(TlsMode mode) const;
@@ -727,6 +731,26 @@ void TestDemoServer::abruptClientsDoNotHurt()
 }
 
 // ---- mailscope-cli demo ------------------------------------------------------------------------
+
+void TestDemoServer::cliCheckStopsCleanlyOnCtrlC()
+{
+    // A server that accepts and never speaks: the check waits in its banner step.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    QSignalSpy accepted(&silent, &QTcpServer::newConnection);
+    QProcess check;
+    check.start(QStringLiteral(MAILSCOPE_CLI_PATH),
+                {QStringLiteral("check"), QStringLiteral("127.0.0.1:%1").arg(silent.serverPort()),
+                 QStringLiteral("--timeout"), QStringLiteral("60")});
+    QVERIFY(accepted.wait(WaitMs));
+    ::kill(pid_t(check.processId()), SIGINT);
+    QVERIFY(check.waitForFinished(WaitMs));
+    QCOMPARE(check.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(check.exitCode(), 3); // UNKNOWN: the user stopped it; nothing grave was found
+    const QString report = QString::fromUtf8(check.readAllStandardOutput());
+    QVERIFY2(report.contains(QLatin1String("Stopped by you")), qPrintable(report));
+    QVERIFY(report.contains(QLatin1String("Verdict: UNKNOWN")));
+}
 
 void TestDemoServer::cliEndToEnd()
 {
