@@ -116,13 +116,50 @@ QJsonArray findings(const QList<Finding>& list)
     return out;
 }
 
+/// Optional extension of schema 1: how the TLS probes came to their results; null when none ran.
+QJsonValue tlsAudit(const Run& run)
+{
+    if (!run.tlsAudit)
+        return QJsonValue::Null;
+    const TlsAuditInfo& a = *run.tlsAudit;
+    QJsonObject details;
+    for (auto it = a.versionDetails.cbegin(); it != a.versionDetails.cend(); ++it)
+        details.insert(it.key(), it.value());
+    QJsonObject statuses;
+    for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it)
+        statuses.insert(it.key(), it.value());
+    QJsonObject order;
+    for (auto it = a.cipherOrder.cbegin(); it != a.cipherOrder.cend(); ++it)
+        order.insert(it.key(), it.value());
+    QJsonObject weak;
+    for (auto it = a.weakCiphers.cbegin(); it != a.weakCiphers.cend(); ++it)
+        weak.insert(it.key(), strings(it.value()));
+    return QJsonObject{
+        {QStringLiteral("version_status"), statuses},
+        {QStringLiteral("version_details"), details},
+        {QStringLiteral("cipher_order"), order},
+        {QStringLiteral("weak_ciphers"), weak},
+        {QStringLiteral("command_injection"), a.commandInjection},
+        {QStringLiteral("command_injection_detail"), a.commandInjectionDetail},
+        {QStringLiteral("ocsp"), a.ocsp},
+        {QStringLiteral("probes"), a.probeCount},
+        {QStringLiteral("duration_ms"), a.durationMs},
+    };
+}
+
 } // namespace
 
 QJsonObject ReportJson::toObject(const Run& run)
 {
+    // Schema 1 allows accepted | rejected | unavailable-locally. A probe that could not reach the
+    // server says nothing about the version: it is left out here and explained in tls_audit.
+    static const QStringList contractValues{QStringLiteral("accepted"), QStringLiteral("rejected"),
+                                            QStringLiteral("unavailable-locally")};
     QJsonObject versions;
-    for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it)
-        versions.insert(it.key(), it.value());
+    for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it) {
+        if (contractValues.contains(it.value()))
+            versions.insert(it.key(), it.value());
+    }
     QJsonObject ciphers;
     for (auto it = run.ciphers.cbegin(); it != run.ciphers.cend(); ++it)
         ciphers.insert(it.key(), strings(it.value()));
@@ -147,6 +184,7 @@ QJsonObject ReportJson::toObject(const Run& run)
          run.message ? QJsonValue(QJsonObject{{QStringLiteral("message_id"), run.message->messageId},
                                               {QStringLiteral("queue_reply"), run.message->queueReply}})
                      : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("tls_audit"), tlsAudit(run)},
         {QStringLiteral("secrets_shown"), run.secretsShown},
         {QStringLiteral("verdict"), toKey(run.verdict())},
     };

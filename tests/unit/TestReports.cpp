@@ -57,6 +57,7 @@ private Q_SLOTS:
     void verdicts();
     void textReportReadsWell();
     void catalogueIsComplete();
+    void tlsAuditStaysWithinTheContract();
 };
 
 void TestReports::jsonHasEverySchemaField()
@@ -175,6 +176,32 @@ void TestReports::catalogueIsComplete()
         QVERIFY(f.explanation.size() > 40);
     }
     QCOMPARE(FindingCatalogue::make(FindingIds::StartTlsNotOffered, {}, Severity::Warning).severity, Severity::Warning);
+}
+
+void TestReports::tlsAuditStaysWithinTheContract()
+{
+    Run run = sampleRun();
+    QVERIFY(QJsonDocument::fromJson(ReportJson::toJson(run)).object().value(QLatin1String("tls_audit")).isNull());
+    run.tlsVersions = {{QStringLiteral("TLSv1.0"), QStringLiteral("unavailable-locally")},
+                       {QStringLiteral("TLSv1.2"), QStringLiteral("accepted")},
+                       {QStringLiteral("TLSv1.3"), QStringLiteral("error")}};
+    TlsAuditInfo audit;
+    audit.versionDetails.insert(QStringLiteral("TLSv1.3"), QStringLiteral("Connection refused"));
+    audit.commandInjection = QStringLiteral("not-vulnerable");
+    audit.probeCount = 4;
+    run.tlsAudit = audit;
+    const QJsonObject o = QJsonDocument::fromJson(ReportJson::toJson(run)).object();
+    const QJsonObject versions = o.value(QLatin1String("tls_versions")).toObject();
+    QCOMPARE(versions.size(), 2); // "error" is not a schema-1 value: left out of tls_versions ...
+    QCOMPARE(versions.value(QLatin1String("TLSv1.2")).toString(), QStringLiteral("accepted"));
+    const QJsonObject details = o.value(QLatin1String("tls_audit")).toObject();
+    // ... and explained in tls_audit.
+    QCOMPARE(details.value(QLatin1String("version_status")).toObject().value(QLatin1String("TLSv1.3")).toString(),
+             QStringLiteral("error"));
+    QCOMPARE(details.value(QLatin1String("version_details")).toObject().value(QLatin1String("TLSv1.3")).toString(),
+             QStringLiteral("Connection refused"));
+    QCOMPARE(details.value(QLatin1String("command_injection")).toString(), QStringLiteral("not-vulnerable"));
+    QCOMPARE(details.value(QLatin1String("probes")).toInt(), 4);
 }
 
 QTEST_GUILESS_MAIN(TestReports)
