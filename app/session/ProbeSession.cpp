@@ -10,20 +10,13 @@
 
 Q_LOGGING_CATEGORY(lcSession, "mailscope.session", QtInfoMsg)
 
-namespace {
-
-/// Longest transcript text kept for one line; the rest is summarised (the GUI stays responsive).
-constexpr qsizetype MaxTranscriptText = 2000;
-
-QString clipped(const QByteArray& bytes)
+QString ProbeSession::clipped(const QByteArray& bytes)
 {
     if (bytes.size() <= MaxTranscriptText)
         return QString::fromUtf8(bytes);
     return QString::fromUtf8(bytes.left(MaxTranscriptText))
-           + ProbeSession::tr("… (%n more byte(s))", nullptr, int(bytes.size() - MaxTranscriptText));
+           + tr("… (%n more byte(s))", nullptr, int(bytes.size() - MaxTranscriptText));
 }
-
-} // namespace
 
 ProbeSession::ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> transport, QObject* parent)
     : QObject(parent)
@@ -395,18 +388,6 @@ void ProbeSession::onConnected()
     completeStep(StepStatus::Ok, tr("Connected to %1:%2 in %3 ms").arg(address).arg(m_options.port).arg(took));
 }
 
-void ProbeSession::startHandshake()
-{
-    // Whatever arrived since the go-ahead (step mode leaves time for it) is not protocol either.
-    discardInjectedBytes();
-    TlsClientOptions tls = m_options.tlsOverrides;
-    tls.peerVerifyName = m_options.host;
-    tls.extraCaCertificates = m_options.extraCaCertificates;
-    note(tr("Starting the TLS handshake (the certificate must name %1)").arg(m_options.host));
-    m_wait = Wait::Handshake;
-    m_transport->startClientEncryption(tls);
-}
-
 void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect, const QByteArray& redacted)
 {
     QByteArray shown = redacted.isNull() || m_options.showSecrets ? bytes : redacted;
@@ -454,14 +435,6 @@ void ProbeSession::onLinesAvailable()
             return;
         }
     }
-}
-
-void ProbeSession::onEncrypted()
-{
-    if (m_wait != Wait::Handshake)
-        return;
-    m_wait = Wait::Nothing;
-    decideTrust();
 }
 
 void ProbeSession::onTransportError(LineTransport::Error error, const QString& message)
@@ -707,118 +680,6 @@ void ProbeSession::handleGreeting(const Reply& reply)
                             .arg(m_dialect->startTlsVerb());
     }
     completeStep(status, summary);
-}
-
-void ProbeSession::handleStartTlsNotOffered()
-{
-    const bool enforce = m_options.policy == TlsPolicy::Enforce;
-    addFinding(FindingCatalogue::make(FindingIds::StartTlsNotOffered,
-                                      tr("Capabilities: %1").arg(m_activeCapabilities.join(QStringLiteral(", "))),
-                                      enforce ? Severity::Critical : Severity::Warning));
-    if (enforce) {
-        failStep(tr("Server does not offer %1; stopping before anything sensitive (policy: enforce)")
-                     .arg(m_dialect->startTlsVerb()),
-                 true);
-        return;
-    }
-    continueWithoutTls(tr("Server does not offer %1; continuing without encryption (policy: opportunistic)")
-                           .arg(m_dialect->startTlsVerb()));
-}
-
-void ProbeSession::continueWithoutTls(const QString& summary)
-{
-    addFinding(FindingCatalogue::make(FindingIds::PlaintextSession));
-    const QString reason = tr("Skipped: TLS is not in use");
-    m_skipReasons.insert(StepId::TlsHandshake, reason);
-    m_skipReasons.insert(StepId::GreetingTls, reason);
-    completeStep(StepStatus::Warning, summary);
-}
-
-void ProbeSession::handleStartTls(const Reply& reply)
-{
-    if (reply.positive) {
-        note(tr("Server agreed to start TLS; anything it sends before the handshake is discarded"));
-        const bool injected = discardInjectedBytes();
-        // RFC 3207 s.4: forget everything learned before TLS.
-        m_activeCapabilities.clear();
-        completeStep(injected ? StepStatus::Warning : StepStatus::Ok,
-                     injected ? tr("Server agreed to start TLS, but sent extra bytes (discarded)")
-                              : tr("Server agreed to start TLS: %1").arg(reply.text));
-        return;
-    }
-    const bool enforce = m_options.policy == TlsPolicy::Enforce;
-    const QString line = QString::fromUtf8(reply.statusLine());
-    addFinding(FindingCatalogue::make(FindingIds::StartTlsRejected, line,
-                                      enforce ? Severity::Critical : Severity::Warning));
-    if (enforce) {
-        failStep(tr("Server refused %1: %2; stopping (policy: enforce)").arg(m_dialect->startTlsVerb(), line), true);
-        return;
-    }
-    continueWithoutTls(
-        tr("Server refused %1: %2; continuing without encryption (policy: opportunistic)").arg(m_dialect->startTlsVerb(), line));
-}
-
-bool ProbeSession::discardInjectedBytes()
-{
-    const QByteArray extra = m_transport->takeUnread();
-    if (extra.isEmpty())
-        return false;
-    const QList<QByteArray> lines = extra.split('\n');
-    for (QByteArray line : lines) {
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (!line.isEmpty())
-            recordLine('S', clipped(line), true);
-    }
-    if (m_options.tls == TlsMode::Implicit) {
-        note(tr("The server spoke in plaintext on an implicit-TLS port (%n byte(s) discarded)", nullptr,
-                int(extra.size())));
-        return true;
-    }
-    addFinding(FindingCatalogue::make(FindingIds::StartTlsResponseInjection,
-                                      tr("%n byte(s) received after the go-ahead and before TLS: %1", nullptr,
-                                         int(extra.size()))
-                                          .arg(clipped(extra.trimmed()).replace(QLatin1String("\r\n"), QLatin1String(" / ")))));
-    return true;
-}
-
-void ProbeSession::decideTrust()
-{
-    const TlsHandshakeInfo info = m_transport->handshakeInfo();
-    m_run.tls = info.facts;
-    m_run.certificates =
-        CertificateInspector::inspectChain(info.chain, info.errors, QDateTime::currentDateTimeUtc(), m_options.host);
-    note(tr("TLS established: %1, %2, key exchange %3")
-             .arg(info.facts.protocol, info.facts.cipher, info.facts.keyExchange));
-    for (Finding& f : TrustAssessment::findingsFor(info.errors))
-        addFinding(std::move(f));
-    const QList<Finding> chainFindings =
-        TrustAssessment::chainFindings(m_run.certificates, m_options.expiryWarningDays);
-    for (const Finding& f : chainFindings)
-        addFinding(f);
-
-    const QString negotiated = tr("%1 with %2").arg(info.facts.protocol, info.facts.cipher);
-    if (info.errors.isEmpty()) {
-        Q_EMIT tlsChanged();
-        completeStep(chainFindings.isEmpty() ? StepStatus::Ok : StepStatus::Warning,
-                     tr("Upgraded to %1; certificate verified").arg(negotiated));
-        return;
-    }
-    const QString firstError = info.errors.constFirst().errorString();
-    if (m_options.insecure) {
-        m_run.tls->verificationOverridden = true;
-        addFinding(FindingCatalogue::make(FindingIds::CertVerificationOverridden, firstError));
-        note(tr("Certificate not trusted (%1); continuing because verification was overridden").arg(firstError));
-        Q_EMIT tlsChanged();
-        completeStep(StepStatus::Warning,
-                     tr("Upgraded to %1, but the certificate is NOT trusted: %2 (overridden)").arg(negotiated, firstError));
-        return;
-    }
-    Q_EMIT tlsChanged();
-    // Strict: nothing more goes to a server whose identity is not proven, not even QUIT.
-    note(tr("Certificate not trusted; closing without sending anything more"));
-    dropConnection();
-    failStep(tr("Certificate not trusted: %1").arg(firstError), false);
 }
 
 void ProbeSession::handleQuit(const Reply& reply)

@@ -127,6 +127,10 @@ private:
     void decideTrust();
     void dropConnection();
 
+    /// Longest transcript text kept for one line; the rest is summarised (the GUI stays responsive).
+    static constexpr qsizetype MaxTranscriptText = 2000;
+    /// Server bytes as transcript text, clipped to MaxTranscriptText.
+    static QString clipped(const QByteArray& bytes);
     void note(const QString& text);
     void recordLine(char dir, const QString& text, bool discarded = false);
     void addFinding(Finding finding);
