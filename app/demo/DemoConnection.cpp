@@ -275,3 +275,25 @@ void DemoConnection::finish()
     m_buffer.clear();
     Q_EMIT finished();
 }
+
+void DemoConnection::playStartTlsGoAhead(const QByteArray& goAhead, const QByteArray& injected)
+{
+    switch (scenario()) {
+    case DemoScenario::ResponseInjection:
+        send(goAhead + injected);
+        upgradeToTls(BufferedPlaintext::Discard);
+        return;
+    case DemoScenario::CommandInjection:
+        send(goAhead);
+        upgradeToTls(BufferedPlaintext::Keep);
+        return;
+    case DemoScenario::DropsInHandshake:
+        send(goAhead);
+        dropAtHandshake();
+        return;
+    default:
+        send(goAhead);
+        upgradeToTls(BufferedPlaintext::Discard);
+        return;
+    }
+}

@@ -104,6 +104,11 @@ protected:
     void upgradeToTls(BufferedPlaintext buffered);
     /// Closes the connection as soon as the client's first TLS bytes arrive.
     void dropAtHandshake();
+    /// Sends the positive STARTTLS/STLS reply and upgrades as the scenario says: response
+    /// injection adds `injected` in the same write (what a man in the middle would do, so it sits
+    /// in the client's buffer when the go-ahead is read: RFC 3207 s.4, RFC 2595 s.3.1); command
+    /// injection keeps the buffered plaintext as commands; drops-in-handshake hangs up.
+    void playStartTlsGoAhead(const QByteArray& goAhead, const QByteArray& injected);
     /// Closes after the replies written so far have been sent.
     void closeAfterReply();
 

@@ -320,29 +320,11 @@ void DemoImapConnection::onStartTls(const QByteArray& tag, const QList<QByteArra
         return;
     }
     const QByteArray goAhead = tag + QByteArrayLiteral(" OK Begin TLS negotiation now\r\n");
-    switch (scenario()) {
-    case DemoScenario::StartTlsRejected:
+    if (scenario() == DemoScenario::StartTlsRejected) {
         reply(tag, QByteArrayLiteral("NO [UNAVAILABLE] TLS not available"));
         return;
-    case DemoScenario::ResponseInjection:
-        // What a man in the middle would add: in the same write, so it sits in the client's
-        // buffer when the go-ahead is read (RFC 9051 s.11.1, RFC 2595 s.3.1).
-        send(goAhead + QByteArrayLiteral("* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED-BY-MIDDLEBOX\r\n"));
-        upgradeToTls(BufferedPlaintext::Discard);
-        return;
-    case DemoScenario::CommandInjection:
-        send(goAhead);
-        upgradeToTls(BufferedPlaintext::Keep);
-        return;
-    case DemoScenario::DropsInHandshake:
-        send(goAhead);
-        dropAtHandshake();
-        return;
-    default:
-        send(goAhead);
-        upgradeToTls(BufferedPlaintext::Discard);
-        return;
     }
+    playStartTlsGoAhead(goAhead, QByteArrayLiteral("* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED-BY-MIDDLEBOX\r\n"));
 }
 
 void DemoImapConnection::onLogin(const QByteArray& tag, const QList<QByteArray>& arguments)

@@ -111,29 +111,11 @@ void DemoPop3Connection::onStls(const QByteArray& argument)
         return;
     }
     const QByteArray goAhead = QByteArrayLiteral("+OK Begin TLS negotiation\r\n");
-    switch (scenario()) {
-    case DemoScenario::StartTlsRejected:
+    if (scenario() == DemoScenario::StartTlsRejected) {
         reply(QByteArrayLiteral("-ERR TLS not available"));
         return;
-    case DemoScenario::ResponseInjection:
-        // What a man in the middle would add: in the same write, so it sits in the client's
-        // buffer when the go-ahead is read (RFC 2595 s.3.1).
-        send(goAhead + QByteArrayLiteral("+OK INJECTED-BY-MIDDLEBOX\r\n"));
-        upgradeToTls(BufferedPlaintext::Discard);
-        return;
-    case DemoScenario::CommandInjection:
-        send(goAhead);
-        upgradeToTls(BufferedPlaintext::Keep);
-        return;
-    case DemoScenario::DropsInHandshake:
-        send(goAhead);
-        dropAtHandshake();
-        return;
-    default:
-        send(goAhead);
-        upgradeToTls(BufferedPlaintext::Discard);
-        return;
     }
+    playStartTlsGoAhead(goAhead, QByteArrayLiteral("+OK INJECTED-BY-MIDDLEBOX\r\n"));
 }
 
 void DemoPop3Connection::onUser(const QByteArray& argument)

@@ -187,29 +187,11 @@ void DemoSmtpConnection::onStartTls(const QByteArray& argument)
         return;
     }
     const QByteArray goAhead = QByteArrayLiteral("220 2.0.0 Ready to start TLS\r\n");
-    switch (scenario()) {
-    case DemoScenario::StartTlsRejected:
+    if (scenario() == DemoScenario::StartTlsRejected) {
         reply(QByteArrayLiteral("454 4.7.0 TLS not available due to local problem"));
         return;
-    case DemoScenario::ResponseInjection:
-        // What a man in the middle would add: in the same write, so it sits in the client's
-        // buffer when the go-ahead is read.
-        send(goAhead + QByteArrayLiteral("250-INJECTED-BY-MIDDLEBOX\r\n250 AUTH PLAIN\r\n"));
-        upgradeToTls(BufferedPlaintext::Discard);
-        return;
-    case DemoScenario::CommandInjection:
-        send(goAhead);
-        upgradeToTls(BufferedPlaintext::Keep);
-        return;
-    case DemoScenario::DropsInHandshake:
-        send(goAhead);
-        dropAtHandshake();
-        return;
-    default:
-        send(goAhead);
-        upgradeToTls(BufferedPlaintext::Discard);
-        return;
     }
+    playStartTlsGoAhead(goAhead, QByteArrayLiteral("250-INJECTED-BY-MIDDLEBOX\r\n250 AUTH PLAIN\r\n"));
 }
 
 void DemoSmtpConnection::onAuth(const QByteArray& argument)
