@@ -2,7 +2,6 @@
 
 #include "CapabilitiesPanel.h"
 #include "CertificatePanel.h"
-#include "FindingsModel.h"
 #include "FindingsPanel.h"
 #include "RunController.h"
 #include "RunSummaryBar.h"
@@ -35,6 +34,9 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <functional>
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_controller(new RunController(this))
@@ -52,20 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_timeline->setTimelineModel(m_timelineModel);
     m_transcript = new TranscriptView;
     m_transcript->setTranscriptModel(m_transcriptModel);
-    m_findings = new FindingsPanel;
-    m_tls = new TlsPanel;
-    m_certificates = new CertificatePanel;
-    m_capabilities = new CapabilitiesPanel;
-
-    m_detailTabs = new QTabWidget;
-    m_detailTabs->setObjectName(QStringLiteral("detailTabs"));
-    m_detailTabs->setAccessibleName(tr("Details"));
-    m_detailTabs->setDocumentMode(true);
-    m_detailTabs->setIconSize(QSize(16, 16));
-    m_detailTabs->addTab(m_findings, UiStyle::severityIcon(Severity::Info), tr("Findings"));
-    m_detailTabs->addTab(m_tls, UiStyle::icon(QStringLiteral("lock-closed")), tr("TLS"));
-    m_detailTabs->addTab(m_certificates, UiStyle::icon(QStringLiteral("certificate")), tr("Certificates"));
-    m_detailTabs->addTab(m_capabilities, tr("Capabilities"));
+    createDetailTabs();
 
     m_bottomSplitter = new QSplitter(Qt::Horizontal);
     m_bottomSplitter->setObjectName(QStringLiteral("bottomSplitter"));
@@ -110,9 +99,118 @@ MainWindow::MainWindow(QWidget* parent)
     restoreSettings();
     m_controller->preview(m_serverBar->choice());
     onStateChanged();
+    // Only the tab on show is made now; the others on first show.
+    ensurePane(DetailTab(std::max(0, m_detailTabs->currentIndex())));
+    connect(m_detailTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index >= 0 && index < m_detailPages.size())
+            ensurePane(DetailTab(index));
+    });
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::createDetailTabs()
+{
+    m_detailTabs = new QTabWidget;
+    m_detailTabs->setObjectName(QStringLiteral("detailTabs"));
+    m_detailTabs->setAccessibleName(tr("Details"));
+    m_detailTabs->setDocumentMode(true);
+    m_detailTabs->setIconSize(QSize(16, 16));
+    // In DetailTab order.
+    const QList<std::pair<QIcon, QString>> tabs{{UiStyle::severityIcon(Severity::Info), tr("Findings")},
+                                                {UiStyle::icon(QStringLiteral("lock-closed")), tr("TLS")},
+                                                {UiStyle::icon(QStringLiteral("certificate")), tr("Certificates")},
+                                                {QIcon(), tr("Capabilities")}};
+    for (const auto& [icon, text] : tabs) {
+        auto* page = new QWidget;
+        auto* layout = new QVBoxLayout(page);
+        layout->setContentsMargins(0, 0, 0, 0);
+        m_detailPages.append(page);
+        m_detailTabs->addTab(page, icon, text);
+    }
+}
+
+QWidget* MainWindow::paneIfMade(DetailTab tab) const
+{
+    switch (tab) {
+    case DetailTab::Findings:
+        return m_findings;
+    case DetailTab::Tls:
+        return m_tls;
+    case DetailTab::Certificates:
+        return m_certificates;
+    case DetailTab::Capabilities:
+        return m_capabilities;
+    }
+    return nullptr;
+}
+
+QWidget* MainWindow::ensurePane(DetailTab tab)
+{
+    if (QWidget* pane = paneIfMade(tab))
+        return pane;
+    RunController* c = m_controller;
+    const Run& run = c->run();
+    const bool complete = c->hasRun() && !c->isRunning();
+    QWidget* pane = nullptr;
+    switch (tab) {
+    case DetailTab::Findings:
+        m_findings = new FindingsPanel;
+        connect(c, &RunController::findingAdded, m_findings, &FindingsPanel::onFindingAdded);
+        connect(m_findings, &FindingsPanel::stepRequested, this, &MainWindow::onFindingStepRequested);
+        m_findings->setRun(&run);
+        if (complete)
+            m_findings->onFinished();
+        pane = m_findings;
+        break;
+    case DetailTab::Tls:
+        m_tls = new TlsPanel;
+        connect(c, &RunController::tlsChanged, m_tls, &TlsPanel::refresh);
+        m_tls->setRun(&run);
+        if (c->isRunning() && m_auditTotal > 0)
+            m_tls->setAuditProgress(m_auditDone, m_auditTotal);
+        pane = m_tls;
+        break;
+    case DetailTab::Certificates:
+        m_certificates = new CertificatePanel;
+        connect(c, &RunController::tlsChanged, m_certificates, &CertificatePanel::onTlsChanged);
+        m_certificates->setRun(&run);
+        pane = m_certificates;
+        break;
+    case DetailTab::Capabilities:
+        m_capabilities = new CapabilitiesPanel;
+        connect(c, &RunController::capabilitiesChanged, m_capabilities, &CapabilitiesPanel::onCapabilitiesChanged);
+        m_capabilities->setRun(&run);
+        pane = m_capabilities;
+        break;
+    }
+    m_detailPages.at(int(tab))->layout()->addWidget(pane);
+    return pane;
+}
+
+FindingsPanel* MainWindow::findingsPanel()
+{
+    ensurePane(DetailTab::Findings);
+    return m_findings;
+}
+
+TlsPanel* MainWindow::tlsPanel()
+{
+    ensurePane(DetailTab::Tls);
+    return m_tls;
+}
+
+CertificatePanel* MainWindow::certificatePanel()
+{
+    ensurePane(DetailTab::Certificates);
+    return m_certificates;
+}
+
+CapabilitiesPanel* MainWindow::capabilitiesPanel()
+{
+    ensurePane(DetailTab::Capabilities);
+    return m_capabilities;
+}
 
 void MainWindow::applyDefaultSizes()
 {
@@ -188,17 +286,21 @@ void MainWindow::createActions()
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
 
-    // Ctrl+1..6 move the focus between panes.
-    const QList<std::pair<QString, QWidget*>> panes{
-        {tr("&Server"), m_serverBar},       {tr("T&imeline"), m_timeline},     {tr("T&ranscript"), m_transcript->table()},
-        {tr("&Findings"), m_findings},      {tr("T&LS"), m_tls},               {tr("&Certificates"), m_certificates},
-        {tr("C&apabilities"), m_capabilities}};
+    // Ctrl+0..6 move the focus between panes (the detail panes are made when first needed).
+    const QList<std::pair<QString, std::function<QWidget*()>>> panes{
+        {tr("&Server"), [this] { return m_serverBar; }},
+        {tr("T&imeline"), [this] { return m_timeline; }},
+        {tr("T&ranscript"), [this] { return m_transcript->table(); }},
+        {tr("&Findings"), [this] { return ensurePane(DetailTab::Findings); }},
+        {tr("T&LS"), [this] { return ensurePane(DetailTab::Tls); }},
+        {tr("&Certificates"), [this] { return ensurePane(DetailTab::Certificates); }},
+        {tr("C&apabilities"), [this] { return ensurePane(DetailTab::Capabilities); }}};
     for (int i = 0; i < panes.size(); ++i) {
         auto* action = new QAction(panes.at(i).first, this);
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + i)));
-        QWidget* pane = panes.at(i).second;
-        connect(action, &QAction::triggered, this, [this, pane] {
-            const int tab = m_detailTabs->indexOf(pane);
+        connect(action, &QAction::triggered, this, [this, paneFor = panes.at(i).second] {
+            QWidget* pane = paneFor();
+            const int tab = m_detailTabs->indexOf(pane->parentWidget());
             if (tab >= 0)
                 m_detailTabs->setCurrentIndex(tab);
             pane->setFocus(Qt::ShortcutFocusReason);
@@ -282,11 +384,8 @@ void MainWindow::wireController()
     connect(c, &RunController::stepStarted, this, &MainWindow::onStepStarted);
     connect(c, &RunController::stepFinished, m_timelineModel, &TimelineModel::onStepFinished);
     connect(c, &RunController::transcriptAppended, m_transcriptModel, &TranscriptModel::onTranscriptAppended);
-    connect(c, &RunController::findingAdded, m_findings, &FindingsPanel::onFindingAdded);
+    // The detail panes connect themselves when they are made (ensurePane).
     connect(c, &RunController::findingAdded, this, &MainWindow::onFindingAdded);
-    connect(c, &RunController::tlsChanged, m_tls, &TlsPanel::refresh);
-    connect(c, &RunController::tlsChanged, m_certificates, &CertificatePanel::onTlsChanged);
-    connect(c, &RunController::capabilitiesChanged, m_capabilities, &CapabilitiesPanel::onCapabilitiesChanged);
     connect(c, &RunController::paused, m_timelineModel, &TimelineModel::onPaused);
     connect(c, &RunController::paused, this, &MainWindow::onPaused);
     connect(c, &RunController::finished, this, &MainWindow::onFinished);
@@ -294,7 +393,10 @@ void MainWindow::wireController()
         // The last probe's progress can arrive after the run completed: nothing to show then.
         if (!m_controller->isRunning())
             return;
-        m_tls->setAuditProgress(done, total);
+        m_auditDone = done;
+        m_auditTotal = total;
+        if (m_tls)
+            m_tls->setAuditProgress(done, total);
         if (m_controller->session() && m_controller->session()->isFinished())
             m_statusLabel->setText(tr("Auditing TLS… %1 of %2 probes done. Esc stops.").arg(done).arg(total));
     });
@@ -305,7 +407,6 @@ void MainWindow::wireController()
     });
 
     connect(m_timeline, &TimelineView::stepSelected, m_transcript, &TranscriptView::highlightStep);
-    connect(m_findings, &FindingsPanel::stepRequested, this, &MainWindow::onFindingStepRequested);
     connect(m_serverBar, &ServerBar::choiceChanged, this, &MainWindow::onChoiceChanged);
     connect(m_serverBar, &ServerBar::runRequested, this, &MainWindow::startRun);
 }
@@ -323,10 +424,16 @@ void MainWindow::onRunStarted()
     const Run& run = m_controller->run();
     m_timelineModel->setRun(&run, m_controller->plannedSteps());
     m_transcriptModel->setRun(&run);
-    m_findings->setRun(&run);
-    m_tls->setRun(&run);
-    m_certificates->setRun(&run);
-    m_capabilities->setRun(&run);
+    m_auditDone = 0;
+    m_auditTotal = 0;
+    if (m_findings)
+        m_findings->setRun(&run);
+    if (m_tls)
+        m_tls->setRun(&run);
+    if (m_certificates)
+        m_certificates->setRun(&run);
+    if (m_capabilities)
+        m_capabilities->setRun(&run);
     updateFindingsTab();
     if (m_controller->hasRun()) {
         m_summary->showRunning(run, UiStyle::stepTitle(StepId::Resolve, run.target.protocol));
@@ -355,8 +462,10 @@ void MainWindow::onFinished()
     const Run& run = m_controller->run();
     m_timelineModel->onFinished();
     m_transcriptModel->flush();
-    m_findings->onFinished();
-    m_tls->refresh();
+    if (m_findings)
+        m_findings->onFinished();
+    if (m_tls)
+        m_tls->refresh();
     m_summary->showFinished(run);
     updateFindingsTab();
     m_statusLabel->setText(tr("Finished in %1 — %2").arg(UiStyle::duration(run.durationMs), UiStyle::verdictText(run.verdict())));
@@ -371,11 +480,15 @@ void MainWindow::onFindingAdded() { updateFindingsTab(); }
 
 void MainWindow::updateFindingsTab()
 {
-    const FindingsModel* model = m_findings->model();
-    const int critical = model->count(Severity::Critical);
-    const int warnings = model->count(Severity::Warning);
-    const int total = model->rowCount();
-    const int tab = m_detailTabs->indexOf(m_findings);
+    // Counted from the run, not from the pane: the pane may not be made yet.
+    const QList<Finding>& findings = m_controller->run().findings;
+    const auto count = [&](Severity severity) {
+        return int(std::count_if(findings.cbegin(), findings.cend(), [severity](const Finding& f) { return f.severity == severity; }));
+    };
+    const int critical = count(Severity::Critical);
+    const int warnings = count(Severity::Warning);
+    const int total = int(findings.size());
+    const int tab = int(DetailTab::Findings);
     m_detailTabs->setTabText(tab, total ? tr("Findings (%1)").arg(total) : tr("Findings"));
     const bool finishedClean = m_controller->hasRun() && m_controller->session()->isFinished();
     m_detailTabs->setTabIcon(tab, critical        ? UiStyle::severityIcon(Severity::Critical)
@@ -437,20 +550,8 @@ void MainWindow::onStopAfterChanged(int index)
 
 void MainWindow::showDetailTab(DetailTab tab)
 {
-    switch (tab) {
-    case DetailTab::Findings:
-        m_detailTabs->setCurrentWidget(m_findings);
-        break;
-    case DetailTab::Tls:
-        m_detailTabs->setCurrentWidget(m_tls);
-        break;
-    case DetailTab::Certificates:
-        m_detailTabs->setCurrentWidget(m_certificates);
-        break;
-    case DetailTab::Capabilities:
-        m_detailTabs->setCurrentWidget(m_capabilities);
-        break;
-    }
+    ensurePane(tab);
+    m_detailTabs->setCurrentIndex(int(tab));
 }
 
 void MainWindow::saveReport()
@@ -511,8 +612,10 @@ void MainWindow::changeEvent(QEvent* event)
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
         // Semantic colours are derived from the palette: repaint everything that uses them.
         const Run& run = m_controller->run();
-        m_tls->refresh();
-        m_certificates->setRun(&run);
+        if (m_tls)
+            m_tls->refresh();
+        if (m_certificates)
+            m_certificates->setRun(&run);
         if (m_controller->hasRun() && !m_controller->isRunning())
             m_summary->showFinished(run);
         m_timeline->viewport()->update();
@@ -532,6 +635,7 @@ void MainWindow::restoreSettings()
     m_vertSplitter->restoreState(settings.value(QStringLiteral("verticalSplitter")).toByteArray());
     m_bottomSplitter->restoreState(settings.value(QStringLiteral("bottomSplitter")).toByteArray());
     m_stepModeAction->setChecked(settings.value(QStringLiteral("stepMode"), false).toBool());
+    m_auditAction->setChecked(settings.value(QStringLiteral("auditTls"), false).toBool());
     const int stopAfter = m_stopAfterCombo->findData(settings.value(QStringLiteral("stopAfter"), -1).toInt());
     m_stopAfterCombo->setCurrentIndex(std::max(0, stopAfter));
     m_detailTabs->setCurrentIndex(settings.value(QStringLiteral("detailTab"), 0).toInt());
@@ -551,6 +655,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("verticalSplitter"), m_vertSplitter->saveState());
     settings.setValue(QStringLiteral("bottomSplitter"), m_bottomSplitter->saveState());
     settings.setValue(QStringLiteral("stepMode"), m_stepModeAction->isChecked());
+    settings.setValue(QStringLiteral("auditTls"), m_auditAction->isChecked());
     settings.setValue(QStringLiteral("stopAfter"), m_stopAfterCombo->currentData());
     settings.setValue(QStringLiteral("detailTab"), m_detailTabs->currentIndex());
     settings.endGroup();

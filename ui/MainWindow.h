@@ -44,10 +44,12 @@ public:
     TimelineView* timelineView() const { return m_timeline; }
     TranscriptModel* transcriptModel() const { return m_transcriptModel; }
     TranscriptView* transcriptView() const { return m_transcript; }
-    FindingsPanel* findingsPanel() const { return m_findings; }
-    TlsPanel* tlsPanel() const { return m_tls; }
-    CertificatePanel* certificatePanel() const { return m_certificates; }
-    CapabilitiesPanel* capabilitiesPanel() const { return m_capabilities; }
+    // The detail panes are made when their tab is first shown (or asked for here), so that the
+    // window opens without building panes nobody looks at.
+    FindingsPanel* findingsPanel();
+    TlsPanel* tlsPanel();
+    CertificatePanel* certificatePanel();
+    CapabilitiesPanel* capabilitiesPanel();
     QAction* runAction() const { return m_runAction; }
     QAction* stopAction() const { return m_stopAction; }
     QAction* stepModeAction() const { return m_stepModeAction; }
@@ -68,6 +70,10 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void createDetailTabs();
+    /// The pane of `tab`, made (and brought up to date with the current run) on first use.
+    QWidget* ensurePane(DetailTab tab);
+    QWidget* paneIfMade(DetailTab tab) const;
     void createActions();
     void createMenus();
     void createToolBar();
@@ -99,6 +105,8 @@ private:
     TimelineView* m_timeline = nullptr;
     TranscriptView* m_transcript = nullptr;
     QTabWidget* m_detailTabs = nullptr;
+    /// The tab pages, in DetailTab order; each holds its pane once made.
+    QList<QWidget*> m_detailPages;
     FindingsPanel* m_findings = nullptr;
     TlsPanel* m_tls = nullptr;
     CertificatePanel* m_certificates = nullptr;
@@ -121,6 +129,8 @@ private:
     QAction* m_quitAction = nullptr;
     QAction* m_aboutAction = nullptr;
     QList<QAction*> m_focusActions;
+    int m_auditDone = 0;
+    int m_auditTotal = 0;
     bool m_restoredSizes = false;
     bool m_shown = false;
 };

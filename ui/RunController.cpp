@@ -32,31 +32,20 @@ const Run& RunController::run() const
 
 QList<StepId> RunController::plannedSteps() const { return m_session ? m_session->plannedSteps() : m_previewPlan; }
 
-namespace {
-
-/// A transport that never connects: lets a ProbeSession tell its plan without touching a socket.
-class IdleTransport final : public LineTransport
-{
-public:
-    void connectToHost(const QHostAddress&, quint16) override {}
-    void write(const QByteArray&) override {}
-    void startClientEncryption(const TlsClientOptions&) override {}
-    bool isEncrypted() const override { return false; }
-    TlsHandshakeInfo handshakeInfo() const override { return {}; }
-    void abort() override {}
-    void disconnectFromHost() override {}
-};
-
-} // namespace
-
 void RunController::preview(const ServerChoice& choice)
 {
     if (m_session)
         return;
     const ProbeOptions options = optionsFor(choice);
-    const ProbeSession planner(options, std::make_unique<IdleTransport>());
-    m_previewPlan = planner.plannedSteps();
-    m_previewRun = planner.run();
+    m_previewPlan = ProbeSession::planFor(options);
+    // What a session would start from: its target and nothing else yet.
+    m_previewRun = Run();
+    m_previewRun.target.host = options.host;
+    m_previewRun.target.port = options.port;
+    m_previewRun.target.protocol = options.protocol;
+    m_previewRun.target.tls = options.tls;
+    m_previewRun.target.policy = options.policy;
+    m_previewRun.secretsShown = options.showSecrets;
     Q_EMIT runStarted();
 }
 

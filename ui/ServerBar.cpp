@@ -25,6 +25,39 @@ QLabel* heading(const QString& text, QWidget* parent)
     return label;
 }
 
+/**
+ * A word-wrapped label that remembers its last height-for-width. Layouts ask a wrapped label for
+ * it dozens of times while the window settles (every splitter and stack asks again), and QLabel
+ * lays the text out afresh each time.
+ */
+class WrappedLabel final : public QLabel
+{
+public:
+    explicit WrappedLabel(QWidget* parent)
+        : QLabel(parent)
+    {
+        setWordWrap(true);
+    }
+
+    int heightForWidth(int width) const override
+    {
+        const QString current = text();
+        if (width != m_width || current != m_text || font() != m_font) {
+            m_width = width;
+            m_text = current;
+            m_font = font();
+            m_height = QLabel::heightForWidth(width);
+        }
+        return m_height;
+    }
+
+private:
+    mutable int m_width = -1;
+    mutable int m_height = -1;
+    mutable QString m_text;
+    mutable QFont m_font;
+};
+
 } // namespace
 
 ServerBar::ServerBar(QWidget* parent)
@@ -67,13 +100,11 @@ ServerBar::ServerBar(QWidget* parent)
         m_scenarioCombo->addItem(s.name, s.description);
     scenarioLabel->setBuddy(m_scenarioCombo);
     demoLayout->addWidget(m_scenarioCombo);
-    m_scenarioDescription = new QLabel(demoPage);
+    m_scenarioDescription = new WrappedLabel(demoPage);
     m_scenarioDescription->setObjectName(QStringLiteral("scenarioDescription"));
-    m_scenarioDescription->setWordWrap(true);
     m_scenarioDescription->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     demoLayout->addWidget(m_scenarioDescription);
-    m_demoAddress = new QLabel(demoPage);
-    m_demoAddress->setWordWrap(true);
+    m_demoAddress = new WrappedLabel(demoPage);
     m_demoAddress->setForegroundRole(QPalette::PlaceholderText);
     m_demoAddress->setText(tr("Runs inside Mailscope on 127.0.0.1. Its certificates are made for the demo only "
                               "and trusted only for demo runs."));
@@ -81,8 +112,23 @@ ServerBar::ServerBar(QWidget* parent)
     demoLayout->addStretch(1);
     m_pages->addWidget(demoPage);
 
-    // Quick connect page
-    auto* quickPage = new QWidget(m_pages);
+    // The quick-connect page is made when first shown (ensureQuickPage): most launches never
+    // leave the demo server.
+    auto* quickPlaceholder = new QWidget(m_pages);
+    m_pages->addWidget(quickPlaceholder);
+
+    connect(m_servers, &QListWidget::currentRowChanged, this, &ServerBar::onServerRowChanged);
+    connect(m_scenarioCombo, &QComboBox::currentIndexChanged, this, &ServerBar::onScenarioChanged);
+
+    m_servers->setCurrentRow(DemoRow);
+    onScenarioChanged(m_scenarioCombo->currentIndex());
+}
+
+void ServerBar::ensureQuickPage()
+{
+    if (m_hostEdit)
+        return;
+    auto* quickPage = new QWidget;
     auto* form = new QFormLayout(quickPage);
     form->setContentsMargins(0, 8, 0, 0);
     form->setRowWrapPolicy(QFormLayout::WrapAllRows);
@@ -116,10 +162,7 @@ ServerBar::ServerBar(QWidget* parent)
     m_insecureCheck->setObjectName(QStringLiteral("insecureCheck"));
     m_insecureCheck->setToolTip(tr("The errors are still reported as findings"));
     form->addRow(m_insecureCheck);
-    m_pages->addWidget(quickPage);
 
-    connect(m_servers, &QListWidget::currentRowChanged, this, &ServerBar::onServerRowChanged);
-    connect(m_scenarioCombo, &QComboBox::currentIndexChanged, this, &ServerBar::onScenarioChanged);
     connect(m_hostEdit, &QLineEdit::textEdited, this, &ServerBar::onHostEdited);
     connect(m_hostEdit, &QLineEdit::returnPressed, this, &ServerBar::runRequested);
     connect(m_protocolCombo, &QComboBox::activated, this, [this] {
@@ -133,12 +176,24 @@ ServerBar::ServerBar(QWidget* parent)
     connect(m_policyCombo, &QComboBox::activated, this, &ServerBar::choiceChanged);
     connect(m_insecureCheck, &QCheckBox::toggled, this, &ServerBar::choiceChanged);
 
-    m_servers->setCurrentRow(DemoRow);
-    onScenarioChanged(m_scenarioCombo->currentIndex());
+    // Replace the placeholder, keeping the page's index.
+    QWidget* placeholder = m_pages->widget(QuickRow);
+    const int current = m_pages->currentIndex();
+    m_pages->insertWidget(QuickRow, quickPage);
+    delete placeholder;
+    m_pages->setCurrentIndex(current);
+    // Tab goes from the server list into the page, as if it had been there from the start.
+    QWidget* previous = m_servers;
+    for (QWidget* w : std::initializer_list<QWidget*>{m_hostEdit, m_protocolCombo, m_tlsCombo, m_policyCombo, m_insecureCheck}) {
+        setTabOrder(previous, w);
+        previous = w;
+    }
 }
 
 void ServerBar::onServerRowChanged(int row)
 {
+    if (row == QuickRow)
+        ensureQuickPage();
     m_pages->setCurrentIndex(row == QuickRow ? 1 : 0);
     Q_EMIT choiceChanged();
 }
@@ -202,6 +257,8 @@ ServerChoice ServerBar::choice() const
     ServerChoice c;
     c.kind = m_servers->currentRow() == QuickRow ? ServerChoice::Kind::Host : ServerChoice::Kind::Demo;
     c.demoScenario = m_scenarioCombo->currentText();
+    if (!m_hostEdit)
+        return c; // quick connect never shown: its pickers hold their defaults
     c.protocol = Protocol(m_protocolCombo->currentData().toInt());
     c.tls = TlsMode(m_tlsCombo->currentData().toInt());
     if (c.kind == ServerChoice::Kind::Host) {
@@ -225,6 +282,7 @@ void ServerBar::setChoice(const ServerChoice& choice)
         m_servers->setCurrentRow(DemoRow);
         return;
     }
+    ensureQuickPage();
     const bool v6 = choice.host.contains(QLatin1Char(':'));
     m_hostEdit->setText(QStringLiteral("%1:%2").arg(v6 ? QStringLiteral("[%1]").arg(choice.host) : choice.host).arg(choice.port));
     m_protocolCombo->setCurrentIndex(m_protocolCombo->findData(int(choice.protocol)));

@@ -41,6 +41,8 @@ Q_SIGNALS:
     void runRequested();
 
 private:
+    /// Makes the quick-connect page (host, protocol, TLS, policy) the first time it is needed.
+    void ensureQuickPage();
     void onServerRowChanged(int row);
     void onScenarioChanged(int index);
     void onHostEdited(const QString& text);

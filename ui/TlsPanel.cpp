@@ -100,7 +100,8 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
                                       : order == QLatin1String("client") ? tr("the server follows the client's order")
                                                                          : QString();
             html += QStringLiteral("<p><b>%1</b> — %2%3</p><table>")
-                        .arg(escape(it.key()), escape(tr("%n cipher(s)", nullptr, int(it.value().size()))),
+                        .arg(escape(it.key()),
+                             escape(it.value().size() == 1 ? tr("1 cipher") : tr("%1 ciphers").arg(it.value().size())),
                              orderText.isEmpty() ? QString() : escape(QStringLiteral(", ") + orderText));
             const QStringList weak = audit.weakCiphers.value(it.key());
             for (int i = 0; i < it.value().size(); ++i) {
@@ -147,7 +148,9 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
     }
     if (audit.probeCount > 0) {
         html += QStringLiteral("<p class=\"muted\">%1</p>")
-                    .arg(escape(tr("%n probe connection(s), %1 ms in all (at most 8 at a time).", nullptr, audit.probeCount)
+                    .arg(escape((audit.probeCount == 1 ? tr("1 probe connection, %1 ms.")
+                                                        : tr("%1 probe connections, %2 ms in all (at most 8 at a time).")
+                                                              .arg(audit.probeCount))
                                     .arg(audit.durationMs)));
     }
     return html;

@@ -36,10 +36,10 @@ TranscriptView::TranscriptView(QWidget* parent)
     m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    // Uniform row heights: the view never measures rows, whatever the transcript's length.
+    // Uniform row heights: the view never measures rows, whatever the transcript's length. The
+    // height comes from the monospace font, which is loaded with the first line (applyLineMetrics).
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(UiStyle::monospaceFont()).height() + 6);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     layout->addWidget(m_table, 1);
@@ -54,20 +54,27 @@ TranscriptView::TranscriptView(QWidget* parent)
     m_placeholder->setContentsMargins(24, 24, 24, 24);
     m_table->viewport()->installEventFilter(this);
 
-    m_findBar = new FindBar(this);
-    m_findBar->hide();
-    layout->addWidget(m_findBar);
-
     auto* copy = new QAction(tr("&Copy"), m_table);
     copy->setShortcut(QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetShortcut);
     connect(copy, &QAction::triggered, this, &TranscriptView::copySelection);
     m_table->addAction(copy);
 
-    connect(m_findBar, &FindBar::findNext, this, [this](const QString& text) { find(text, true); });
-    connect(m_findBar, &FindBar::findPrevious, this, [this](const QString& text) { find(text, false); });
-    connect(m_findBar, &FindBar::closed, m_table, qOverload<>(&QWidget::setFocus));
     connect(m_table, &QWidget::customContextMenuRequested, this, &TranscriptView::onContextMenu);
+}
+
+FindBar* TranscriptView::findBar()
+{
+    // Made on first use (Ctrl+F): its line edit's clear button loads the style's images.
+    if (!m_findBar) {
+        m_findBar = new FindBar(this);
+        m_findBar->hide();
+        layout()->addWidget(m_findBar);
+        connect(m_findBar, &FindBar::findNext, this, [this](const QString& text) { find(text, true); });
+        connect(m_findBar, &FindBar::findPrevious, this, [this](const QString& text) { find(text, false); });
+        connect(m_findBar, &FindBar::closed, m_table, qOverload<>(&QWidget::setFocus));
+    }
+    return m_findBar;
 }
 
 void TranscriptView::setTranscriptModel(TranscriptModel* model)
@@ -80,7 +87,10 @@ void TranscriptView::setTranscriptModel(TranscriptModel* model)
     header->setSectionResizeMode(TranscriptModel::DirectionColumn, QHeaderView::Fixed);
     header->setSectionResizeMode(TranscriptModel::TextColumn, QHeaderView::Stretch);
     header->resizeSection(TranscriptModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("Time (s)")) + 24);
-    header->resizeSection(TranscriptModel::DirectionColumn, QFontMetrics(UiStyle::monospaceFont()).horizontalAdvance(QStringLiteral("S!")) + 36);
+    // Room for the gutter's bold monospace "S!" and padlock (TranscriptDelegate::paintGutter),
+    // measured without loading the monospace font: an M of the view's font is wider than a
+    // monospace letter.
+    header->resizeSection(TranscriptModel::DirectionColumn, fm.horizontalAdvance(QLatin1Char('M')) * 2 + 36);
     connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, &TranscriptView::onRowsAboutToBeInserted);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TranscriptView::onRowsInserted);
     connect(model, &QAbstractItemModel::modelReset, this, &TranscriptView::onModelReset);
@@ -98,8 +108,19 @@ void TranscriptView::updatePlaceholder()
     m_placeholder->setVisible(!m_model || m_model->rowCount() == 0);
 }
 
+void TranscriptView::applyLineMetrics()
+{
+    // Loading a second font family costs a few milliseconds: not worth it before the window is
+    // on screen with an empty transcript.
+    if (m_lineMetricsApplied)
+        return;
+    m_lineMetricsApplied = true;
+    m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(UiStyle::monospaceFont()).height() + 6);
+}
+
 void TranscriptView::onRowsAboutToBeInserted()
 {
+    applyLineMetrics();
     const QScrollBar* bar = m_table->verticalScrollBar();
     m_followTail = bar->value() >= bar->maximum() - 2;
 }
@@ -117,6 +138,8 @@ void TranscriptView::onRowsInserted()
 
 void TranscriptView::onModelReset()
 {
+    if (m_model->rowCount() > 0)
+        applyLineMetrics();
     m_table->clearSpans();
     m_spanSet = false;
     m_followTail = true;
@@ -180,19 +203,19 @@ void TranscriptView::copyAll()
     QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')) + QLatin1Char('\n'));
 }
 
-void TranscriptView::showFind() { m_findBar->activate(); }
+void TranscriptView::showFind() { findBar()->activate(); }
 
 void TranscriptView::find(const QString& text, bool forward)
 {
     if (!m_model || text.isEmpty()) {
-        m_findBar->setResult(true);
+        findBar()->setResult(true);
         return;
     }
     m_model->flush();
     const QModelIndex current = m_table->currentIndex();
     const int from = current.isValid() ? current.row() + (forward ? 1 : -1) : 0;
     const int row = m_model->find(text, from, forward);
-    m_findBar->setResult(row >= 0);
+    findBar()->setResult(row >= 0);
     if (row < 0)
         return;
     const QModelIndex index = m_model->index(row, TranscriptModel::TextColumn);

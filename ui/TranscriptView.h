@@ -22,7 +22,8 @@ public:
 
     void setTranscriptModel(TranscriptModel* model);
     QTableView* table() const { return m_table; }
-    FindBar* findBar() const { return m_findBar; }
+    /// The find bar (Ctrl+F), made on first use.
+    FindBar* findBar();
 
     /// Selects the lines a step produced and scrolls to them (-1 clears).
     void highlightStep(int stepIndex);
@@ -47,6 +48,8 @@ private:
     void find(const QString& text, bool forward);
     void onContextMenu(const QPoint& pos);
     void updatePlaceholder();
+    /// The row height from the monospace font, once the first lines arrive.
+    void applyLineMetrics();
 
     QTableView* m_table = nullptr;
     FindBar* m_findBar = nullptr;
@@ -54,4 +57,5 @@ private:
     TranscriptModel* m_model = nullptr;
     bool m_followTail = true;
     bool m_spanSet = false;
+    bool m_lineMetricsApplied = false;
 };

@@ -4,6 +4,15 @@
 #include <QCoreApplication>
 #include <QFontDatabase>
 #include <QHash>
+#include <QIconEngine>
+#include <QImage>
+#include <QPainter>
+#include <QPixmap>
+#include <QStyle>
+#include <QStyleOption>
+#include <QSvgRenderer>
+
+#include <memory>
 
 static void initMailscopeResources() { Q_INIT_RESOURCE(mailscope); }
 
@@ -21,6 +30,82 @@ QColor blend(const QColor& a, const QColor& b, qreal t)
 }
 
 QString tr(const char* text) { return QCoreApplication::translate("UiStyle", text); }
+
+/**
+ * An SVG icon that costs nothing until it is drawn: the file is parsed on the first paint and
+ * each size is rendered once and cached. Unlike QIcon(":/x.svg"), which loads the SVG
+ * icon-engine plugin and parses the file as soon as the icon is made, this keeps icons that are
+ * not on screen (menus, hidden tabs, statuses not reached yet) off the start-up path.
+ */
+class SvgIconEngine final : public QIconEngine
+{
+public:
+    explicit SvgIconEngine(const QString& path)
+        : m_data(std::make_shared<Data>())
+    {
+        m_data->path = path;
+    }
+
+    void paint(QPainter* painter, const QRect& rect, QIcon::Mode mode, QIcon::State state) override
+    {
+        const qreal dpr = painter->device() ? painter->device()->devicePixelRatio() : qApp->devicePixelRatio();
+        QPixmap pm = pixmap(rect.size() * dpr, mode, state);
+        pm.setDevicePixelRatio(dpr);
+        painter->drawPixmap(rect, pm);
+    }
+
+    QPixmap pixmap(const QSize& size, QIcon::Mode mode, QIcon::State state) override
+    {
+        Q_UNUSED(state)
+        if (size.isEmpty())
+            return {};
+        QPixmap pm = rendered(size);
+        if (mode == QIcon::Normal)
+            return pm;
+        // Disabled, active, selected: the style's usual treatment of the normal pixmap, made
+        // afresh each time because it follows the current palette.
+        QStyleOption option;
+        option.palette = QGuiApplication::palette();
+        const QPixmap generated = QApplication::style()->generatedIconPixmap(mode, pm, &option);
+        return generated.isNull() ? pm : generated;
+    }
+
+    QSize actualSize(const QSize& size, QIcon::Mode, QIcon::State) override { return size; }
+    QIconEngine* clone() const override { return new SvgIconEngine(*this); }
+    QString key() const override { return QStringLiteral("mailscope-svg"); }
+
+private:
+    /// The drawing at `size` device pixels, rendered once per size.
+    QPixmap rendered(const QSize& size)
+    {
+        const quint64 key = (quint64(quint32(size.width())) << 32) | quint32(size.height());
+        if (const auto it = m_data->pixmaps.constFind(key); it != m_data->pixmaps.cend())
+            return *it;
+        if (!m_data->renderer)
+            m_data->renderer = std::make_unique<QSvgRenderer>(m_data->path);
+        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::transparent);
+        if (m_data->renderer->isValid()) {
+            // Keep the drawing's aspect ratio, centred, as Qt's SVG icon engine does.
+            QSizeF drawn = m_data->renderer->defaultSize();
+            drawn.scale(QSizeF(size), Qt::KeepAspectRatio);
+            const QRectF target(QPointF((size.width() - drawn.width()) / 2, (size.height() - drawn.height()) / 2), drawn);
+            QPainter painter(&image);
+            m_data->renderer->render(&painter, target);
+        }
+        const QPixmap pm = QPixmap::fromImage(std::move(image));
+        m_data->pixmaps.insert(key, pm);
+        return pm;
+    }
+
+    struct Data
+    {
+        QString path;
+        std::unique_ptr<QSvgRenderer> renderer;
+        QHash<quint64, QPixmap> pixmaps;
+    };
+    std::shared_ptr<Data> m_data;
+};
 
 } // namespace
 
@@ -105,7 +190,7 @@ QIcon UiStyle::icon(const QString& name)
     auto it = cache.find(name);
     if (it == cache.end()) {
         initResources();
-        it = cache.insert(name, QIcon(QStringLiteral(":/icons/%1.svg").arg(name)));
+        it = cache.insert(name, QIcon(new SvgIconEngine(QStringLiteral(":/icons/%1.svg").arg(name))));
     }
     return *it;
 }

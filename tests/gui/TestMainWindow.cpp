@@ -307,6 +307,7 @@ private Q_SLOTS:
             splitter->setSizes({300, 700});
             saved = splitter->sizes();
             window.stepModeAction()->setChecked(true);
+            window.auditTlsAction()->setChecked(true);
             window.close();
         }
         QVERIFY(QSettings().contains(QStringLiteral("MainWindow/geometry")));
@@ -315,6 +316,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&again));
         QCOMPARE(again.findChild<QSplitter*>(QStringLiteral("bottomSplitter"))->sizes(), saved);
         QVERIFY(again.stepModeAction()->isChecked());
+        QVERIFY(again.auditTlsAction()->isChecked());
+        QVERIFY(again.controller()->auditTls()); // the restored toggle reached the controller
         QSettings().clear();
     }
 };

@@ -10,6 +10,7 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSignalSpy>
 #include "tls/CertificateInspector.h"
 
@@ -258,9 +259,13 @@ private Q_SLOTS:
         QVERIFY(host);
         // setChoice marks the pickers as chosen; a fresh bar lets the port decide.
         ServerBar fresh;
-        auto* list = fresh.findChild<QWidget*>(QStringLiteral("serverList"));
+        auto* list = fresh.findChild<QListWidget*>(QStringLiteral("serverList"));
         QVERIFY(list);
         fresh.setChoice(ServerChoice{}); // demo
+        // Quick connect's page is made when it is first chosen, as a user does.
+        QVERIFY(!fresh.findChild<QLineEdit*>(QStringLiteral("hostEdit")));
+        list->setCurrentRow(1);
+        QCOMPARE(fresh.choice().kind, ServerChoice::Kind::Host);
         auto* freshHost = fresh.findChild<QLineEdit*>(QStringLiteral("hostEdit"));
         QTest::keyClicks(freshHost, QStringLiteral("imap.example.org:993"));
         auto* protocol = fresh.findChild<QComboBox*>(QStringLiteral("protocolCombo"));
