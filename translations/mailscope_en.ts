@@ -51,4 +51,17 @@
             <numerusform>%n byte received after the go-ahead and before TLS: %1</numerusform><numerusform>%n bytes received after the go-ahead and before TLS: %1</numerusform></translation>
     </message>
 </context>
+<context>
+    <name>ReportText</name>
+    <message numerus="yes">
+        <source>%n cipher(s)</source>
+        <translation>
+            <numerusform>%n cipher</numerusform><numerusform>%n ciphers</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n probe(s), %1 ms</source>
+        <translation>
+            <numerusform>%n probe, %1 ms</numerusform><numerusform>%n probes, %1 ms</numerusform></translation>
+    </message>
+</context>
 </TS>
