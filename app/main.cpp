@@ -1,6 +1,6 @@
 // The GUI entry point: everything it shows lives in mailscope_ui.
-#include "MainWindow.h"
 #include "i18n/Translations.h"
+#include "MainWindow.h"
 
 #include <QApplication>
 

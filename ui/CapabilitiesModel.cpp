@@ -11,7 +11,8 @@ QList<std::pair<QString, QString>> byKeyword(const QStringList& caps)
 {
     QList<std::pair<QString, QString>> list;
     for (const QString& cap : caps)
-        list.append({cap.section(QLatin1Char(' '), 0, 0).toUpper(), cap.section(QLatin1Char(' '), 1).trimmed()});
+        list.append(
+            {cap.section(QLatin1Char(' '), 0, 0).toUpper(), cap.section(QLatin1Char(' '), 1).trimmed()});
     return list;
 }
 
@@ -71,12 +72,19 @@ void CapabilitiesModel::onCapabilitiesChanged()
 
 int CapabilitiesModel::differenceCount() const
 {
-    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row& r) { return r.change != Change::Same; }));
+    return int(
+        std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row& r) { return r.change != Change::Same; }));
 }
 
-int CapabilitiesModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int CapabilitiesModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
-int CapabilitiesModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int CapabilitiesModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant CapabilitiesModel::data(const QModelIndex& index, int role) const
 {

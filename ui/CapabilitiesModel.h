@@ -14,9 +14,25 @@ class CapabilitiesModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { NameColumn, PlainColumn, TlsColumn, ChangeColumn, ColumnCount };
-    enum class Change { Same, OnlyPlain, OnlyTls, Changed };
-    enum Role { ChangeRole = Qt::UserRole + 1 };
+    enum Column
+    {
+        NameColumn,
+        PlainColumn,
+        TlsColumn,
+        ChangeColumn,
+        ColumnCount
+    };
+    enum class Change
+    {
+        Same,
+        OnlyPlain,
+        OnlyTls,
+        Changed
+    };
+    enum Role
+    {
+        ChangeRole = Qt::UserRole + 1
+    };
 
     explicit CapabilitiesModel(QObject* parent = nullptr);
     Q_DISABLE_COPY_MOVE(CapabilitiesModel)

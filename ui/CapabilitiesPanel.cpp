@@ -58,14 +58,16 @@ void CapabilitiesPanel::updateSummary()
         return;
     }
     if (m_run->capabilitiesTls.isEmpty()) {
-        m_summary->setText(tr("Capabilities were read only in plaintext. After STARTTLS, a client must ask again "
-                              "and forget the plaintext answer (RFC 3207 section 4.2)."));
+        m_summary->setText(
+            tr("Capabilities were read only in plaintext. After STARTTLS, a client must ask again "
+               "and forget the plaintext answer (RFC 3207 section 4.2)."));
         return;
     }
     const int diff = m_model->differenceCount();
-    m_summary->setText(diff == 0 ? tr("The server announced the same capabilities before and after TLS.")
-                                 : (diff == 1 ? tr("1 capability differs between plaintext and TLS.")
-                                              : tr("%1 capabilities differ between plaintext and TLS.").arg(diff))
-                                       + QLatin1Char(' ')
-                                       + tr("Only the answer given over TLS counts (RFC 3207 section 4.2)."));
+    m_summary->setText(diff == 0
+                           ? tr("The server announced the same capabilities before and after TLS.")
+                           : (diff == 1 ? tr("1 capability differs between plaintext and TLS.")
+                                        : tr("%1 capabilities differ between plaintext and TLS.").arg(diff))
+                                 + QLatin1Char(' ')
+                                 + tr("Only the answer given over TLS counts (RFC 3207 section 4.2)."));
 }

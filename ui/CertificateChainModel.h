@@ -13,7 +13,11 @@ class CertificateChainModel final : public QAbstractItemModel
     Q_OBJECT
 
 public:
-    enum Role { ChainIndexRole = Qt::UserRole + 1, HasErrorsRole };
+    enum Role
+    {
+        ChainIndexRole = Qt::UserRole + 1,
+        HasErrorsRole
+    };
 
     explicit CertificateChainModel(QObject* parent = nullptr);
     Q_DISABLE_COPY_MOVE(CertificateChainModel)

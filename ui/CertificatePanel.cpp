@@ -68,7 +68,8 @@ CertificatePanel::CertificatePanel(QWidget* parent)
 
     auto* buttons = new QHBoxLayout;
     buttons->setContentsMargins(4, 0, 4, 4);
-    m_exportButton = new QPushButton(UiStyle::icon(QStringLiteral("action-export")), tr("&Export PEM…"), this);
+    m_exportButton =
+        new QPushButton(UiStyle::icon(QStringLiteral("action-export")), tr("&Export PEM…"), this);
     m_exportButton->setObjectName(QStringLiteral("exportPemButton"));
     m_exportButton->setToolTip(tr("Save the selected certificate as a PEM file"));
     m_exportChainButton = new QPushButton(tr("Export c&hain…"), this);
@@ -85,7 +86,8 @@ CertificatePanel::CertificatePanel(QWidget* parent)
         selectCertificate(0);
         showDetails();
     });
-    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &CertificatePanel::showDetails);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &CertificatePanel::showDetails);
     showDetails();
 }
 
@@ -112,7 +114,10 @@ int CertificatePanel::selectedChainIndex() const
     return current.isValid() ? current.data(CertificateChainModel::ChainIndexRole).toInt() : -1;
 }
 
-const CertificateInfo* CertificatePanel::selected() const { return m_model->certificate(m_tree->currentIndex()); }
+const CertificateInfo* CertificatePanel::selected() const
+{
+    return m_model->certificate(m_tree->currentIndex());
+}
 
 void CertificatePanel::showDetails()
 {
@@ -122,9 +127,10 @@ void CertificatePanel::showDetails()
     m_exportButton->setEnabled(c != nullptr);
     m_exportChainButton->setEnabled(m_model->chainLength() > 0);
     if (!c) {
-        m_details->setHtml(QStringLiteral("<p class=\"muted\">%1</p>")
-                               .arg(escape(tr("No certificate yet. The server's certificate chain appears here after "
-                                              "the TLS handshake."))));
+        m_details->setHtml(
+            QStringLiteral("<p class=\"muted\">%1</p>")
+                .arg(escape(tr("No certificate yet. The server's certificate chain appears here after "
+                               "the TLS handshake."))));
         return;
     }
     const int chainIndex = selectedChainIndex();
@@ -139,20 +145,28 @@ void CertificatePanel::showDetails()
     const QString until = QLocale().toString(c->notAfter.toUTC(), QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
     if (c->notBefore.isValid() && c->notBefore > QDateTime::currentDateTimeUtc()) {
         validityColour = UiStyle::danger(pal);
-        validity = tr("Not valid yet: valid from %1").arg(QLocale().toString(c->notBefore.toUTC(), QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")));
+        validity =
+            tr("Not valid yet: valid from %1")
+                .arg(QLocale().toString(c->notBefore.toUTC(), QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")));
     } else if (c->daysLeft < 0) {
         validityColour = UiStyle::danger(pal);
-        validity = (c->daysLeft == -1 ? tr("Expired yesterday (%1)") : tr("Expired %1 days ago (%2)").arg(-c->daysLeft)).arg(until);
+        validity = (c->daysLeft == -1 ? tr("Expired yesterday (%1)")
+                                      : tr("Expired %1 days ago (%2)").arg(-c->daysLeft))
+                       .arg(until);
     } else if (c->daysLeft <= 30) {
         validityColour = UiStyle::warning(pal);
-        validity = (c->daysLeft == 1 ? tr("Expires tomorrow (%1)") : tr("Expires in %1 days (%2)").arg(c->daysLeft)).arg(until);
+        validity =
+            (c->daysLeft == 1 ? tr("Expires tomorrow (%1)") : tr("Expires in %1 days (%2)").arg(c->daysLeft))
+                .arg(until);
     } else {
         validity = tr("Valid for %1 more days (until %2)").arg(c->daysLeft).arg(until);
     }
-    html += QStringLiteral("<p style=\"color:%1\"><b>%2</b></p>").arg(colour(validityColour), escape(validity));
+    html +=
+        QStringLiteral("<p style=\"color:%1\"><b>%2</b></p>").arg(colour(validityColour), escape(validity));
 
     if (!c->errors.isEmpty()) {
-        html += QStringLiteral("<table cellspacing=\"0\" width=\"100%\" style=\"background-color:%1\"><tr><td style=\"padding:6px\">")
+        html += QStringLiteral("<table cellspacing=\"0\" width=\"100%\" "
+                               "style=\"background-color:%1\"><tr><td style=\"padding:6px\">")
                     .arg(colour(UiStyle::tint(UiStyle::danger(pal), pal, 0.12)));
         html += QStringLiteral("<b style=\"color:%1\">%2&nbsp;%3</b><ul style=\"margin-top:2px\">")
                     .arg(colour(UiStyle::danger(pal)), icon(QStringLiteral("status-failed")),
@@ -164,36 +178,47 @@ void CertificatePanel::showDetails()
 
     html += QStringLiteral("<table>");
     html += row(tr("Subject"), escape(c->subject));
-    html += row(tr("Issuer"), escape(c->issuer) + (c->selfSigned ? QStringLiteral(" <i>(%1)</i>").arg(escape(tr("self-signed"))) : QString()));
+    html +=
+        row(tr("Issuer"), escape(c->issuer)
+                              + (c->selfSigned ? QStringLiteral(" <i>(%1)</i>").arg(escape(tr("self-signed")))
+                                               : QString()));
     QStringList names;
     bool matched = false;
     for (const QString& dns : c->sanDns) {
         const bool match = chainIndex == 0 && !matched && dns == c->matchedName;
         matched = matched || match;
-        names.append(match ? QStringLiteral("<b style=\"color:%1\">%2 ✓ %3</b>")
-                                 .arg(colour(UiStyle::success(pal)), escape(dns), escape(tr("matches %1").arg(host)))
-                           : escape(dns));
+        names.append(
+            match ? QStringLiteral("<b style=\"color:%1\">%2 ✓ %3</b>")
+                        .arg(colour(UiStyle::success(pal)), escape(dns), escape(tr("matches %1").arg(host)))
+                  : escape(dns));
     }
     for (const QString& ip : c->sanIp) {
         const bool match = chainIndex == 0 && !matched && ip == c->matchedName;
         matched = matched || match;
-        names.append(match ? QStringLiteral("<b style=\"color:%1\">%2 ✓ %3</b>")
-                                 .arg(colour(UiStyle::success(pal)), escape(ip), escape(tr("matches %1").arg(host)))
-                           : escape(ip));
+        names.append(
+            match ? QStringLiteral("<b style=\"color:%1\">%2 ✓ %3</b>")
+                        .arg(colour(UiStyle::success(pal)), escape(ip), escape(tr("matches %1").arg(host)))
+                  : escape(ip));
     }
     if (!names.isEmpty())
         html += row(tr("Names (SAN)"), names.join(QStringLiteral("<br>")));
     else
-        html += row(tr("Names (SAN)"), QStringLiteral("<span class=\"muted\">%1</span>").arg(escape(tr("none"))));
+        html +=
+            row(tr("Names (SAN)"), QStringLiteral("<span class=\"muted\">%1</span>").arg(escape(tr("none"))));
     if (chainIndex == 0 && !matched && !host.isEmpty())
-        html += row(QString(), QStringLiteral("<span style=\"color:%1\">%2</span>")
-                                   .arg(colour(UiStyle::danger(pal)), escape(tr("No name matches %1").arg(host))));
+        html += row(QString(),
+                    QStringLiteral("<span style=\"color:%1\">%2</span>")
+                        .arg(colour(UiStyle::danger(pal)), escape(tr("No name matches %1").arg(host))));
     const QString fmt = QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'");
     html += row(tr("Valid from"), escape(QLocale().toString(c->notBefore.toUTC(), fmt)));
     html += row(tr("Valid until"), escape(QLocale().toString(c->notAfter.toUTC(), fmt)));
-    html += row(tr("Days left"), QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>").arg(colour(validityColour)).arg(c->daysLeft));
-    html += row(tr("Key"), escape(c->keyBits > 0 ? tr("%1, %2 bits").arg(c->keyAlgorithm).arg(c->keyBits) : c->keyAlgorithm));
-    html += row(tr("Signature"), escape(c->signatureAlgorithm.isEmpty() ? tr("not reported") : c->signatureAlgorithm));
+    html += row(tr("Days left"), QStringLiteral("<span style=\"color:%1\"><b>%2</b></span>")
+                                     .arg(colour(validityColour))
+                                     .arg(c->daysLeft));
+    html += row(tr("Key"), escape(c->keyBits > 0 ? tr("%1, %2 bits").arg(c->keyAlgorithm).arg(c->keyBits)
+                                                 : c->keyAlgorithm));
+    html += row(tr("Signature"),
+                escape(c->signatureAlgorithm.isEmpty() ? tr("not reported") : c->signatureAlgorithm));
     html += row(tr("Serial"), QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(c->serial)));
     html += row(tr("SHA-256"), fingerprint(c->sha256));
     html += row(tr("SHA-1"), fingerprint(c->sha1));
@@ -208,21 +233,23 @@ void CertificatePanel::exportSelected()
         return;
     QString base = (c->commonName.isEmpty() ? QStringLiteral("certificate") : c->commonName);
     base.replace(QLatin1Char('*'), QLatin1String("wildcard"));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export certificate"), base + QStringLiteral(".pem"),
-                                                      tr("PEM certificate (*.pem *.crt)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export certificate"), base + QStringLiteral(".pem"), tr("PEM certificate (*.pem *.crt)"));
     if (path.isEmpty())
         return;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(c->pem.toUtf8()) < 0 || !file.commit())
-        QMessageBox::warning(this, tr("Export certificate"), tr("Could not save %1: %2").arg(path, file.errorString()));
+        QMessageBox::warning(this, tr("Export certificate"),
+                             tr("Could not save %1: %2").arg(path, file.errorString()));
 }
 
 void CertificatePanel::exportChain()
 {
     if (!m_run || m_run->certificates.isEmpty())
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export certificate chain"), QStringLiteral("chain.pem"),
-                                                      tr("PEM certificates (*.pem *.crt)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export certificate chain"), QStringLiteral("chain.pem"),
+                                     tr("PEM certificates (*.pem *.crt)"));
     if (path.isEmpty())
         return;
     QByteArray pem;
@@ -230,5 +257,6 @@ void CertificatePanel::exportChain()
         pem += c.pem.toUtf8();
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(pem) < 0 || !file.commit())
-        QMessageBox::warning(this, tr("Export certificate chain"), tr("Could not save %1: %2").arg(path, file.errorString()));
+        QMessageBox::warning(this, tr("Export certificate chain"),
+                             tr("Could not save %1: %2").arg(path, file.errorString()));
 }

@@ -29,7 +29,6 @@ public:
     /// Selects a certificate by its chain index (0 = server certificate).
     void selectCertificate(int chainIndex);
 
-
 public Q_SLOTS:
     void onTlsChanged();
     void exportSelected();

@@ -55,7 +55,10 @@ int FindingsModel::count(Severity severity) const
     return n;
 }
 
-int FindingsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_order.size()); }
+int FindingsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_order.size());
+}
 
 QVariant FindingsModel::data(const QModelIndex& index, int role) const
 {

@@ -10,7 +10,8 @@ class FindingsModel final : public QAbstractListModel
     Q_OBJECT
 
 public:
-    enum Role {
+    enum Role
+    {
         SeverityRole = Qt::UserRole + 1, ///< Severity as int
         IdRole,
         StepIdRole, ///< StepId as int, or -1

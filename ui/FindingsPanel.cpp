@@ -41,12 +41,13 @@ FindingsPanel::FindingsPanel(QWidget* parent)
     splitter->setSizes({110, 330});
     layout->addWidget(splitter);
 
-    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
-        showDetails();
-        const int step = current.data(FindingsModel::StepIdRole).toInt();
-        if (current.isValid() && step >= 0)
-            Q_EMIT stepRequested(StepId(step));
-    });
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) {
+                showDetails();
+                const int step = current.data(FindingsModel::StepIdRole).toInt();
+                if (current.isValid() && step >= 0)
+                    Q_EMIT stepRequested(StepId(step));
+            });
     showDetails();
 }
 
@@ -102,9 +103,11 @@ void FindingsPanel::showDetails()
                              : f->severity == Severity::Warning ? QStringLiteral("severity-warning")
                                                                 : QStringLiteral("severity-info");
     QString html;
-    html += QStringLiteral("<h2 style=\"color:%1\">%2&nbsp;%3</h2>").arg(colour(c), icon(iconName, 22), escape(f->title));
-    QStringList meta{QStringLiteral("<b style=\"color:%1\">%2</b>").arg(colour(c), escape(UiStyle::severityText(f->severity))),
-                     QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(f->id))};
+    html += QStringLiteral("<h2 style=\"color:%1\">%2&nbsp;%3</h2>")
+                .arg(colour(c), icon(iconName, 22), escape(f->title));
+    QStringList meta {QStringLiteral("<b style=\"color:%1\">%2</b>")
+                          .arg(colour(c), escape(UiStyle::severityText(f->severity))),
+                      QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(f->id))};
     if (f->step && m_run)
         meta.append(escape(tr("step: %1").arg(UiStyle::stepTitle(*f->step, m_run->target.protocol))));
     html += QStringLiteral("<p class=\"muted\">%1</p>").arg(meta.join(QStringLiteral(" · ")));
@@ -112,8 +115,10 @@ void FindingsPanel::showDetails()
     for (const QString& p : paragraphs)
         html += QStringLiteral("<p>%1</p>").arg(escape(p));
     if (!f->detail.isEmpty())
-        html += QStringLiteral("<p><b>%1</b><br><span class=\"mono\">%2</span></p>").arg(escape(tr("Evidence")), escape(f->detail));
+        html += QStringLiteral("<p><b>%1</b><br><span class=\"mono\">%2</span></p>")
+                    .arg(escape(tr("Evidence")), escape(f->detail));
     if (!f->reference.isEmpty())
-        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(escape(tr("Reference:")), referenceLinks(f->reference));
+        html +=
+            QStringLiteral("<p><b>%1</b> %2</p>").arg(escape(tr("Reference:")), referenceLinks(f->reference));
     m_details->setHtml(html);
 }

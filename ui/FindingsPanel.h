@@ -2,9 +2,8 @@
 
 #include "run/Run.h"
 
-#include <QWidget>
-
 #include <optional>
+#include <QWidget>
 
 class FindingsModel;
 class QListView;

@@ -27,7 +27,8 @@ QString styleSheet(const QPalette& palette)
 
 QString icon(const QString& name, int size)
 {
-    return QStringLiteral("<img src=\":/icons/%1.svg\" width=\"%2\" height=\"%2\" style=\"vertical-align: middle\">")
+    return QStringLiteral(
+               "<img src=\":/icons/%1.svg\" width=\"%2\" height=\"%2\" style=\"vertical-align: middle\">")
         .arg(name)
         .arg(size);
 }

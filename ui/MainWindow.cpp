@@ -2,21 +2,23 @@
 
 #include "CapabilitiesPanel.h"
 #include "CertificatePanel.h"
+#include "demo/DemoServer.h"
 #include "FindingsPanel.h"
+#include "run/ReportJson.h"
+#include "run/ReportText.h"
 #include "RunController.h"
 #include "RunSummaryBar.h"
 #include "ServerBar.h"
+#include "session/ProbeSession.h"
 #include "TimelineModel.h"
 #include "TimelineView.h"
 #include "TlsPanel.h"
 #include "TranscriptModel.h"
 #include "TranscriptView.h"
 #include "UiStyle.h"
-#include "demo/DemoServer.h"
-#include "run/ReportJson.h"
-#include "run/ReportText.h"
-#include "session/ProbeSession.h"
 
+#include <algorithm>
+#include <functional>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -33,9 +35,6 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
-
-#include <algorithm>
-#include <functional>
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -117,10 +116,11 @@ void MainWindow::createDetailTabs()
     m_detailTabs->setDocumentMode(true);
     m_detailTabs->setIconSize(QSize(16, 16));
     // In DetailTab order.
-    const QList<std::pair<QIcon, QString>> tabs{{UiStyle::severityIcon(Severity::Info), tr("Findings")},
-                                                {UiStyle::icon(QStringLiteral("lock-closed")), tr("TLS")},
-                                                {UiStyle::icon(QStringLiteral("certificate")), tr("Certificates")},
-                                                {QIcon(), tr("Capabilities")}};
+    const QList<std::pair<QIcon, QString>> tabs {
+        {UiStyle::severityIcon(Severity::Info), tr("Findings")},
+        {UiStyle::icon(QStringLiteral("lock-closed")), tr("TLS")},
+        {UiStyle::icon(QStringLiteral("certificate")), tr("Certificates")},
+        {QIcon(), tr("Capabilities")}};
     for (const auto& [icon, text] : tabs) {
         auto* page = new QWidget;
         auto* layout = new QVBoxLayout(page);
@@ -179,7 +179,8 @@ QWidget* MainWindow::ensurePane(DetailTab tab)
         break;
     case DetailTab::Capabilities:
         m_capabilities = new CapabilitiesPanel;
-        connect(c, &RunController::capabilitiesChanged, m_capabilities, &CapabilitiesPanel::onCapabilitiesChanged);
+        connect(c, &RunController::capabilitiesChanged, m_capabilities,
+                &CapabilitiesPanel::onCapabilitiesChanged);
         m_capabilities->setRun(&run);
         pane = m_capabilities;
         break;
@@ -218,7 +219,8 @@ void MainWindow::applyDefaultSizes()
     m_sideSplitter->setSizes({side, width() - side});
     // Room for a whole SMTP STARTTLS conversation (8 steps) without scrolling.
     const int rowHeight = m_timeline->verticalHeader()->defaultSectionSize();
-    const int timeline = rowHeight * 8 + m_timeline->horizontalHeader()->sizeHint().height() + 2 * m_timeline->frameWidth() + 2;
+    const int timeline = rowHeight * 8 + m_timeline->horizontalHeader()->sizeHint().height()
+                         + 2 * m_timeline->frameWidth() + 2;
     const int total = std::max(m_vertSplitter->height(), timeline + 300);
     m_vertSplitter->setSizes({timeline, total - timeline - m_vertSplitter->handleWidth()});
     const int rest = width() - side;
@@ -256,11 +258,13 @@ void MainWindow::createActions()
     m_auditAction->setObjectName(QStringLiteral("auditTlsAction"));
     m_auditAction->setCheckable(true);
     m_auditAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    m_auditAction->setToolTip(tr("Also probe every TLS version, the accepted ciphers, STARTTLS command injection and "
-                                 "OCSP stapling, beside the check (Ctrl+T)"));
+    m_auditAction->setToolTip(
+        tr("Also probe every TLS version, the accepted ciphers, STARTTLS command injection and "
+           "OCSP stapling, beside the check (Ctrl+T)"));
     connect(m_auditAction, &QAction::toggled, m_controller, &RunController::setAuditTls);
 
-    m_findAction = new QAction(UiStyle::icon(QStringLiteral("action-find")), tr("&Find in Transcript…"), this);
+    m_findAction =
+        new QAction(UiStyle::icon(QStringLiteral("action-find")), tr("&Find in Transcript…"), this);
     m_findAction->setShortcut(QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_transcript, &TranscriptView::showFind);
 
@@ -287,7 +291,7 @@ void MainWindow::createActions()
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
 
     // Ctrl+0..6 move the focus between panes (the detail panes are made when first needed).
-    const QList<std::pair<QString, std::function<QWidget*()>>> panes{
+    const QList<std::pair<QString, std::function<QWidget*()>>> panes {
         {tr("&Server"), [this] { return m_serverBar; }},
         {tr("T&imeline"), [this] { return m_timeline; }},
         {tr("T&ranscript"), [this] { return m_transcript->table(); }},
@@ -304,7 +308,8 @@ void MainWindow::createActions()
             if (tab >= 0)
                 m_detailTabs->setCurrentIndex(tab);
             pane->setFocus(Qt::ShortcutFocusReason);
-            if (QWidget* w = pane->focusProxy() ? pane->focusProxy() : pane->nextInFocusChain(); w && !pane->hasFocus())
+            if (QWidget* w = pane->focusProxy() ? pane->focusProxy() : pane->nextInFocusChain();
+                w && !pane->hasFocus())
                 w->setFocus(Qt::ShortcutFocusReason);
         });
         m_focusActions.append(action);
@@ -333,8 +338,8 @@ void MainWindow::createToolBar()
     m_stopAfterCombo->setAccessibleName(tr("Stop after step"));
     m_stopAfterCombo->setToolTip(tr("End the run cleanly (with QUIT) after this step"));
     m_stopAfterCombo->addItem(tr("the whole conversation"), -1);
-    for (StepId id : {StepId::Connect, StepId::Banner, StepId::Greeting, StepId::StartTls, StepId::TlsHandshake,
-                      StepId::GreetingTls})
+    for (StepId id : {StepId::Connect, StepId::Banner, StepId::Greeting, StepId::StartTls,
+                      StepId::TlsHandshake, StepId::GreetingTls})
         m_stopAfterCombo->addItem(UiStyle::stepTitle(id, Protocol::Smtp), int(id));
     label->setBuddy(m_stopAfterCombo);
     bar->addWidget(label);
@@ -416,7 +421,8 @@ void MainWindow::startRun()
     if (!m_controller->start(m_serverBar->choice()))
         return;
     if (DemoServer* demo = m_controller->demoServer())
-        m_serverBar->setDemoAddress(QStringLiteral("127.0.0.1:%1").arg(demo->port(Protocol::Smtp, TlsMode::StartTls)));
+        m_serverBar->setDemoAddress(
+            QStringLiteral("127.0.0.1:%1").arg(demo->port(Protocol::Smtp, TlsMode::StartTls)));
 }
 
 void MainWindow::onRunStarted()
@@ -468,7 +474,8 @@ void MainWindow::onFinished()
         m_tls->refresh();
     m_summary->showFinished(run);
     updateFindingsTab();
-    m_statusLabel->setText(tr("Finished in %1 — %2").arg(UiStyle::duration(run.durationMs), UiStyle::verdictText(run.verdict())));
+    m_statusLabel->setText(tr("Finished in %1 — %2")
+                               .arg(UiStyle::duration(run.durationMs), UiStyle::verdictText(run.verdict())));
     // A run with something to act on opens on its findings.
     if (run.verdict() == Verdict::Warning || run.verdict() == Verdict::Critical)
         showDetailTab(DetailTab::Findings);
@@ -483,7 +490,8 @@ void MainWindow::updateFindingsTab()
     // Counted from the run, not from the pane: the pane may not be made yet.
     const QList<Finding>& findings = m_controller->run().findings;
     const auto count = [&](Severity severity) {
-        return int(std::count_if(findings.cbegin(), findings.cend(), [severity](const Finding& f) { return f.severity == severity; }));
+        return int(std::count_if(findings.cbegin(), findings.cend(),
+                                 [severity](const Finding& f) { return f.severity == severity; }));
     };
     const int critical = count(Severity::Critical);
     const int warnings = count(Severity::Warning);
@@ -560,17 +568,21 @@ void MainWindow::saveReport()
     QString selectedFilter;
     const QString textFilter = tr("Text report (*.txt)");
     const QString jsonFilter = tr("JSON report (*.json)");
-    const QString name = QStringLiteral("mailscope-%1-%2").arg(run.target.host, run.startedAt.toString(QStringLiteral("yyyyMMdd-HHmmss")));
-    QString path = QFileDialog::getSaveFileName(this, tr("Save report"), name + QStringLiteral(".txt"),
-                                                textFilter + QStringLiteral(";;") + jsonFilter, &selectedFilter);
+    const QString name = QStringLiteral("mailscope-%1-%2")
+                             .arg(run.target.host, run.startedAt.toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save report"), name + QStringLiteral(".txt"),
+                                     textFilter + QStringLiteral(";;") + jsonFilter, &selectedFilter);
     if (path.isEmpty())
         return;
-    const bool json = selectedFilter == jsonFilter || path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
+    const bool json =
+        selectedFilter == jsonFilter || path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
     // Secrets are redacted by the engine unless the run was made with them shown.
     const QByteArray bytes = json ? ReportJson::toJson(run) : ReportText::render(run).toUtf8();
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
-        QMessageBox::warning(this, tr("Save report"), tr("Could not save %1: %2").arg(path, file.errorString()));
+        QMessageBox::warning(this, tr("Save report"),
+                             tr("Could not save %1: %2").arg(path, file.errorString()));
         return;
     }
     m_statusLabel->setText(tr("Saved %1").arg(path));
@@ -579,9 +591,9 @@ void MainWindow::saveReport()
 void MainWindow::saveTranscript()
 {
     const Run& run = m_controller->run();
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save transcript"),
-                                                      QStringLiteral("transcript-%1.txt").arg(run.target.host),
-                                                      tr("Transcript (*.txt)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save transcript"), QStringLiteral("transcript-%1.txt").arg(run.target.host),
+        tr("Transcript (*.txt)"));
     if (path.isEmpty())
         return;
     m_transcriptModel->flush();
@@ -592,7 +604,8 @@ void MainWindow::saveTranscript()
         text += m_transcriptModel->lineText(row) + QLatin1Char('\n');
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
-        QMessageBox::warning(this, tr("Save transcript"), tr("Could not save %1: %2").arg(path, file.errorString()));
+        QMessageBox::warning(this, tr("Save transcript"),
+                             tr("Could not save %1: %2").arg(path, file.errorString()));
         return;
     }
     m_statusLabel->setText(tr("Saved %1").arg(path));
@@ -600,10 +613,11 @@ void MainWindow::saveTranscript()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About Mailscope"),
-                       tr("<h3>Mailscope %1</h3><p>See how a mail server handles transport security: the STARTTLS "
-                          "conversation step by step, TLS, certificates and what to fix.</p>")
-                           .arg(QApplication::applicationVersion()));
+    QMessageBox::about(
+        this, tr("About Mailscope"),
+        tr("<h3>Mailscope %1</h3><p>See how a mail server handles transport security: the STARTTLS "
+           "conversation step by step, TLS, certificates and what to fix.</p>")
+            .arg(QApplication::applicationVersion()));
 }
 
 void MainWindow::changeEvent(QEvent* event)
@@ -641,7 +655,8 @@ void MainWindow::restoreSettings()
     m_detailTabs->setCurrentIndex(settings.value(QStringLiteral("detailTab"), 0).toInt());
     settings.endGroup();
     ServerChoice choice;
-    choice.demoScenario = settings.value(QStringLiteral("Server/demoScenario"), QStringLiteral("good")).toString();
+    choice.demoScenario =
+        settings.value(QStringLiteral("Server/demoScenario"), QStringLiteral("good")).toString();
     m_serverBar->setChoice(choice);
 }
 

@@ -31,7 +31,13 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 
 public:
-    enum class DetailTab { Findings, Tls, Certificates, Capabilities };
+    enum class DetailTab
+    {
+        Findings,
+        Tls,
+        Certificates,
+        Capabilities
+    };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;

@@ -30,7 +30,10 @@ const Run& RunController::run() const
     return m_session ? m_session->run() : m_previewRun;
 }
 
-QList<StepId> RunController::plannedSteps() const { return m_session ? m_session->plannedSteps() : m_previewPlan; }
+QList<StepId> RunController::plannedSteps() const
+{
+    return m_session ? m_session->plannedSteps() : m_previewPlan;
+}
 
 void RunController::preview(const ServerChoice& choice)
 {

@@ -1,14 +1,13 @@
 #pragma once
 
-#include "ServerChoice.h"
 #include "run/Run.h"
+#include "ServerChoice.h"
 #include "session/ProbeOptions.h"
-
-#include <QObject>
-#include <QPointer>
 
 #include <memory>
 #include <optional>
+#include <QObject>
+#include <QPointer>
 
 class DemoServer;
 class ProbeSession;

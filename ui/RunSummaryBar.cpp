@@ -40,7 +40,8 @@ RunSummaryBar::RunSummaryBar(QWidget* parent)
 
 QString RunSummaryBar::headline() const { return m_headline->text(); }
 
-void RunSummaryBar::set(const QIcon& icon, const QString& headline, const QString& detail, const QColor& accent)
+void RunSummaryBar::set(const QIcon& icon, const QString& headline, const QString& detail,
+                        const QColor& accent)
 {
     m_currentIcon = icon;
     m_accent = accent;
@@ -69,7 +70,8 @@ void RunSummaryBar::paintEvent(QPaintEvent* event)
 QString RunSummaryBar::targetText(const Run& run)
 {
     const RunTarget& t = run.target;
-    const QString mode = t.tls == TlsMode::StartTls   ? (t.protocol == Protocol::Pop3 ? tr("STLS") : tr("STARTTLS"))
+    const QString mode = t.tls == TlsMode::StartTls
+                             ? (t.protocol == Protocol::Pop3 ? tr("STLS") : tr("STARTTLS"))
                          : t.tls == TlsMode::Implicit ? tr("implicit TLS")
                                                       : tr("no TLS");
     return tr("%1:%2 · %3 · %4").arg(t.host).arg(t.port).arg(displayName(t.protocol), mode);
@@ -79,7 +81,8 @@ void RunSummaryBar::showIdle(const QString& target)
 {
     const QPalette pal = parentWidget() ? parentWidget()->palette() : palette();
     set(UiStyle::icon(QStringLiteral("mailscope")), tr("Ready to check %1").arg(target),
-        tr("Press Run (Ctrl+R) to watch the conversation step by step. Turn on Step mode to pause before each step."),
+        tr("Press Run (Ctrl+R) to watch the conversation step by step. Turn on Step mode to pause before "
+           "each step."),
         UiStyle::accent(pal));
 }
 
@@ -120,8 +123,9 @@ void RunSummaryBar::showFinished(const Run& run)
     switch (verdict) {
     case Verdict::Ok:
         if (run.tls && !run.tls->protocol.isEmpty())
-            headline = run.tls->verified ? tr("Secure: encrypted with %1, certificate trusted").arg(run.tls->protocol)
-                                         : tr("Encrypted with %1").arg(run.tls->protocol);
+            headline = run.tls->verified
+                           ? tr("Secure: encrypted with %1, certificate trusted").arg(run.tls->protocol)
+                           : tr("Encrypted with %1").arg(run.tls->protocol);
         else
             headline = tr("No problems found");
         break;
@@ -143,7 +147,7 @@ void RunSummaryBar::showFinished(const Run& run)
         headline = tr("Stopped before the end");
         break;
     }
-    QStringList facts{targetText(run), UiStyle::duration(run.durationMs)};
+    QStringList facts {targetText(run), UiStyle::duration(run.durationMs)};
     if (critical + warnings == 0)
         facts.append(tr("no findings to act on"));
     else {
@@ -152,5 +156,6 @@ void RunSummaryBar::showFinished(const Run& run)
         if (warnings)
             facts.append(warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings));
     }
-    set(UiStyle::verdictIcon(verdict), headline, facts.join(QStringLiteral(" · ")), UiStyle::forVerdict(verdict, pal));
+    set(UiStyle::verdictIcon(verdict), headline, facts.join(QStringLiteral(" · ")),
+        UiStyle::forVerdict(verdict, pal));
 }

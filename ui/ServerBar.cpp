@@ -1,7 +1,7 @@
 #include "ServerBar.h"
 
-#include "UiStyle.h"
 #include "demo/DemoServer.h"
+#include "UiStyle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -14,7 +14,11 @@
 
 namespace {
 
-enum ServerRow { DemoRow, QuickRow };
+enum ServerRow
+{
+    DemoRow,
+    QuickRow
+};
 
 QLabel* heading(const QString& text, QWidget* parent)
 {
@@ -73,9 +77,12 @@ ServerBar::ServerBar(QWidget* parent)
     m_servers->setObjectName(QStringLiteral("serverList"));
     m_servers->setAccessibleName(tr("Servers"));
     m_servers->setIconSize(QSize(22, 22));
-    auto* demo = new QListWidgetItem(UiStyle::icon(QStringLiteral("server-demo")), tr("Demo server (built in)"), m_servers);
-    demo->setToolTip(tr("A mail server inside Mailscope, on this computer, that can play good and broken servers"));
-    auto* quick = new QListWidgetItem(UiStyle::icon(QStringLiteral("server-connect")), tr("Quick connect"), m_servers);
+    auto* demo = new QListWidgetItem(UiStyle::icon(QStringLiteral("server-demo")),
+                                     tr("Demo server (built in)"), m_servers);
+    demo->setToolTip(
+        tr("A mail server inside Mailscope, on this computer, that can play good and broken servers"));
+    auto* quick =
+        new QListWidgetItem(UiStyle::icon(QStringLiteral("server-connect")), tr("Quick connect"), m_servers);
     quick->setToolTip(tr("Check any server by host name and port"));
     const int rowHeight = m_servers->sizeHintForRow(0) + 6;
     for (int i = 0; i < m_servers->count(); ++i)
@@ -106,8 +113,9 @@ ServerBar::ServerBar(QWidget* parent)
     demoLayout->addWidget(m_scenarioDescription);
     m_demoAddress = new WrappedLabel(demoPage);
     m_demoAddress->setForegroundRole(QPalette::PlaceholderText);
-    m_demoAddress->setText(tr("Runs inside Mailscope on 127.0.0.1. Its certificates are made for the demo only "
-                              "and trusted only for demo runs."));
+    m_demoAddress->setText(
+        tr("Runs inside Mailscope on 127.0.0.1. Its certificates are made for the demo only "
+           "and trusted only for demo runs."));
     demoLayout->addWidget(m_demoAddress);
     demoLayout->addStretch(1);
     m_pages->addWidget(demoPage);
@@ -184,7 +192,8 @@ void ServerBar::ensureQuickPage()
     m_pages->setCurrentIndex(current);
     // Tab goes from the server list into the page, as if it had been there from the start.
     QWidget* previous = m_servers;
-    for (QWidget* w : std::initializer_list<QWidget*>{m_hostEdit, m_protocolCombo, m_tlsCombo, m_policyCombo, m_insecureCheck}) {
+    for (QWidget* w : std::initializer_list<QWidget*> {m_hostEdit, m_protocolCombo, m_tlsCombo, m_policyCombo,
+                                                       m_insecureCheck}) {
         setTabOrder(previous, w);
         previous = w;
     }
@@ -284,7 +293,9 @@ void ServerBar::setChoice(const ServerChoice& choice)
     }
     ensureQuickPage();
     const bool v6 = choice.host.contains(QLatin1Char(':'));
-    m_hostEdit->setText(QStringLiteral("%1:%2").arg(v6 ? QStringLiteral("[%1]").arg(choice.host) : choice.host).arg(choice.port));
+    m_hostEdit->setText(QStringLiteral("%1:%2")
+                            .arg(v6 ? QStringLiteral("[%1]").arg(choice.host) : choice.host)
+                            .arg(choice.port));
     m_protocolCombo->setCurrentIndex(m_protocolCombo->findData(int(choice.protocol)));
     m_tlsCombo->setCurrentIndex(m_tlsCombo->findData(int(choice.tls)));
     m_policyCombo->setCurrentIndex(m_policyCombo->findData(int(choice.policy)));

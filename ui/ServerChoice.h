@@ -11,7 +11,11 @@
  */
 struct ServerChoice
 {
-    enum class Kind { Demo, Host };
+    enum class Kind
+    {
+        Demo,
+        Host
+    };
 
     Kind kind = Kind::Demo;
     /// The demo scenario to play (Kind::Demo).

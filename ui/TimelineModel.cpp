@@ -69,7 +69,8 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
         return pausedHere;
     case Qt::AccessibleTextRole:
         if (index.column() == StepColumn)
-            return tr("%1: %2").arg(UiStyle::stepTitle(id, m_run->target.protocol), UiStyle::statusText(status));
+            return tr("%1: %2").arg(UiStyle::stepTitle(id, m_run->target.protocol),
+                                    UiStyle::statusText(status));
         break;
     default:
         break;
@@ -83,8 +84,9 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
         case Qt::DecorationRole:
             return pausedHere ? UiStyle::pausedIcon() : UiStyle::statusIcon(status);
         case Qt::ToolTipRole:
-            return tr("%1 (%2) — %3").arg(UiStyle::stepTitle(id, m_run->target.protocol), toKey(id),
-                                          pausedHere ? tr("paused before this step") : UiStyle::statusText(status));
+            return tr("%1 (%2) — %3")
+                .arg(UiStyle::stepTitle(id, m_run->target.protocol), toKey(id),
+                     pausedHere ? tr("paused before this step") : UiStyle::statusText(status));
         default:
             break;
         }

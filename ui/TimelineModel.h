@@ -2,11 +2,10 @@
 
 #include "run/Run.h"
 
+#include <optional>
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
 #include <QTimer>
-
-#include <optional>
 
 /**
  * One row per step of a Run. Steps the engine has not reached yet (plannedSteps()) appear as
@@ -18,8 +17,15 @@ class TimelineModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { StepColumn, DurationColumn, SummaryColumn, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        StepColumn,
+        DurationColumn,
+        SummaryColumn,
+        ColumnCount
+    };
+    enum Role
+    {
         StatusRole = Qt::UserRole + 1, ///< StepStatus as int
         StepIndexRole, ///< index into Run::steps, -1 for a step not started yet
         StepIdRole, ///< StepId as int

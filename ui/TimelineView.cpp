@@ -33,8 +33,10 @@ void TimelineView::setTimelineModel(TimelineModel* model)
     header->setSectionResizeMode(TimelineModel::StepColumn, QHeaderView::Interactive);
     header->setSectionResizeMode(TimelineModel::DurationColumn, QHeaderView::Interactive);
     header->setSectionResizeMode(TimelineModel::SummaryColumn, QHeaderView::Stretch);
-    header->resizeSection(TimelineModel::StepColumn, fontMetrics().horizontalAdvance(QStringLiteral("M")) * 15 + 40);
-    header->resizeSection(TimelineModel::DurationColumn, fontMetrics().horizontalAdvance(QStringLiteral("0")) * 9 + 16);
+    header->resizeSection(TimelineModel::StepColumn,
+                          fontMetrics().horizontalAdvance(QStringLiteral("M")) * 15 + 40);
+    header->resizeSection(TimelineModel::DurationColumn,
+                          fontMetrics().horizontalAdvance(QStringLiteral("0")) * 9 + 16);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TimelineView::onCurrentChanged);
     connect(model, &QAbstractItemModel::dataChanged, this, &TimelineView::onDataChanged);
 }

@@ -48,16 +48,21 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
     html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("TLS versions the server accepts")));
     if (m_run->tlsVersions.isEmpty()) {
         if (m_auditTotal > 0) {
-            html += QStringLiteral("<p>%1&nbsp;%2</p>")
-                        .arg(icon(QStringLiteral("status-running")),
-                             escape(tr("Auditing TLS: %1 of %2 probes done…").arg(m_auditDone).arg(m_auditTotal)));
+            html +=
+                QStringLiteral("<p>%1&nbsp;%2</p>")
+                    .arg(
+                        icon(QStringLiteral("status-running")),
+                        escape(tr("Auditing TLS: %1 of %2 probes done…").arg(m_auditDone).arg(m_auditTotal)));
         } else {
-            html += QStringLiteral("<p class=\"muted\">%1</p>")
-                        .arg(escape(negotiated.isEmpty()
-                                        ? tr("Not probed in this run. Turn on Run ▸ Audit TLS (Ctrl+T) to test every version.")
-                                        : tr("Not probed in this run. Only the negotiated version (%1) is known. Turn on "
-                                             "Run ▸ Audit TLS (Ctrl+T) to test every version.")
-                                              .arg(negotiated)));
+            html +=
+                QStringLiteral("<p class=\"muted\">%1</p>")
+                    .arg(escape(
+                        negotiated.isEmpty()
+                            ? tr("Not probed in this run. Turn on Run ▸ Audit TLS (Ctrl+T) to test every "
+                                 "version.")
+                            : tr("Not probed in this run. Only the negotiated version (%1) is known. Turn on "
+                                 "Run ▸ Audit TLS (Ctrl+T) to test every version.")
+                                  .arg(negotiated)));
         }
     } else {
         html += QStringLiteral("<table class=\"grid\" width=\"100%\">");
@@ -96,12 +101,14 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
         html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("Accepted ciphers")));
         for (auto it = m_run->ciphers.cbegin(); it != m_run->ciphers.cend(); ++it) {
             const QString order = audit.cipherOrder.value(it.key());
-            const QString orderText = order == QLatin1String("server")   ? tr("in the server's order of preference")
-                                      : order == QLatin1String("client") ? tr("the server follows the client's order")
-                                                                         : QString();
+            const QString orderText =
+                order == QLatin1String("server")   ? tr("in the server's order of preference")
+                : order == QLatin1String("client") ? tr("the server follows the client's order")
+                                                   : QString();
             html += QStringLiteral("<p><b>%1</b> — %2%3</p><table>")
                         .arg(escape(it.key()),
-                             escape(it.value().size() == 1 ? tr("1 cipher") : tr("%1 ciphers").arg(it.value().size())),
+                             escape(it.value().size() == 1 ? tr("1 cipher")
+                                                           : tr("%1 ciphers").arg(it.value().size())),
                              orderText.isEmpty() ? QString() : escape(QStringLiteral(", ") + orderText));
             const QStringList weak = audit.weakCiphers.value(it.key());
             for (int i = 0; i < it.value().size(); ++i) {
@@ -113,10 +120,14 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
                 }
                 const QString name = QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(cipher));
                 html += reason.isEmpty()
-                            ? QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td></td></tr>").arg(i + 1).arg(name)
-                            : QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td style=\"color:%3\">%4&nbsp;%5</td></tr>")
+                            ? QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td></td></tr>")
                                   .arg(i + 1)
-                                  .arg(name, colour(UiStyle::warning(pal)), icon(QStringLiteral("severity-warning")),
+                                  .arg(name)
+                            : QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td "
+                                             "style=\"color:%3\">%4&nbsp;%5</td></tr>")
+                                  .arg(i + 1)
+                                  .arg(name, colour(UiStyle::warning(pal)),
+                                       icon(QStringLiteral("severity-warning")),
                                        escape(tr("weak: %1").arg(reason)));
             }
             html += QStringLiteral("</table>");
@@ -127,30 +138,37 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
         if (!audit.commandInjection.isEmpty()) {
             const bool bad = audit.commandInjection == QLatin1String("vulnerable");
             const bool good = audit.commandInjection == QLatin1String("not-vulnerable");
-            const QString text = bad ? tr("VULNERABLE: the server ran a command injected before TLS")
+            const QString text = bad    ? tr("VULNERABLE: the server ran a command injected before TLS")
                                  : good ? tr("not vulnerable: injected commands are discarded")
                                         : audit.commandInjection;
             html += row(tr("STARTTLS command injection"),
-                        QStringLiteral("<span style=\"color:%1\">%2&nbsp;%3</span><br><span class=\"muted\">%4</span>")
-                            .arg(colour(bad ? UiStyle::danger(pal) : good ? UiStyle::success(pal) : UiStyle::muted(pal)),
-                                 icon(bad ? QStringLiteral("severity-critical") : good ? QStringLiteral("status-ok")
-                                                                                      : QStringLiteral("status-skipped")),
+                        QStringLiteral(
+                            "<span style=\"color:%1\">%2&nbsp;%3</span><br><span class=\"muted\">%4</span>")
+                            .arg(colour(bad    ? UiStyle::danger(pal)
+                                        : good ? UiStyle::success(pal)
+                                               : UiStyle::muted(pal)),
+                                 icon(bad    ? QStringLiteral("severity-critical")
+                                      : good ? QStringLiteral("status-ok")
+                                             : QStringLiteral("status-skipped")),
                                  escape(text), escape(audit.commandInjectionDetail)));
         }
         if (!audit.ocsp.isEmpty()) {
-            const QString text = audit.ocsp == QLatin1String("good")      ? tr("Good (a stapled response says the certificate is valid)")
-                                 : audit.ocsp == QLatin1String("revoked") ? tr("REVOKED (the stapled response says so)")
-                                 : audit.ocsp == QLatin1String("none")    ? tr("none (the server staples no OCSP response)")
-                                                                           : audit.ocsp;
+            const QString text =
+                audit.ocsp == QLatin1String("good")
+                    ? tr("Good (a stapled response says the certificate is valid)")
+                : audit.ocsp == QLatin1String("revoked") ? tr("REVOKED (the stapled response says so)")
+                : audit.ocsp == QLatin1String("none")    ? tr("none (the server staples no OCSP response)")
+                                                         : audit.ocsp;
             html += row(tr("OCSP stapling"), escape(text));
         }
         html += QStringLiteral("</table>");
     }
     if (audit.probeCount > 0) {
         html += QStringLiteral("<p class=\"muted\">%1</p>")
-                    .arg(escape((audit.probeCount == 1 ? tr("1 probe connection, %1 ms.")
-                                                        : tr("%1 probe connections, %2 ms in all (at most 8 at a time).")
-                                                              .arg(audit.probeCount))
+                    .arg(escape((audit.probeCount == 1
+                                     ? tr("1 probe connection, %1 ms.")
+                                     : tr("%1 probe connections, %2 ms in all (at most 8 at a time).")
+                                           .arg(audit.probeCount))
                                     .arg(audit.durationMs)));
     }
     return html;
@@ -171,7 +189,8 @@ void TlsPanel::refresh()
     m_browser->document()->setDefaultStyleSheet(HtmlStyle::styleSheet(pal));
     QString html;
     const auto headline = [&](const QString& iconName, const QColor& c, const QString& text) {
-        html += QStringLiteral("<h2 style=\"color:%1\">%2&nbsp;%3</h2>").arg(colour(c), icon(iconName, 22), escape(text));
+        html += QStringLiteral("<h2 style=\"color:%1\">%2&nbsp;%3</h2>")
+                    .arg(colour(c), icon(iconName, 22), escape(text));
     };
     if (!m_run || !m_run->tls) {
         const bool plain = m_run && m_run->target.tls == TlsMode::None;
@@ -179,12 +198,15 @@ void TlsPanel::refresh()
         if (plain || over) {
             headline(QStringLiteral("lock-open"), UiStyle::warning(pal),
                      plain ? tr("Not encrypted (TLS was not requested)") : tr("Not encrypted"));
-            html += QStringLiteral("<p>%1</p>").arg(
-                escape(tr("This conversation never switched to TLS: everything, including passwords, "
-                          "would cross the network readable by anyone on the path.")));
+            html += QStringLiteral("<p>%1</p>")
+                        .arg(escape(
+                            tr("This conversation never switched to TLS: everything, including passwords, "
+                               "would cross the network readable by anyone on the path.")));
         } else {
-            html += QStringLiteral("<p class=\"muted\">%1</p>")
-                        .arg(escape(tr("No TLS handshake yet. Its results appear here once the connection is encrypted.")));
+            html +=
+                QStringLiteral("<p class=\"muted\">%1</p>")
+                    .arg(escape(tr(
+                        "No TLS handshake yet. Its results appear here once the connection is encrypted.")));
         }
         if (m_run && (!m_run->tlsVersions.isEmpty() || m_run->tlsAudit || m_auditTotal > 0))
             html += auditHtml(QString());
@@ -208,31 +230,38 @@ void TlsPanel::refresh()
     html += row(tr("Cipher"), QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(t.cipher)));
     html += row(tr("Key exchange"), escape(t.keyExchange.isEmpty() ? tr("not reported") : t.keyExchange));
     html += row(tr("Ephemeral key"), escape(t.ephemeralKey.isEmpty() ? tr("not reported") : t.ephemeralKey));
-    html += row(tr("OCSP stapling"), escape(!t.ocspStapled ? tr("not checked")
+    html += row(tr("OCSP stapling"), escape(!t.ocspStapled   ? tr("not checked")
                                             : *t.ocspStapled ? tr("a stapled response was sent")
                                                              : tr("no stapled response")));
     if (!m_run->target.connectedAddress.isEmpty())
-        html += row(tr("Server address"), escape(QStringLiteral("%1 port %2").arg(m_run->target.connectedAddress).arg(m_run->target.port)));
+        html += row(
+            tr("Server address"),
+            escape(QStringLiteral("%1 port %2").arg(m_run->target.connectedAddress).arg(m_run->target.port)));
     html += QStringLiteral("</table>");
 
     html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("Certificate verification")));
     if (trusted) {
-        html += QStringLiteral("<p style=\"color:%1\">%2&nbsp;%3</p>")
-                    .arg(colour(UiStyle::success(pal)), icon(QStringLiteral("status-ok")),
-                         escape(tr("Trusted. The chain leads to a trusted root, every certificate is within its "
-                                   "validity period, and the server certificate names %1.")
-                                    .arg(m_run->target.host)));
+        html +=
+            QStringLiteral("<p style=\"color:%1\">%2&nbsp;%3</p>")
+                .arg(colour(UiStyle::success(pal)), icon(QStringLiteral("status-ok")),
+                     escape(tr("Trusted. The chain leads to a trusted root, every certificate is within its "
+                               "validity period, and the server certificate names %1.")
+                                .arg(m_run->target.host)));
     } else {
-        html += QStringLiteral("<p style=\"color:%1\">%2&nbsp;%3</p><ul>")
-                    .arg(colour(UiStyle::danger(pal)), icon(QStringLiteral("status-failed")),
-                         escape(tr("Not trusted. A client that checks certificates would refuse this server:")));
+        html +=
+            QStringLiteral("<p style=\"color:%1\">%2&nbsp;%3</p><ul>")
+                .arg(colour(UiStyle::danger(pal)), icon(QStringLiteral("status-failed")),
+                     escape(tr("Not trusted. A client that checks certificates would refuse this server:")));
         for (const QString& e : t.errors)
             html += QStringLiteral("<li>%1</li>").arg(escape(e));
         html += QStringLiteral("</ul>");
-        html += QStringLiteral("<p>%1</p>").arg(
-            escape(t.verificationOverridden
-                       ? tr("You chose to continue anyway; the run went on and this is recorded in the report.")
-                       : tr("Mailscope closed the connection without sending anything more (strict verification).")));
+        html +=
+            QStringLiteral("<p>%1</p>")
+                .arg(escape(
+                    t.verificationOverridden ? tr(
+                        "You chose to continue anyway; the run went on and this is recorded in the report.")
+                                             : tr("Mailscope closed the connection without sending anything "
+                                                  "more (strict verification).")));
     }
 
     if (!audited)

@@ -38,7 +38,8 @@ void TranscriptDelegate::initStyleOption(QStyleOptionViewItem* option, const QMo
     }
 }
 
-void TranscriptDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
+void TranscriptDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
+                               const QModelIndex& index) const
 {
     if (index.data(TranscriptModel::BoundaryRole).toBool()) {
         paintBoundary(painter, option, index);
@@ -48,7 +49,8 @@ void TranscriptDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         paintGutter(painter, option, index);
         return;
     }
-    if (index.column() == TranscriptModel::TextColumn && index.data(TranscriptModel::DiscardedRole).toBool()) {
+    if (index.column() == TranscriptModel::TextColumn
+        && index.data(TranscriptModel::DiscardedRole).toBool()) {
         // A "discarded" tag before the struck-through text.
         QStyleOptionViewItem opt = option;
         initStyleOption(&opt, index);
@@ -60,7 +62,8 @@ void TranscriptDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
         tagFont.setBold(true);
         const QString tag = tr("DISCARDED");
         const QFontMetrics fm(tagFont);
-        QRect tagRect(opt.rect.left() + 3, opt.rect.top() + 3, fm.horizontalAdvance(tag) + 10, opt.rect.height() - 6);
+        QRect tagRect(opt.rect.left() + 3, opt.rect.top() + 3, fm.horizontalAdvance(tag) + 10,
+                      opt.rect.height() - 6);
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(Qt::NoPen);
         painter->setBrush(UiStyle::danger(opt.palette));
@@ -100,7 +103,8 @@ void TranscriptDelegate::paintBoundary(QPainter* painter, const QStyleOptionView
         .paint(painter, QRect(x, r.top() + (r.height() - iconSize) / 2, iconSize, iconSize));
     painter->setFont(font);
     painter->setPen(green);
-    painter->drawText(QRect(x + iconSize + 6, r.top(), width, r.height()), Qt::AlignVCenter | Qt::AlignLeft, text);
+    painter->drawText(QRect(x + iconSize + 6, r.top(), width, r.height()), Qt::AlignVCenter | Qt::AlignLeft,
+                      text);
     painter->restore();
 }
 
@@ -138,7 +142,8 @@ void TranscriptDelegate::paintGutter(QPainter* painter, const QStyleOptionViewIt
                       discarded ? QStringLiteral("S!") : QString(dir) + QLatin1Char(':'));
     if (tls) {
         const int s = std::min(r.height() - 8, 14);
-        UiStyle::icon(QStringLiteral("lock-closed")).paint(painter, QRect(r.right() - s - 4, r.top() + (r.height() - s) / 2, s, s));
+        UiStyle::icon(QStringLiteral("lock-closed"))
+            .paint(painter, QRect(r.right() - s - 4, r.top() + (r.height() - s) / 2, s, s));
     }
     painter->restore();
 }

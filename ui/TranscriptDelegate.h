@@ -15,7 +15,8 @@ public:
     explicit TranscriptDelegate(QObject* parent = nullptr);
     Q_DISABLE_COPY_MOVE(TranscriptDelegate)
 
-    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override;
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 
 protected:

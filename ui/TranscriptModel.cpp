@@ -107,7 +107,8 @@ QString TranscriptModel::lineText(int row) const
 {
     const int entry = entryForRow(row);
     if (entry < 0)
-        return row == m_boundaryEntry && row >= 0 ? QStringLiteral("-- %1 --").arg(boundaryText()) : QString();
+        return row == m_boundaryEntry && row >= 0 ? QStringLiteral("-- %1 --").arg(boundaryText())
+                                                  : QString();
     const TranscriptEntry& e = m_run->transcript.at(entry);
     QString prefix = QString(QLatin1Char(e.dir)) + QLatin1Char(':');
     if (e.discarded)
@@ -122,7 +123,10 @@ int TranscriptModel::rowCount(const QModelIndex& parent) const
     return m_shown + (m_boundaryEntry >= 0 ? 1 : 0);
 }
 
-int TranscriptModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int TranscriptModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QString TranscriptModel::boundaryText() const
 {
@@ -183,11 +187,14 @@ QVariant TranscriptModel::data(const QModelIndex& index, int role) const
         if (role == Qt::DisplayRole)
             return e.dir == 'I' ? QString() : QString(QLatin1Char(e.dir)) + QLatin1Char(':');
         if (role == Qt::ToolTipRole || role == Qt::AccessibleTextRole) {
-            const QString who = e.dir == 'C' ? tr("Sent by Mailscope") : e.dir == 'S' ? tr("Sent by the server")
-                                                                                     : tr("Mailscope's note");
+            const QString who = e.dir == 'C'   ? tr("Sent by Mailscope")
+                                : e.dir == 'S' ? tr("Sent by the server")
+                                               : tr("Mailscope's note");
             if (e.discarded)
                 return tr("%1 in plaintext after the go-ahead for TLS; discarded, never processed").arg(who);
-            return e.tls ? tr("%1, encrypted").arg(who) : e.dir == 'I' ? who : tr("%1, in plaintext").arg(who);
+            return e.tls          ? tr("%1, encrypted").arg(who)
+                   : e.dir == 'I' ? who
+                                  : tr("%1, in plaintext").arg(who);
         }
         break;
     case TextColumn:
@@ -195,7 +202,8 @@ QVariant TranscriptModel::data(const QModelIndex& index, int role) const
             return e.text;
         if (role == Qt::ToolTipRole) {
             if (e.discarded)
-                return tr("Received in plaintext after the server agreed to start TLS. Mailscope discarded it: "
+                return tr("Received in plaintext after the server agreed to start TLS. Mailscope discarded "
+                          "it: "
                           "bytes like these are how STARTTLS injection attacks work.\n\n%1")
                     .arg(e.text);
             return e.text.size() > 80 ? e.text : QVariant();

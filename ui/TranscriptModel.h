@@ -18,8 +18,15 @@ class TranscriptModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { TimeColumn, DirectionColumn, TextColumn, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        TimeColumn,
+        DirectionColumn,
+        TextColumn,
+        ColumnCount
+    };
+    enum Role
+    {
         DirectionRole = Qt::UserRole + 1, ///< 'C', 'S', 'I' as QChar; null on the boundary row
         TlsRole,
         DiscardedRole,

@@ -91,7 +91,8 @@ void TranscriptView::setTranscriptModel(TranscriptModel* model)
     // measured without loading the monospace font: an M of the view's font is wider than a
     // monospace letter.
     header->resizeSection(TranscriptModel::DirectionColumn, fm.horizontalAdvance(QLatin1Char('M')) * 2 + 36);
-    connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, &TranscriptView::onRowsAboutToBeInserted);
+    connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this,
+            &TranscriptView::onRowsAboutToBeInserted);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TranscriptView::onRowsInserted);
     connect(model, &QAbstractItemModel::modelReset, this, &TranscriptView::onModelReset);
 }
@@ -103,10 +104,7 @@ bool TranscriptView::eventFilter(QObject* watched, QEvent* event)
     return QWidget::eventFilter(watched, event);
 }
 
-void TranscriptView::updatePlaceholder()
-{
-    m_placeholder->setVisible(!m_model || m_model->rowCount() == 0);
-}
+void TranscriptView::updatePlaceholder() { m_placeholder->setVisible(!m_model || m_model->rowCount() == 0); }
 
 void TranscriptView::applyLineMetrics()
 {
@@ -162,12 +160,14 @@ void TranscriptView::highlightStep(int stepIndex)
         int j = i;
         while (j + 1 < rows.size() && rows.at(j + 1) == rows.at(j) + 1)
             ++j;
-        selection.select(m_model->index(rows.at(i), 0), m_model->index(rows.at(j), TranscriptModel::ColumnCount - 1));
+        selection.select(m_model->index(rows.at(i), 0),
+                         m_model->index(rows.at(j), TranscriptModel::ColumnCount - 1));
         i = j + 1;
     }
     m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
     if (!rows.isEmpty()) {
-        m_table->selectionModel()->setCurrentIndex(m_model->index(rows.constFirst(), 0), QItemSelectionModel::NoUpdate);
+        m_table->selectionModel()->setCurrentIndex(m_model->index(rows.constFirst(), 0),
+                                                   QItemSelectionModel::NoUpdate);
         m_table->scrollTo(m_model->index(rows.constLast(), 0), QAbstractItemView::EnsureVisible);
         m_table->scrollTo(m_model->index(rows.constFirst(), 0), QAbstractItemView::EnsureVisible);
         m_followTail = false;
@@ -179,7 +179,8 @@ QString TranscriptView::selectedText() const
     if (!m_model)
         return {};
     QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
     QStringList lines;
     for (const QModelIndex& i : std::as_const(rows))
         lines.append(m_model->lineText(i.row()));
@@ -219,7 +220,8 @@ void TranscriptView::find(const QString& text, bool forward)
     if (row < 0)
         return;
     const QModelIndex index = m_model->index(row, TranscriptModel::TextColumn);
-    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect
+                                                          | QItemSelectionModel::Rows);
     m_table->scrollTo(index, QAbstractItemView::PositionAtCenter);
     m_followTail = false;
 }
@@ -227,11 +229,12 @@ void TranscriptView::find(const QString& text, bool forward)
 void TranscriptView::onContextMenu(const QPoint& pos)
 {
     QMenu menu(this);
-    menu.addAction(tr("&Copy selected lines"), this, &TranscriptView::copySelection)->setEnabled(
-        m_table->selectionModel() && m_table->selectionModel()->hasSelection());
+    menu.addAction(tr("&Copy selected lines"), this, &TranscriptView::copySelection)
+        ->setEnabled(m_table->selectionModel() && m_table->selectionModel()->hasSelection());
     menu.addAction(tr("Copy &all"), this, &TranscriptView::copyAll);
     menu.addSeparator();
-    menu.addAction(UiStyle::icon(QStringLiteral("action-find")), tr("&Find…"), this, &TranscriptView::showFind);
+    menu.addAction(UiStyle::icon(QStringLiteral("action-find")), tr("&Find…"), this,
+                   &TranscriptView::showFind);
     menu.addAction(UiStyle::icon(QStringLiteral("action-save")), tr("&Save transcript…"), this,
                    &TranscriptView::saveRequested);
     menu.exec(m_table->viewport()->mapToGlobal(pos));

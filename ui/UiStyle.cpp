@@ -1,5 +1,6 @@
 #include "UiStyle.h"
 
+#include <memory>
 #include <QApplication>
 #include <QCoreApplication>
 #include <QFontDatabase>
@@ -12,8 +13,6 @@
 #include <QStyleOption>
 #include <QSvgRenderer>
 
-#include <memory>
-
 static void initMailscopeResources() { Q_INIT_RESOURCE(mailscope); }
 
 namespace {
@@ -25,7 +24,8 @@ QColor pick(const QPalette& palette, const char* light, const char* dark)
 
 QColor blend(const QColor& a, const QColor& b, qreal t)
 {
-    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t), float(a.greenF() * (1 - t) + b.greenF() * t),
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
+                            float(a.greenF() * (1 - t) + b.greenF() * t),
                             float(a.blueF() * (1 - t) + b.blueF() * t));
 }
 
@@ -48,7 +48,8 @@ public:
 
     void paint(QPainter* painter, const QRect& rect, QIcon::Mode mode, QIcon::State state) override
     {
-        const qreal dpr = painter->device() ? painter->device()->devicePixelRatio() : qApp->devicePixelRatio();
+        const qreal dpr =
+            painter->device() ? painter->device()->devicePixelRatio() : qApp->devicePixelRatio();
         QPixmap pm = pixmap(rect.size() * dpr, mode, state);
         pm.setDevicePixelRatio(dpr);
         painter->drawPixmap(rect, pm);
@@ -89,7 +90,8 @@ private:
             // Keep the drawing's aspect ratio, centred, as Qt's SVG icon engine does.
             QSizeF drawn = m_data->renderer->defaultSize();
             drawn.scale(QSizeF(size), Qt::KeepAspectRatio);
-            const QRectF target(QPointF((size.width() - drawn.width()) / 2, (size.height() - drawn.height()) / 2), drawn);
+            const QRectF target(
+                QPointF((size.width() - drawn.width()) / 2, (size.height() - drawn.height()) / 2), drawn);
             QPainter painter(&image);
             m_data->renderer->render(&painter, target);
         }

@@ -13,11 +13,13 @@ QByteArray CramMd5Mechanism::digestResponse(const QByteArray& user, const QByteA
 std::optional<QByteArray> CramMd5Mechanism::respond(const QByteArray& challenge)
 {
     if (m_answered) {
-        setProblem(QCoreApplication::translate("SaslMechanism", "The server sent a second CRAM-MD5 challenge."));
+        setProblem(
+            QCoreApplication::translate("SaslMechanism", "The server sent a second CRAM-MD5 challenge."));
         return std::nullopt;
     }
     if (challenge.isEmpty()) {
-        setProblem(QCoreApplication::translate("SaslMechanism", "The server's CRAM-MD5 challenge was empty."));
+        setProblem(
+            QCoreApplication::translate("SaslMechanism", "The server's CRAM-MD5 challenge was empty."));
         return std::nullopt;
     }
     m_answered = true;

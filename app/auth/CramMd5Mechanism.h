@@ -14,7 +14,8 @@ public:
     bool revealsSecret() const override { return false; }
 
     /// The response to `challenge` (exposed for the RFC 2195 test vector).
-    static QByteArray digestResponse(const QByteArray& user, const QByteArray& secret, const QByteArray& challenge);
+    static QByteArray digestResponse(const QByteArray& user, const QByteArray& secret,
+                                     const QByteArray& challenge);
 
 private:
     bool m_answered = false;

@@ -26,7 +26,8 @@ std::optional<QByteArray> PlainMechanism::respond(const QByteArray& challenge)
         m_sent = true;
         return message();
     }
-    setProblem(QCoreApplication::translate("SaslMechanism", "The server sent a second PLAIN challenge; PLAIN has "
-                                                            "only one message."));
+    setProblem(QCoreApplication::translate("SaslMechanism",
+                                           "The server sent a second PLAIN challenge; PLAIN has "
+                                           "only one message."));
     return std::nullopt;
 }

@@ -1,12 +1,11 @@
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
-
-#include <memory>
-#include <optional>
 
 /**
  * The client side of one SASL mechanism (RFC 4422) as a small state machine: an optional initial
@@ -44,7 +43,8 @@ public:
     /// Empty when nothing fits.
     static QByteArray choose(const QStringList& offered, const QString& requested);
     /// A mechanism by name; null for an unknown one.
-    static std::unique_ptr<SaslMechanism> create(const QByteArray& name, const QString& user, const QByteArray& secret);
+    static std::unique_ptr<SaslMechanism> create(const QByteArray& name, const QString& user,
+                                                 const QByteArray& secret);
 
 protected:
     QByteArray userBytes() const { return m_user.toUtf8(); }

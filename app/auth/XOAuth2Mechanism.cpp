@@ -20,7 +20,8 @@ std::optional<QByteArray> XOAuth2Mechanism::respond(const QByteArray& challenge)
         return message();
     }
     if (m_errorSeen) {
-        setProblem(QCoreApplication::translate("SaslMechanism", "The server sent a second XOAUTH2 error challenge."));
+        setProblem(QCoreApplication::translate("SaslMechanism",
+                                               "The server sent a second XOAUTH2 error challenge."));
         return std::nullopt;
     }
     // The challenge is the server's JSON error ({"status":"401",...}): server text, safe to show.

@@ -1,26 +1,22 @@
 #include "CheckCommand.h"
 
-#include "TerminationSignals.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "session/ProbeSession.h"
+#include "TerminationSignals.h"
 #include "tls/TlsAudit.h"
-
-#include <QCoreApplication>
-#include <QEventLoop>
-#include <QSaveFile>
 
 #include <cstdio>
 #include <memory>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QSaveFile>
 #include <unistd.h>
 
 namespace {
 QString tr(const char* text) { return QCoreApplication::translate("CheckCommand", text); }
 
-bool useColor()
-{
-    return isatty(fileno(stdout)) && qEnvironmentVariableIsEmpty("NO_COLOR");
-}
+bool useColor() { return isatty(fileno(stdout)) && qEnvironmentVariableIsEmpty("NO_COLOR"); }
 } // namespace
 
 int CheckCommand::exitCodeFor(Verdict verdict)
@@ -88,17 +84,17 @@ int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream
         audit->mergeInto(run);
 
     if (!request.outputFile.isEmpty()) {
-        const ReportFormat format =
-            request.format.value_or(request.outputFile.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
-                                        ? ReportFormat::Json
-                                        : ReportFormat::Text);
+        const ReportFormat format = request.format.value_or(
+            request.outputFile.endsWith(QLatin1String(".json"), Qt::CaseInsensitive) ? ReportFormat::Json
+                                                                                     : ReportFormat::Text);
         QString error;
         if (!writeReport(run, format, request.outputFile, &error)) {
             err << error << Qt::endl;
             return 3;
         }
     }
-    const bool json = request.stdoutJson || (request.outputFile.isEmpty() && request.format == ReportFormat::Json);
+    const bool json =
+        request.stdoutJson || (request.outputFile.isEmpty() && request.format == ReportFormat::Json);
     if (json) {
         out << QString::fromUtf8(ReportJson::toJson(run));
     } else {

@@ -63,40 +63,49 @@ void CliOptions::addCheckOptions(QCommandLineParser& parser)
     parser.addOptions({
         opt(QStringLiteral("protocol"), "smtp, imap or pop3 (default: from the port, else smtp).",
             QStringLiteral("protocol")),
-        opt(QStringLiteral("tls"), "starttls, implicit or none (default: implicit on 465/993/995, else starttls).",
+        opt(QStringLiteral("tls"),
+            "starttls, implicit or none (default: implicit on 465/993/995, else starttls).",
             QStringLiteral("mode")),
-        opt(QStringLiteral("policy"), "enforce (default: stop before anything sensitive without TLS) or "
-                                      "opportunistic (continue in plaintext, with a warning).",
+        opt(QStringLiteral("policy"),
+            "enforce (default: stop before anything sensitive without TLS) or "
+            "opportunistic (continue in plaintext, with a warning).",
             QStringLiteral("policy")),
-        opt(QStringLiteral("ca-file"), "Trust the CA certificates in this PEM file as well.", QStringLiteral("pem")),
+        opt(QStringLiteral("ca-file"), "Trust the CA certificates in this PEM file as well.",
+            QStringLiteral("pem")),
         opt(QStringLiteral("insecure"), "Continue past certificate errors (they stay findings)."),
         opt(QStringLiteral("helo"), "Name to announce in EHLO/HELO (default: mailscope.invalid).",
             QStringLiteral("name")),
-        opt(QStringLiteral("timeout"), "Timeout per step in seconds (default: 15).", QStringLiteral("seconds")),
-        opt(QStringLiteral("stop-after"), "End the run cleanly after this step (e.g. greeting, tls-handshake).",
-            QStringLiteral("step")),
-        opt(QStringLiteral("expiry-warning-days"), "Warn when the certificate expires within this many days "
-                                                   "(default: 21).",
+        opt(QStringLiteral("timeout"), "Timeout per step in seconds (default: 15).",
+            QStringLiteral("seconds")),
+        opt(QStringLiteral("stop-after"),
+            "End the run cleanly after this step (e.g. greeting, tls-handshake).", QStringLiteral("step")),
+        opt(QStringLiteral("expiry-warning-days"),
+            "Warn when the certificate expires within this many days "
+            "(default: 21).",
             QStringLiteral("days")),
         opt(QStringLiteral("tls-versions"), "Probe which TLS versions (1.0 to 1.3) the server accepts."),
         opt(QStringLiteral("ciphers"), "Enumerate the cipher suites the server accepts."),
-        opt(QStringLiteral("injection-test"), "Probe for STARTTLS command injection (CVE-2011-0411); harmless."),
+        opt(QStringLiteral("injection-test"),
+            "Probe for STARTTLS command injection (CVE-2011-0411); harmless."),
         opt(QStringLiteral("user"), "Log in as this user (the auth step).", QStringLiteral("user")),
-        opt(QStringLiteral("password-env"), "Read the password (or XOAUTH2 token) from this environment variable.",
-            QStringLiteral("var")),
-        opt(QStringLiteral("password-file"), "Read the password (or XOAUTH2 token) from the first line of this file.",
-            QStringLiteral("file")),
-        opt(QStringLiteral("auth"), "auto, plain, login, cram-md5 or xoauth2 (default: auto, the strongest "
-                                    "offered).",
+        opt(QStringLiteral("password-env"),
+            "Read the password (or XOAUTH2 token) from this environment variable.", QStringLiteral("var")),
+        opt(QStringLiteral("password-file"),
+            "Read the password (or XOAUTH2 token) from the first line of this file.", QStringLiteral("file")),
+        opt(QStringLiteral("auth"),
+            "auto, plain, login, cram-md5 or xoauth2 (default: auto, the strongest "
+            "offered).",
             QStringLiteral("mechanism")),
         opt(QStringLiteral("show-secrets"), "Show AUTH payloads in the transcript instead of [redacted]."),
-        opt(QStringLiteral("password"), "Refused: a password on the command line is visible to every user of "
-                                        "this machine. Use --password-env or --password-file.",
+        opt(QStringLiteral("password"),
+            "Refused: a password on the command line is visible to every user of "
+            "this machine. Use --password-env or --password-file.",
             QStringLiteral("password")),
         opt(QStringLiteral("json"), "Print the JSON report on standard output."),
         opt(QStringLiteral("output"), "Also write the report to this file.", QStringLiteral("file")),
-        opt(QStringLiteral("format"), "Report format: text or json (default: text; for --output, from the "
-                                      "file name).",
+        opt(QStringLiteral("format"),
+            "Report format: text or json (default: text; for --output, from the "
+            "file name).",
             QStringLiteral("format")),
     });
 }
@@ -104,8 +113,9 @@ void CliOptions::addCheckOptions(QCommandLineParser& parser)
 bool CliOptions::parseCredentials(const QCommandLineParser& parser, ProbeOptions& p, QString* error)
 {
     if (parser.isSet(QStringLiteral("password"))) {
-        *error = tr("--password is refused: a password on the command line can be read by every user of this "
-                    "machine (ps, /proc) and lands in shell history. Use --password-env VAR or --password-file F.");
+        *error = tr(
+            "--password is refused: a password on the command line can be read by every user of this "
+            "machine (ps, /proc) and lands in shell history. Use --password-env VAR or --password-file F.");
         return false;
     }
     const bool fromEnv = parser.isSet(QStringLiteral("password-env"));
@@ -114,10 +124,12 @@ bool CliOptions::parseCredentials(const QCommandLineParser& parser, ProbeOptions
     p.showSecrets = parser.isSet(QStringLiteral("show-secrets"));
     if (parser.isSet(QStringLiteral("auth"))) {
         const QString mechanism = parser.value(QStringLiteral("auth")).toLower();
-        static const QStringList known{QStringLiteral("auto"), QStringLiteral("plain"), QStringLiteral("login"),
-                                       QStringLiteral("cram-md5"), QStringLiteral("xoauth2")};
+        static const QStringList known {QStringLiteral("auto"), QStringLiteral("plain"),
+                                        QStringLiteral("login"), QStringLiteral("cram-md5"),
+                                        QStringLiteral("xoauth2")};
         if (!known.contains(mechanism)) {
-            *error = tr("--auth must be one of %1, not \"%2\".").arg(known.join(QStringLiteral(", ")), mechanism);
+            *error =
+                tr("--auth must be one of %1, not \"%2\".").arg(known.join(QStringLiteral(", ")), mechanism);
             return false;
         }
         p.authMechanism = mechanism;
@@ -197,8 +209,8 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
     if (parser.isSet(QStringLiteral("tls"))) {
         tls = tlsModeFromString(parser.value(QStringLiteral("tls")));
         if (!tls) {
-            result.error =
-                tr("--tls must be starttls, implicit or none, not \"%1\".").arg(parser.value(QStringLiteral("tls")));
+            result.error = tr("--tls must be starttls, implicit or none, not \"%1\".")
+                               .arg(parser.value(QStringLiteral("tls")));
             return result;
         }
     }
@@ -238,8 +250,8 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
     p.insecure = parser.isSet(QStringLiteral("insecure"));
     if (parser.isSet(QStringLiteral("helo"))) {
         p.heloName = parser.value(QStringLiteral("helo"));
-        if (p.heloName.isEmpty() || p.heloName.contains(QLatin1Char(' ')) || p.heloName.contains(QLatin1Char('\r'))
-            || p.heloName.contains(QLatin1Char('\n'))) {
+        if (p.heloName.isEmpty() || p.heloName.contains(QLatin1Char(' '))
+            || p.heloName.contains(QLatin1Char('\r')) || p.heloName.contains(QLatin1Char('\n'))) {
             result.error = tr("--helo must be a single host name without spaces.");
             return result;
         }
@@ -257,9 +269,10 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
     if (parser.isSet(QStringLiteral("stop-after"))) {
         const auto step = stepIdFromString(parser.value(QStringLiteral("stop-after")));
         if (!step) {
-            result.error = tr("--stop-after: \"%1\" is not a step. Steps: resolve, connect, banner, greeting, "
-                              "starttls, tls-handshake, greeting-tls, auth, quit.")
-                               .arg(parser.value(QStringLiteral("stop-after")));
+            result.error =
+                tr("--stop-after: \"%1\" is not a step. Steps: resolve, connect, banner, greeting, "
+                   "starttls, tls-handshake, greeting-tls, auth, quit.")
+                    .arg(parser.value(QStringLiteral("stop-after")));
             return result;
         }
         p.stopAfter = step;

@@ -2,14 +2,17 @@
 
 #include "session/ProbeOptions.h"
 
+#include <optional>
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
 
-#include <optional>
-
 /// Report formats the CLI writes.
-enum class ReportFormat { Text, Json };
+enum class ReportFormat
+{
+    Text,
+    Json
+};
 
 /// What `mailscope-cli check` was asked to do, parsed and validated.
 struct CheckRequest
@@ -21,8 +24,7 @@ struct CheckRequest
 };
 
 /// A parse outcome: either a request or a message for the user (exit code 3).
-template<typename T>
-struct Parsed
+template<typename T> struct Parsed
 {
     std::optional<T> value;
     QString error;

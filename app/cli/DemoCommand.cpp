@@ -1,11 +1,10 @@
 #include "DemoCommand.h"
 
-#include "TerminationSignals.h"
 #include "demo/DemoServer.h"
-
-#include <QCoreApplication>
+#include "TerminationSignals.h"
 
 #include <cstdio>
+#include <QCoreApplication>
 
 namespace {
 
@@ -26,7 +25,8 @@ void printScenarios(QTextStream& stream)
 
 } // namespace
 
-int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out, QTextStream& err)
+int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out,
+                     QTextStream& err)
 {
     parser.setApplicationDescription(
         tr("Run the built-in demo mail server on 127.0.0.1, to try Mailscope without a mail server."));
@@ -37,8 +37,8 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
            "(default: 0, free ports)."),
         QStringLiteral("port"), QStringLiteral("0"));
     const QCommandLineOption scenarioOption(QStringLiteral("scenario"),
-                                            tr("The scenario to play (default: good)."), QStringLiteral("name"),
-                                            QStringLiteral("good"));
+                                            tr("The scenario to play (default: good)."),
+                                            QStringLiteral("name"), QStringLiteral("good"));
     const QCommandLineOption listOption(QStringLiteral("list-scenarios"), tr("List the scenarios and exit."));
     parser.addOptions({portOption, scenarioOption, listOption});
 
@@ -69,7 +69,8 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
 
     const QString scenario = parser.value(scenarioOption);
     if (!DemoServer::hasScenario(scenario)) {
-        err << tr("mailscope-cli demo: unknown scenario \"%1\". The scenarios are:").arg(scenario) << Qt::endl;
+        err << tr("mailscope-cli demo: unknown scenario \"%1\". The scenarios are:").arg(scenario)
+            << Qt::endl;
         printScenarios(err);
         return ExitUnknown;
     }
@@ -95,7 +96,8 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
     DemoServer server;
     server.setScenario(scenario);
     if (!server.start(quint16(port))) {
-        err << tr("mailscope-cli demo: the demo server could not start: %1").arg(server.errorString()) << Qt::endl;
+        err << tr("mailscope-cli demo: the demo server could not start: %1").arg(server.errorString())
+            << Qt::endl;
         return ExitUnknown;
     }
     const QString host = DemoServer::hostName();
@@ -117,8 +119,10 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
         << QStringLiteral("  POP3S (implicit TLS) 127.0.0.1:%1").arg(pop3s) << '\n'
         << tr("  Demo CA: %1").arg(caFile) << '\n'
         << tr("Try: mailscope-cli check %1:%2 --ca-file %3").arg(host).arg(smtp).arg(caFile) << '\n'
-        << tr("     mailscope-cli check %1:%2 --tls implicit --ca-file %3").arg(host).arg(smtps).arg(caFile) << '\n'
-        << tr("     mailscope-cli check %1:%2 --protocol imap --ca-file %3").arg(host).arg(imap).arg(caFile) << '\n'
+        << tr("     mailscope-cli check %1:%2 --tls implicit --ca-file %3").arg(host).arg(smtps).arg(caFile)
+        << '\n'
+        << tr("     mailscope-cli check %1:%2 --protocol imap --ca-file %3").arg(host).arg(imap).arg(caFile)
+        << '\n'
         << tr("     mailscope-cli check %1:%2 --protocol pop3 --tls implicit --ca-file %3")
                .arg(host)
                .arg(pop3s)

@@ -14,7 +14,8 @@ class DemoCommand final
 public:
     /// Parses `arguments` (["mailscope-cli", "demo", ...]) and runs; returns the exit code
     /// (0 after a clean stop, 3 for bad usage or when the server cannot start).
-    static int run(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out, QTextStream& err);
+    static int run(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out,
+                   QTextStream& err);
 };
 
 /// The entry point app/cli/main.cpp declares and calls for `demo`.

@@ -1,9 +1,8 @@
 #include "TerminationSignals.h"
 
-#include <QSocketNotifier>
-
 #include <cerrno>
 #include <fcntl.h>
+#include <QSocketNotifier>
 #include <unistd.h>
 
 namespace {
@@ -49,7 +48,6 @@ TerminationSignals::~TerminationSignals()
 void TerminationSignals::onReadable()
 {
     char buffer[16];
-    while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) {
-    }
+    while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) { }
     Q_EMIT received();
 }

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <QObject>
-
 #include <csignal>
 #include <memory>
+#include <QObject>
 
 class QSocketNotifier;
 

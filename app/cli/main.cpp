@@ -5,11 +5,10 @@
 #include "cli/CliOptions.h"
 #include "i18n/Translations.h"
 
+#include <cstdio>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
-
-#include <cstdio>
 
 namespace {
 
@@ -71,7 +70,8 @@ int main(int argc, char* argv[])
     if (name == QLatin1String("check")) {
         parser.setApplicationDescription(tr("Diagnose how a mail server handles transport security."));
         parser.addPositionalArgument(QStringLiteral("check"), tr("The command."));
-        parser.addPositionalArgument(QStringLiteral("HOST[:PORT]"), tr("The server, e.g. mail.example.org:587."));
+        parser.addPositionalArgument(QStringLiteral("HOST[:PORT]"),
+                                     tr("The server, e.g. mail.example.org:587."));
         CliOptions::addCheckOptions(parser);
         if (!parser.parse(arguments)) {
             err << tr("mailscope-cli check: %1").arg(parser.errorText()) << Qt::endl

@@ -88,7 +88,7 @@ QSslConfiguration DemoCertificates::serverConfiguration(DemoScenario scenario) c
     default:
         break;
     }
-    QList<QSslCertificate> chain{leaf->certificate};
+    QList<QSslCertificate> chain {leaf->certificate};
     if (leaf != &selfSigned)
         chain.append(intermediate.certificate);
 

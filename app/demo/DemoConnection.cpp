@@ -39,7 +39,8 @@ void DemoConnection::start()
     if (m_state != State::Idle)
         return;
     qCDebug(lcDemo) << "connection from" << m_socket->peerAddress() << m_socket->peerPort() << "scenario"
-                    << DemoScenarios::name(m_settings.scenario) << (m_settings.implicitTls ? "implicit TLS" : "");
+                    << DemoScenarios::name(m_settings.scenario)
+                    << (m_settings.implicitTls ? "implicit TLS" : "");
     m_idleTimer.start();
     if (!m_settings.implicitTls) {
         beginGreeting();

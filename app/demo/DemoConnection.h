@@ -2,14 +2,13 @@
 
 #include "DemoScenario.h"
 
+#include <functional>
 #include <QByteArray>
 #include <QLoggingCategory>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTimer>
-
-#include <functional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcDemo)
 
@@ -67,14 +66,20 @@ protected:
     /// A SASL PLAIN response (RFC 4616), base64-decoded and split.
     struct PlainCredentials
     {
-        enum class Status { Ok, NotBase64, Malformed };
+        enum class Status
+        {
+            Ok,
+            NotBase64,
+            Malformed
+        };
         Status status = Status::Malformed;
         QByteArray user;
         QByteArray password;
     };
 
     /// What happens to plaintext that arrived together with the STARTTLS command.
-    enum class BufferedPlaintext {
+    enum class BufferedPlaintext
+    {
         Discard, ///< RFC 3207 s.4
         Keep, ///< the CVE-2011-0411 bug: run it as if it had come over TLS
     };
@@ -113,7 +118,8 @@ protected:
     void closeAfterReply();
 
 private:
-    enum class State {
+    enum class State
+    {
         Idle, ///< not started
         Greeting, ///< greeting not sent yet; client input is buffered
         Commands,

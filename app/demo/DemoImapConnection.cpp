@@ -140,10 +140,7 @@ void DemoImapConnection::reply(const QByteArray& tag, const QByteArray& status)
     }
 }
 
-void DemoImapConnection::untagged(const QByteArray& text)
-{
-    reply(QByteArrayLiteral("*"), text);
-}
+void DemoImapConnection::untagged(const QByteArray& text) { reply(QByteArrayLiteral("*"), text); }
 
 bool DemoImapConnection::startTlsAdvertised() const
 {
@@ -164,7 +161,8 @@ QByteArray DemoImapConnection::capabilities() const
     if (startTlsAdvertised())
         caps += " STARTTLS";
     if (!m_authenticated)
-        caps += loginAllowed() ? QByteArrayLiteral(" AUTH=PLAIN SASL-IR") : QByteArrayLiteral(" LOGINDISABLED");
+        caps +=
+            loginAllowed() ? QByteArrayLiteral(" AUTH=PLAIN SASL-IR") : QByteArrayLiteral(" LOGINDISABLED");
     return caps;
 }
 
@@ -174,8 +172,8 @@ void DemoImapConnection::greet()
         // RFC 9051 s.7.1.4: the connection starts in the authenticated state. Over plaintext a
         // client can no longer ask for STARTTLS (s.6.2.1: not-authenticated state only).
         m_authenticated = true;
-        untagged(QByteArrayLiteral("PREAUTH [CAPABILITY ") + capabilities() + QByteArrayLiteral("] Logged in as ")
-                 + DemoUser);
+        untagged(QByteArrayLiteral("PREAUTH [CAPABILITY ") + capabilities()
+                 + QByteArrayLiteral("] Logged in as ") + DemoUser);
         return;
     }
     untagged(QByteArrayLiteral("OK [CAPABILITY ") + capabilities()
@@ -324,7 +322,8 @@ void DemoImapConnection::onStartTls(const QByteArray& tag, const QList<QByteArra
         reply(tag, QByteArrayLiteral("NO [UNAVAILABLE] TLS not available"));
         return;
     }
-    playStartTlsGoAhead(goAhead, QByteArrayLiteral("* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED-BY-MIDDLEBOX\r\n"));
+    playStartTlsGoAhead(goAhead,
+                        QByteArrayLiteral("* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED-BY-MIDDLEBOX\r\n"));
 }
 
 void DemoImapConnection::onLogin(const QByteArray& tag, const QList<QByteArray>& arguments)
@@ -397,7 +396,8 @@ void DemoImapConnection::onAuthResponse(const QByteArray& line)
     }
 }
 
-void DemoImapConnection::checkCredentials(const QByteArray& tag, const QByteArray& user, const QByteArray& password)
+void DemoImapConnection::checkCredentials(const QByteArray& tag, const QByteArray& user,
+                                          const QByteArray& password)
 {
     if (acceptsCredentials(user, password)) {
         m_authenticated = true;
@@ -407,7 +407,8 @@ void DemoImapConnection::checkCredentials(const QByteArray& tag, const QByteArra
     reply(tag, QByteArrayLiteral("NO [AUTHENTICATIONFAILED] Invalid credentials"));
 }
 
-void DemoImapConnection::onSelect(const QByteArray& tag, const QByteArray& verb, const QList<QByteArray>& arguments)
+void DemoImapConnection::onSelect(const QByteArray& tag, const QByteArray& verb,
+                                  const QList<QByteArray>& arguments)
 {
     if (!m_authenticated) {
         reply(tag, QByteArrayLiteral("BAD Not logged in"));
@@ -447,7 +448,10 @@ void DemoImapConnection::handleLineTooLong()
     untagged(QByteArrayLiteral("BAD Line too long"));
 }
 
-void DemoImapConnection::handleIdleTimeout() { untagged(QByteArrayLiteral("BYE Autologout; idle for too long")); }
+void DemoImapConnection::handleIdleTimeout()
+{
+    untagged(QByteArrayLiteral("BYE Autologout; idle for too long"));
+}
 
 void DemoImapConnection::resetAfterTls()
 {

@@ -36,7 +36,12 @@ protected:
     void resetAfterTls() override;
 
 private:
-    enum class Mode { Command, Literal, AuthResponse };
+    enum class Mode
+    {
+        Command,
+        Literal,
+        AuthResponse
+    };
 
     void reply(const QByteArray& tag, const QByteArray& status);
     void untagged(const QByteArray& text);

@@ -24,7 +24,11 @@ protected:
     void resetAfterTls() override;
 
 private:
-    enum class Mode { Command, AuthResponse };
+    enum class Mode
+    {
+        Command,
+        AuthResponse
+    };
 
     void reply(const QByteArray& line);
     void handleCommand(const QByteArray& verb, const QByteArray& argument);

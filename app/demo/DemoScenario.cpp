@@ -6,10 +6,18 @@ namespace DemoScenarios {
 
 QList<DemoScenario> all()
 {
-    return {DemoScenario::Good,          DemoScenario::NoStartTls,        DemoScenario::StartTlsRejected,
-            DemoScenario::ResponseInjection, DemoScenario::CommandInjection, DemoScenario::ExpiredCert,
-            DemoScenario::WrongHost,     DemoScenario::SelfSigned,        DemoScenario::SlowBanner,
-            DemoScenario::AuthFails,     DemoScenario::DropsInHandshake,  DemoScenario::Preauth};
+    return {DemoScenario::Good,
+            DemoScenario::NoStartTls,
+            DemoScenario::StartTlsRejected,
+            DemoScenario::ResponseInjection,
+            DemoScenario::CommandInjection,
+            DemoScenario::ExpiredCert,
+            DemoScenario::WrongHost,
+            DemoScenario::SelfSigned,
+            DemoScenario::SlowBanner,
+            DemoScenario::AuthFails,
+            DemoScenario::DropsInHandshake,
+            DemoScenario::Preauth};
 }
 
 QString name(DemoScenario scenario)
@@ -68,25 +76,29 @@ QString description(DemoScenario scenario)
             "STARTTLS is advertised, but the server refuses it (SMTP 454, IMAP NO, POP3 -ERR).");
     case DemoScenario::ResponseInjection:
         return QCoreApplication::translate(
-            "DemoServer", "Extra plaintext replies follow the STARTTLS go-ahead, as an attacker would inject them.");
+            "DemoServer",
+            "Extra plaintext replies follow the STARTTLS go-ahead, as an attacker would inject them.");
     case DemoScenario::CommandInjection:
         return QCoreApplication::translate(
-            "DemoServer", "Commands sent together with STARTTLS are run after the handshake (CVE-2011-0411).");
+            "DemoServer",
+            "Commands sent together with STARTTLS are run after the handshake (CVE-2011-0411).");
     case DemoScenario::ExpiredCert:
         return QCoreApplication::translate("DemoServer", "The certificate expired a month ago.");
     case DemoScenario::WrongHost:
         return QCoreApplication::translate("DemoServer",
                                            "The certificate is for another host (mail.wrong-host.invalid).");
     case DemoScenario::SelfSigned:
-        return QCoreApplication::translate("DemoServer", "The certificate is self-signed, not issued by a CA.");
+        return QCoreApplication::translate("DemoServer",
+                                           "The certificate is self-signed, not issued by a CA.");
     case DemoScenario::SlowBanner:
         return QCoreApplication::translate("DemoServer",
                                            "The greeting comes only after 3 seconds (try --timeout 1).");
     case DemoScenario::AuthFails:
-        return QCoreApplication::translate("DemoServer", "Every login is refused, even with the right password.");
-    case DemoScenario::DropsInHandshake:
         return QCoreApplication::translate("DemoServer",
-                                           "The server closes the connection in the middle of the TLS handshake.");
+                                           "Every login is refused, even with the right password.");
+    case DemoScenario::DropsInHandshake:
+        return QCoreApplication::translate(
+            "DemoServer", "The server closes the connection in the middle of the TLS handshake.");
     case DemoScenario::Preauth:
         return QCoreApplication::translate(
             "DemoServer",

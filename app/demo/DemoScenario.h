@@ -1,12 +1,12 @@
 #pragma once
 
+#include <optional>
 #include <QList>
 #include <QString>
 
-#include <optional>
-
 /// The behaviours the demo server can play. Each one shows one finding (or none, for Good).
-enum class DemoScenario {
+enum class DemoScenario
+{
     Good,
     NoStartTls,
     StartTlsRejected,

@@ -8,14 +8,13 @@
 #include "DemoScenario.h"
 #include "DemoSmtpConnection.h"
 
+#include <algorithm>
+#include <optional>
 #include <QDir>
 #include <QFile>
 #include <QPointer>
 #include <QSslSocket>
 #include <QTemporaryDir>
-
-#include <algorithm>
-#include <optional>
 #include <utility>
 
 namespace {
@@ -98,7 +97,8 @@ bool DemoServer::ensureCertificates()
         d->errorString = tr("Could not issue the demo certificates.");
         return false;
     }
-    auto directory = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/mailscope-demo-XXXXXX"));
+    auto directory =
+        std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/mailscope-demo-XXXXXX"));
     if (!directory->isValid()) {
         d->errorString = tr("Could not create a temporary directory: %1").arg(directory->errorString());
         return false;
@@ -141,8 +141,8 @@ bool DemoServer::start(quint16 port)
         connect(listener, &DemoListener::accepted, this,
                 [this, listener](QSslSocket* socket) { acceptConnection(listener, socket); });
     }
-    qCDebug(lcDemo) << "demo server listening, SMTP" << this->port(Protocol::Smtp, TlsMode::StartTls) << "SMTPS"
-                    << this->port(Protocol::Smtp, TlsMode::Implicit) << "IMAP"
+    qCDebug(lcDemo) << "demo server listening, SMTP" << this->port(Protocol::Smtp, TlsMode::StartTls)
+                    << "SMTPS" << this->port(Protocol::Smtp, TlsMode::Implicit) << "IMAP"
                     << this->port(Protocol::Imap, TlsMode::StartTls) << "IMAPS"
                     << this->port(Protocol::Imap, TlsMode::Implicit) << "POP3"
                     << this->port(Protocol::Pop3, TlsMode::StartTls) << "POP3S"
@@ -190,7 +190,8 @@ QString DemoServer::scenario() const { return d->scenario; }
 quint16 DemoServer::port(Protocol protocol, TlsMode mode) const
 {
     for (const QPointer<DemoListener>& listener : d->listeners) {
-        if (listener && listener->protocol() == protocol && listener->tlsMode() == mode && listener->isListening())
+        if (listener && listener->protocol() == protocol && listener->tlsMode() == mode
+            && listener->isListening())
             return listener->serverPort();
     }
     return 0;

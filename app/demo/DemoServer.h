@@ -2,13 +2,12 @@
 
 #include "run/Types.h"
 
+#include <memory>
 #include <QList>
 #include <QObject>
 #include <QSslCertificate>
 #include <QString>
 #include <QStringList>
-
-#include <memory>
 
 class DemoListener;
 class QSslSocket;

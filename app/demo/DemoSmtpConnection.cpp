@@ -6,7 +6,8 @@ constexpr int MaxErrors = 20;
 constexpr int MaxRecipients = 100;
 
 /// "FROM:<a@b> SIZE=1" -> path "<a@b>", parameters "SIZE=1"; false on bad syntax (RFC 5321 s.4.1.1.2).
-bool splitPath(const QByteArray& argument, const QByteArray& keyword, QByteArray* path, QByteArray* parameters)
+bool splitPath(const QByteArray& argument, const QByteArray& keyword, QByteArray* path,
+               QByteArray* parameters)
 {
     if (!argument.toUpper().startsWith(keyword))
         return false;
@@ -159,16 +160,17 @@ void DemoSmtpConnection::onHelo(const QByteArray& argument, bool extended)
         reply(QByteArrayLiteral("250 localhost"));
         return;
     }
-    QList<QByteArray> lines{QByteArrayLiteral("localhost"), QByteArrayLiteral("PIPELINING"),
-                            QByteArrayLiteral("SIZE ") + QByteArray::number(MaxMessageSize),
-                            QByteArrayLiteral("8BITMIME"), QByteArrayLiteral("ENHANCEDSTATUSCODES")};
+    QList<QByteArray> lines {QByteArrayLiteral("localhost"), QByteArrayLiteral("PIPELINING"),
+                             QByteArrayLiteral("SIZE ") + QByteArray::number(MaxMessageSize),
+                             QByteArrayLiteral("8BITMIME"), QByteArrayLiteral("ENHANCEDSTATUSCODES")};
     if (startTlsOffered())
         lines.append(QByteArrayLiteral("STARTTLS"));
     if (authOffered())
         lines.append(QByteArrayLiteral("AUTH PLAIN LOGIN"));
     QByteArray out;
     for (qsizetype i = 0; i < lines.size(); ++i)
-        out += (i + 1 < lines.size() ? QByteArrayLiteral("250-") : QByteArrayLiteral("250 ")) + lines.at(i) + "\r\n";
+        out += (i + 1 < lines.size() ? QByteArrayLiteral("250-") : QByteArrayLiteral("250 ")) + lines.at(i)
+               + "\r\n";
     send(out);
 }
 

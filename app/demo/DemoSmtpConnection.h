@@ -26,7 +26,14 @@ protected:
     void resetAfterTls() override;
 
 private:
-    enum class Mode { Command, Data, AuthPlain, AuthLoginUser, AuthLoginPassword };
+    enum class Mode
+    {
+        Command,
+        Data,
+        AuthPlain,
+        AuthLoginUser,
+        AuthLoginPassword
+    };
 
     void reply(const QByteArray& line);
     void handleCommand(const QByteArray& verb, const QByteArray& argument);

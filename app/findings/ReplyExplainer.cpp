@@ -49,8 +49,9 @@ QString ReplyExplainer::explainSmtp(const QByteArray& line)
     if (enhanced == "5.7.8")
         return tr("The user name or password is wrong (or this account may not log in here).");
     if (enhanced == "5.7.9")
-        return tr("The server refuses this login method as too weak; many providers (Gmail, Outlook) say this "
-                  "when the account needs an application-specific password instead of the normal one.");
+        return tr(
+            "The server refuses this login method as too weak; many providers (Gmail, Outlook) say this "
+            "when the account needs an application-specific password instead of the normal one.");
     if (enhanced == "5.7.11")
         return tr("The server requires encryption for this login method: start TLS first.");
     if (enhanced == "4.7.12")

@@ -21,7 +21,8 @@ class LineTransport : public QObject
     Q_OBJECT
 
 public:
-    enum class Error {
+    enum class Error
+    {
         ConnectionRefused,
         Timeout,
         RemoteClosed,

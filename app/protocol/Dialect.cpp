@@ -25,7 +25,8 @@ QString Dialect::authOfferEvidence(const QStringList& capabilities) const
     QStringList lines;
     for (const QString& c : capabilities) {
         const QString keyword = c.section(QLatin1Char(' '), 0, 0).section(QLatin1Char('='), 0, 0).toUpper();
-        if (keyword == QLatin1String("AUTH") || keyword == QLatin1String("SASL") || keyword == QLatin1String("USER"))
+        if (keyword == QLatin1String("AUTH") || keyword == QLatin1String("SASL")
+            || keyword == QLatin1String("USER"))
             lines.append(c);
     }
     return lines.join(QStringLiteral(", "));

@@ -3,10 +3,9 @@
 #include "Reply.h"
 #include "run/Types.h"
 
-#include <QStringList>
-
 #include <memory>
 #include <optional>
+#include <QStringList>
 
 /**
  * What differs between SMTP, IMAP and POP3, behind one interface the single ProbeSession drives:
@@ -20,10 +19,25 @@
 class Dialect
 {
 public:
-    enum class Expect { Banner, Capabilities, StartTls, Auth, Quit, Generic };
-    enum class Feed { NeedMore, Complete, Malformed, TooLong };
+    enum class Expect
+    {
+        Banner,
+        Capabilities,
+        StartTls,
+        Auth,
+        Quit,
+        Generic
+    };
+    enum class Feed
+    {
+        NeedMore,
+        Complete,
+        Malformed,
+        TooLong
+    };
     /// What the server's first words mean.
-    enum class BannerKind {
+    enum class BannerKind
+    {
         Ready, ///< go ahead (SMTP 220, IMAP * OK, POP3 +OK)
         PreAuthenticated, ///< IMAP * PREAUTH: already logged in (RFC 9051 s.7.1.4)
         Refused, ///< SMTP 554, POP3 -ERR: no service, but a QUIT is still polite
@@ -90,7 +104,8 @@ public:
     virtual bool acceptsInitialResponse(const QStringList& capabilities) const = 0;
     /// The SASL command for `mechanism`, with the raw initial response when given (the dialect
     /// encodes it; an empty one becomes "=").
-    virtual Command authenticateCommand(const QByteArray& mechanism, const std::optional<QByteArray>& initialResponse) = 0;
+    virtual Command authenticateCommand(const QByteArray& mechanism,
+                                        const std::optional<QByteArray>& initialResponse) = 0;
     /// One raw client response inside a SASL exchange: base64 on a line of its own.
     virtual Command authResponse(const QByteArray& response) const;
     /// Cancels a SASL exchange ("*", RFC 4954 s.4, RFC 9051 s.6.2.2, RFC 5034 s.4).

@@ -86,7 +86,8 @@ Dialect::Feed ImapDialect::feed(const QByteArray& line)
     if (!m_tag.isEmpty() && line.startsWith(m_tag + ' ')) {
         const QByteArray status = firstWord(line.mid(m_tag.size() + 1), &rest);
         if (status != "OK" && status != "NO" && status != "BAD") {
-            m_problem = tr("A tagged reply without OK, NO or BAD: %1").arg(QString::fromLatin1(line.left(80)));
+            m_problem =
+                tr("A tagged reply without OK, NO or BAD: %1").arg(QString::fromLatin1(line.left(80)));
             return Feed::Malformed;
         }
         m_reply.positive = status == "OK";
@@ -144,7 +145,8 @@ QStringList ImapDialect::capabilities(const Reply& reply) const
     for (const QByteArray& line : reply.lines) {
         if (line.toUpper().startsWith("* CAPABILITY ")) {
             untagged = true;
-            for (const QString& atom : QString::fromUtf8(line.mid(13)).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            for (const QString& atom :
+                 QString::fromUtf8(line.mid(13)).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
                 if (!caps.contains(atom, Qt::CaseInsensitive))
                     caps.append(atom);
             }
@@ -249,8 +251,9 @@ QList<Dialect::Command> ImapDialect::passwordLoginCommands(const QString& user, 
     const QByteArray quotedUser = quoted(user.toUtf8());
     const QByteArray quotedPassword = quoted(password);
     if (quotedUser.isEmpty() || quotedPassword.isEmpty()) {
-        m_problem = tr("The user name or password contains characters the LOGIN command cannot carry as a quoted "
-                       "string (line breaks or non-ASCII); use AUTHENTICATE PLAIN (--auth plain) instead.");
+        m_problem =
+            tr("The user name or password contains characters the LOGIN command cannot carry as a quoted "
+               "string (line breaks or non-ASCII); use AUTHENTICATE PLAIN (--auth plain) instead.");
         return {};
     }
     const QByteArray bytes = tagged("LOGIN " + quotedUser + ' ' + quotedPassword);

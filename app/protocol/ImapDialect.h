@@ -38,7 +38,8 @@ public:
 
     QStringList saslMechanisms(const QStringList& capabilities) const override;
     bool acceptsInitialResponse(const QStringList& capabilities) const override;
-    Command authenticateCommand(const QByteArray& mechanism, const std::optional<QByteArray>& initialResponse) override;
+    Command authenticateCommand(const QByteArray& mechanism,
+                                const std::optional<QByteArray>& initialResponse) override;
     bool offersPasswordLogin(const QStringList& capabilities) const override;
     QList<Command> passwordLoginCommands(const QString& user, const QByteArray& password) override;
     QString passwordLoginName() const override { return QStringLiteral("LOGIN"); }

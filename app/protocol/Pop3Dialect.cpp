@@ -6,10 +6,7 @@ namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("Pop3Dialect", text); }
 
-QString keyword(const QString& capability)
-{
-    return capability.section(QLatin1Char(' '), 0, 0).toUpper();
-}
+QString keyword(const QString& capability) { return capability.section(QLatin1Char(' '), 0, 0).toUpper(); }
 
 } // namespace
 
@@ -17,9 +14,7 @@ Pop3Dialect::Status Pop3Dialect::status(const QByteArray& line, QByteArray* text
 {
     // RFC 1939 s.3: status indicators are "+OK" and "-ERR" (upper case), then SP and text.
     // RFC 5034 s.4: inside AUTH, a continuation is "+" SP base64 (or a bare "+").
-    const auto after = [&](qsizetype n) {
-        *text = line.size() > n ? line.mid(n).trimmed() : QByteArray();
-    };
+    const auto after = [&](qsizetype n) { *text = line.size() > n ? line.mid(n).trimmed() : QByteArray(); };
     if (line.startsWith("+OK") && (line.size() == 3 || line.at(3) == ' ')) {
         after(4);
         return Status::Ok;
@@ -77,7 +72,8 @@ Dialect::Feed Pop3Dialect::feed(const QByteArray& line)
     case Status::Invalid:
         break;
     }
-    m_problem = tr("Not a POP3 reply line (expected \"+OK\" or \"-ERR\"): %1").arg(QString::fromLatin1(line.left(80)));
+    m_problem = tr("Not a POP3 reply line (expected \"+OK\" or \"-ERR\"): %1")
+                    .arg(QString::fromLatin1(line.left(80)));
     return Feed::Malformed;
 }
 
@@ -162,11 +158,15 @@ bool Pop3Dialect::offersPasswordLogin(const QStringList& capabilities) const
 QList<Dialect::Command> Pop3Dialect::passwordLoginCommands(const QString& user, const QByteArray& password)
 {
     const QByteArray u = user.toUtf8();
-    const auto unsafe = [](const QByteArray& b) { return b.contains('\r') || b.contains('\n') || b.contains('\0'); };
+    const auto unsafe = [](const QByteArray& b) {
+        return b.contains('\r') || b.contains('\n') || b.contains('\0');
+    };
     if (u.isEmpty() || unsafe(u) || unsafe(password)) {
-        m_problem = tr("The user name or password contains a line break or NUL, which USER/PASS cannot carry.");
+        m_problem =
+            tr("The user name or password contains a line break or NUL, which USER/PASS cannot carry.");
         return {};
     }
     // The user name is not a secret; the password is.
-    return {{"USER " + u + "\r\n", "USER " + u}, {"PASS " + password + "\r\n", QByteArrayLiteral("PASS [redacted]")}};
+    return {{"USER " + u + "\r\n", "USER " + u},
+            {"PASS " + password + "\r\n", QByteArrayLiteral("PASS [redacted]")}};
 }

@@ -33,13 +33,20 @@ public:
 
     QStringList saslMechanisms(const QStringList& capabilities) const override;
     bool acceptsInitialResponse(const QStringList&) const override { return true; }
-    Command authenticateCommand(const QByteArray& mechanism, const std::optional<QByteArray>& initialResponse) override;
+    Command authenticateCommand(const QByteArray& mechanism,
+                                const std::optional<QByteArray>& initialResponse) override;
     bool offersPasswordLogin(const QStringList& capabilities) const override;
     QList<Command> passwordLoginCommands(const QString& user, const QByteArray& password) override;
     QString passwordLoginName() const override { return QStringLiteral("USER/PASS"); }
 
 private:
-    enum class Status { Ok, Err, Continuation, Invalid };
+    enum class Status
+    {
+        Ok,
+        Err,
+        Continuation,
+        Invalid
+    };
     static Status status(const QByteArray& line, QByteArray* text);
 
     Expect m_expect = Expect::Generic;

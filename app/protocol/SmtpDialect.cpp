@@ -120,9 +120,8 @@ bool SmtpDialect::offersStartTls(const QStringList& capabilities) const
 
 bool SmtpDialect::offersAuth(const QStringList& capabilities) const
 {
-    return std::any_of(capabilities.cbegin(), capabilities.cend(), [](const QString& c) {
-        return keyword(c) == QLatin1String("AUTH") && c.size() > 5;
-    });
+    return std::any_of(capabilities.cbegin(), capabilities.cend(),
+                       [](const QString& c) { return keyword(c) == QLatin1String("AUTH") && c.size() > 5; });
 }
 
 QStringList SmtpDialect::saslMechanisms(const QStringList& capabilities) const

@@ -28,7 +28,8 @@ public:
 
     QStringList saslMechanisms(const QStringList& capabilities) const override;
     bool acceptsInitialResponse(const QStringList&) const override { return true; }
-    Command authenticateCommand(const QByteArray& mechanism, const std::optional<QByteArray>& initialResponse) override;
+    Command authenticateCommand(const QByteArray& mechanism,
+                                const std::optional<QByteArray>& initialResponse) override;
 
     /// Parses "250-TEXT" / "250 TEXT" / "250": the code, whether more lines follow, and the text.
     /// Returns false when the line is not an SMTP reply line.

@@ -25,7 +25,7 @@ QJsonArray steps(const QList<StepRecord>& list)
 {
     QJsonArray out;
     for (const StepRecord& s : list) {
-        out.append(QJsonObject{
+        out.append(QJsonObject {
             {QStringLiteral("id"), toKey(s.id)},
             {QStringLiteral("status"), toKey(s.status)},
             {QStringLiteral("started_ms"), s.startedMs},
@@ -40,11 +40,9 @@ QJsonArray transcript(const QList<TranscriptEntry>& list)
 {
     QJsonArray out;
     for (const TranscriptEntry& e : list) {
-        QJsonObject o{
-            {QStringLiteral("t_ms"), e.tMs},
-            {QStringLiteral("dir"), QString(QLatin1Char(e.dir))},
-            {QStringLiteral("tls"), e.tls},
-            {QStringLiteral("step"), toKey(e.step)},
+        QJsonObject o {
+            {QStringLiteral("t_ms"), e.tMs},  {QStringLiteral("dir"), QString(QLatin1Char(e.dir))},
+            {QStringLiteral("tls"), e.tls},   {QStringLiteral("step"), toKey(e.step)},
             {QStringLiteral("text"), e.text},
         };
         // Optional extension of schema 1: present only on lines received but never processed.
@@ -59,7 +57,7 @@ QJsonValue tls(const std::optional<TlsFacts>& facts)
 {
     if (!facts)
         return QJsonValue::Null;
-    return QJsonObject{
+    return QJsonObject {
         {QStringLiteral("protocol"), facts->protocol},
         {QStringLiteral("cipher"), facts->cipher},
         {QStringLiteral("key_exchange"), facts->keyExchange},
@@ -67,7 +65,8 @@ QJsonValue tls(const std::optional<TlsFacts>& facts)
         {QStringLiteral("verified"), facts->verified},
         {QStringLiteral("verification_overridden"), facts->verificationOverridden},
         {QStringLiteral("errors"), strings(facts->errors)},
-        {QStringLiteral("ocsp_stapled"), facts->ocspStapled ? QJsonValue(*facts->ocspStapled) : QJsonValue::Null},
+        {QStringLiteral("ocsp_stapled"),
+         facts->ocspStapled ? QJsonValue(*facts->ocspStapled) : QJsonValue::Null},
     };
 }
 
@@ -75,7 +74,7 @@ QJsonArray certificates(const QList<CertificateInfo>& chain)
 {
     QJsonArray out;
     for (const CertificateInfo& c : chain) {
-        out.append(QJsonObject{
+        out.append(QJsonObject {
             {QStringLiteral("subject"), c.subject},
             {QStringLiteral("issuer"), c.issuer},
             {QStringLiteral("san_dns"), strings(c.sanDns)},
@@ -101,7 +100,7 @@ QJsonArray findings(const QList<Finding>& list)
 {
     QJsonArray out;
     for (const Finding& f : list) {
-        QJsonObject o{
+        QJsonObject o {
             {QStringLiteral("id"), f.id},
             {QStringLiteral("severity"), toKey(f.severity)},
             {QStringLiteral("title"), f.title},
@@ -134,7 +133,7 @@ QJsonValue tlsAudit(const Run& run)
     QJsonObject weak;
     for (auto it = a.weakCiphers.cbegin(); it != a.weakCiphers.cend(); ++it)
         weak.insert(it.key(), strings(it.value()));
-    return QJsonObject{
+    return QJsonObject {
         {QStringLiteral("version_status"), statuses},
         {QStringLiteral("version_details"), details},
         {QStringLiteral("cipher_order"), order},
@@ -153,8 +152,8 @@ QJsonObject ReportJson::toObject(const Run& run)
 {
     // Schema 1 allows accepted | rejected | unavailable-locally. A probe that could not reach the
     // server says nothing about the version: it is left out here and explained in tls_audit.
-    static const QStringList contractValues{QStringLiteral("accepted"), QStringLiteral("rejected"),
-                                            QStringLiteral("unavailable-locally")};
+    static const QStringList contractValues {QStringLiteral("accepted"), QStringLiteral("rejected"),
+                                             QStringLiteral("unavailable-locally")};
     QJsonObject versions;
     for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it) {
         if (contractValues.contains(it.value()))
@@ -164,25 +163,27 @@ QJsonObject ReportJson::toObject(const Run& run)
     for (auto it = run.ciphers.cbegin(); it != run.ciphers.cend(); ++it)
         ciphers.insert(it.key(), strings(it.value()));
 
-    QJsonObject report{
+    QJsonObject report {
         {QStringLiteral("schema_version"), SchemaVersion},
-        {QStringLiteral("tool"), QJsonObject{{QStringLiteral("name"), QStringLiteral("mailscope")},
-                                             {QStringLiteral("version"), QStringLiteral(MAILSCOPE_VERSION)}}},
+        {QStringLiteral("tool"),
+         QJsonObject {{QStringLiteral("name"), QStringLiteral("mailscope")},
+                      {QStringLiteral("version"), QStringLiteral(MAILSCOPE_VERSION)}}},
         {QStringLiteral("target"), target(run.target)},
         {QStringLiteral("started_at"), isoUtc(run.startedAt)},
         {QStringLiteral("duration_ms"), run.durationMs},
         {QStringLiteral("steps"), steps(run.steps)},
         {QStringLiteral("transcript"), transcript(run.transcript)},
-        {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("plaintext"), strings(run.capabilitiesPlain)},
-                                                     {QStringLiteral("tls"), strings(run.capabilitiesTls)}}},
+        {QStringLiteral("capabilities"),
+         QJsonObject {{QStringLiteral("plaintext"), strings(run.capabilitiesPlain)},
+                      {QStringLiteral("tls"), strings(run.capabilitiesTls)}}},
         {QStringLiteral("tls"), tls(run.tls)},
         {QStringLiteral("certificates"), certificates(run.certificates)},
         {QStringLiteral("tls_versions"), versions},
         {QStringLiteral("ciphers"), ciphers},
         {QStringLiteral("findings"), findings(run.findings)},
         {QStringLiteral("message"),
-         run.message ? QJsonValue(QJsonObject{{QStringLiteral("message_id"), run.message->messageId},
-                                              {QStringLiteral("queue_reply"), run.message->queueReply}})
+         run.message ? QJsonValue(QJsonObject {{QStringLiteral("message_id"), run.message->messageId},
+                                               {QStringLiteral("queue_reply"), run.message->queueReply}})
                      : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("tls_audit"), tlsAudit(run)},
         {QStringLiteral("secrets_shown"), run.secretsShown},
@@ -191,4 +192,7 @@ QJsonObject ReportJson::toObject(const Run& run)
     return report;
 }
 
-QByteArray ReportJson::toJson(const Run& run) { return QJsonDocument(toObject(run)).toJson(QJsonDocument::Indented); }
+QByteArray ReportJson::toJson(const Run& run)
+{
+    return QJsonDocument(toObject(run)).toJson(QJsonDocument::Indented);
+}

@@ -94,9 +94,11 @@ QString versionMark(const Writer& w, const QString& version, const QString& stat
 {
     const bool legacy = version == QLatin1String("TLSv1.0") || version == QLatin1String("TLSv1.1");
     if (status == QLatin1String("accepted"))
-        return legacy ? w.paint(QStringLiteral("accepted   "), "31;1") : w.paint(QStringLiteral("accepted   "), "32");
+        return legacy ? w.paint(QStringLiteral("accepted   "), "31;1")
+                      : w.paint(QStringLiteral("accepted   "), "32");
     if (status == QLatin1String("rejected"))
-        return legacy ? w.paint(QStringLiteral("rejected   "), "32") : w.paint(QStringLiteral("rejected   "), "33");
+        return legacy ? w.paint(QStringLiteral("rejected   "), "32")
+                      : w.paint(QStringLiteral("rejected   "), "33");
     if (status == QLatin1String("unavailable-locally"))
         return w.paint(QStringLiteral("not tested "), "2");
     return w.paint(status.leftJustified(11), "33");
@@ -128,7 +130,9 @@ void renderAudit(Writer& w, const Run& run)
                 orderText = tr("in the server's order of preference");
             else if (order == QLatin1String("client"))
                 orderText = tr("the server follows the client's order");
-            w.line(QStringLiteral("  %1 %2").arg(w.bold(it.key()), QCoreApplication::translate("ReportText", "%n cipher(s)", nullptr, int(it.value().size())))
+            w.line(QStringLiteral("  %1 %2").arg(w.bold(it.key()),
+                                                 QCoreApplication::translate("ReportText", "%n cipher(s)",
+                                                                             nullptr, int(it.value().size())))
                    + (orderText.isEmpty() ? QString() : QStringLiteral(", ") + orderText));
             const QStringList weak = audit.weakCiphers.value(it.key());
             for (int i = 0; i < it.value().size(); ++i) {
@@ -138,8 +142,11 @@ void renderAudit(Writer& w, const Run& run)
                     if (entry.startsWith(c + QLatin1String(" (")))
                         reason = entry.mid(c.size() + 2).chopped(1);
                 }
-                const QString row = QStringLiteral("    %1 %2").arg(QString::number(i + 1).rightJustified(2), c);
-                w.line(reason.isEmpty() ? row : w.paint(row + QStringLiteral("  ") + tr("WEAK: %1").arg(reason), "33"));
+                const QString row =
+                    QStringLiteral("    %1 %2").arg(QString::number(i + 1).rightJustified(2), c);
+                w.line(reason.isEmpty()
+                           ? row
+                           : w.paint(row + QStringLiteral("  ") + tr("WEAK: %1").arg(reason), "33"));
             }
         }
     }
@@ -147,7 +154,8 @@ void renderAudit(Writer& w, const Run& run)
         w.heading(tr("TLS probes"));
         if (!audit.commandInjection.isEmpty()) {
             const bool bad = audit.commandInjection == QLatin1String("vulnerable");
-            w.field(tr("Command injection"), bad ? w.paint(tr("VULNERABLE"), "31;1") : audit.commandInjection);
+            w.field(tr("Command injection"),
+                    bad ? w.paint(tr("VULNERABLE"), "31;1") : audit.commandInjection);
             if (!audit.commandInjectionDetail.isEmpty())
                 w.wrapped(audit.commandInjectionDetail, 23);
         }
@@ -155,7 +163,9 @@ void renderAudit(Writer& w, const Run& run)
             w.field(tr("OCSP stapling"), audit.ocsp);
     }
     if (audit.probeCount > 0)
-        w.line(QStringLiteral("  ") + QCoreApplication::translate("ReportText", "%n probe(s), %1 ms", nullptr, audit.probeCount).arg(audit.durationMs));
+        w.line(QStringLiteral("  ")
+               + QCoreApplication::translate("ReportText", "%n probe(s), %1 ms", nullptr, audit.probeCount)
+                     .arg(audit.durationMs));
 }
 
 } // namespace
@@ -171,7 +181,8 @@ QString ReportText::render(const Run& run, const Options& options)
                .arg(toKey(t.tls), toKey(t.policy), run.startedAt.toUTC().toString(Qt::ISODate))
                .arg(run.durationMs));
     if (run.secretsShown)
-        w.line(w.bold(tr("SECRETS SHOWN: this report contains credentials in clear (--show-secrets). Do not share it.")));
+        w.line(w.bold(tr(
+            "SECRETS SHOWN: this report contains credentials in clear (--show-secrets). Do not share it.")));
 
     w.heading(tr("Steps"));
     for (const StepRecord& s : run.steps) {
@@ -187,9 +198,10 @@ QString ReportText::render(const Run& run, const Options& options)
         w.field(tr("Cipher"), f.cipher);
         w.field(tr("Key exchange"), f.keyExchange);
         w.field(tr("Server key share"), f.ephemeralKey);
-        w.field(tr("Certificate"), f.verified ? tr("verified")
-                                              : (f.verificationOverridden ? tr("NOT trusted (overridden by the user)")
-                                                                          : tr("NOT trusted")));
+        w.field(tr("Certificate"),
+                f.verified ? tr("verified")
+                           : (f.verificationOverridden ? tr("NOT trusted (overridden by the user)")
+                                                       : tr("NOT trusted")));
         for (const QString& e : f.errors)
             w.field(QString(), e);
     }
@@ -203,9 +215,10 @@ QString ReportText::render(const Run& run, const Options& options)
             w.field(tr("  Issuer"), c.issuer);
             w.field(tr("  Names (DNS)"), c.sanDns.join(QStringLiteral(", ")));
             w.field(tr("  Names (IP)"), c.sanIp.join(QStringLiteral(", ")));
-            w.field(tr("  Valid"), tr("%1 to %2 (%3 days left)")
-                                       .arg(c.notBefore.toString(Qt::ISODate), c.notAfter.toString(Qt::ISODate))
-                                       .arg(c.daysLeft));
+            w.field(tr("  Valid"),
+                    tr("%1 to %2 (%3 days left)")
+                        .arg(c.notBefore.toString(Qt::ISODate), c.notAfter.toString(Qt::ISODate))
+                        .arg(c.daysLeft));
             w.field(tr("  Key"), QStringLiteral("%1 %2 bits").arg(c.keyAlgorithm).arg(c.keyBits));
             w.field(tr("  Signature"), c.signatureAlgorithm);
             w.field(tr("  Serial"), c.serial);
@@ -237,7 +250,8 @@ QString ReportText::render(const Run& run, const Options& options)
         for (const TranscriptEntry& e : run.transcript) {
             const QString time = QStringLiteral("%1 ms").arg(e.tMs).rightJustified(9);
             const QString lock = e.tls ? QStringLiteral("TLS") : QStringLiteral("   ");
-            const QString marker = e.dir == 'I' ? QStringLiteral(" *") : QStringLiteral("%1:").arg(QLatin1Char(e.dir));
+            const QString marker =
+                e.dir == 'I' ? QStringLiteral(" *") : QStringLiteral("%1:").arg(QLatin1Char(e.dir));
             const QString text = e.discarded ? tr("[discarded, never processed] %1").arg(e.text) : e.text;
             QString row = QStringLiteral("  %1 %2 %3 %4").arg(time, lock, marker, text);
             if (e.dir == 'C')

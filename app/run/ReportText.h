@@ -15,5 +15,5 @@ public:
         int width = 100; ///< wrap explanations at this column
     };
     static QString render(const Run& run, const Options& options);
-    static QString render(const Run& run) { return render(run, Options{}); }
+    static QString render(const Run& run) { return render(run, Options {}); }
 };

@@ -24,7 +24,8 @@ bool Run::hasFinding(const QString& id) const { return finding(id) != nullptr; }
 
 const Finding* Run::finding(const QString& id) const
 {
-    const auto it = std::find_if(findings.cbegin(), findings.cend(), [&id](const Finding& f) { return f.id == id; });
+    const auto it =
+        std::find_if(findings.cbegin(), findings.cend(), [&id](const Finding& f) { return f.id == id; });
     return it == findings.cend() ? nullptr : &*it;
 }
 

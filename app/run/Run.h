@@ -2,13 +2,12 @@
 
 #include "Types.h"
 
+#include <optional>
 #include <QDateTime>
 #include <QList>
 #include <QMap>
 #include <QString>
 #include <QStringList>
-
-#include <optional>
 
 /// Where a run points and how it was asked to behave.
 struct RunTarget

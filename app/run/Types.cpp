@@ -25,52 +25,49 @@ std::optional<E> reverse(const std::array<std::pair<E, const char*>, N>& table, 
     return std::nullopt;
 }
 
-constexpr std::array protocols{
-    std::pair{Protocol::Smtp, "smtp"},
-    std::pair{Protocol::Imap, "imap"},
-    std::pair{Protocol::Pop3, "pop3"},
+constexpr std::array protocols {
+    std::pair {Protocol::Smtp, "smtp"},
+    std::pair {Protocol::Imap, "imap"},
+    std::pair {Protocol::Pop3, "pop3"},
 };
-constexpr std::array tlsModes{
-    std::pair{TlsMode::StartTls, "starttls"},
-    std::pair{TlsMode::Implicit, "implicit"},
-    std::pair{TlsMode::None, "none"},
+constexpr std::array tlsModes {
+    std::pair {TlsMode::StartTls, "starttls"},
+    std::pair {TlsMode::Implicit, "implicit"},
+    std::pair {TlsMode::None, "none"},
 };
-constexpr std::array policies{
-    std::pair{TlsPolicy::Enforce, "enforce"},
-    std::pair{TlsPolicy::Opportunistic, "opportunistic"},
+constexpr std::array policies {
+    std::pair {TlsPolicy::Enforce, "enforce"},
+    std::pair {TlsPolicy::Opportunistic, "opportunistic"},
 };
-constexpr std::array steps{
-    std::pair{StepId::Resolve, "resolve"},
-    std::pair{StepId::Connect, "connect"},
-    std::pair{StepId::TlsHandshake, "tls-handshake"},
-    std::pair{StepId::Banner, "banner"},
-    std::pair{StepId::Greeting, "greeting"},
-    std::pair{StepId::StartTls, "starttls"},
-    std::pair{StepId::GreetingTls, "greeting-tls"},
-    std::pair{StepId::Auth, "auth"},
-    std::pair{StepId::MailFrom, "mail-from"},
-    std::pair{StepId::RcptTo, "rcpt-to"},
-    std::pair{StepId::Data, "data"},
-    std::pair{StepId::Quit, "quit"},
+constexpr std::array steps {
+    std::pair {StepId::Resolve, "resolve"},
+    std::pair {StepId::Connect, "connect"},
+    std::pair {StepId::TlsHandshake, "tls-handshake"},
+    std::pair {StepId::Banner, "banner"},
+    std::pair {StepId::Greeting, "greeting"},
+    std::pair {StepId::StartTls, "starttls"},
+    std::pair {StepId::GreetingTls, "greeting-tls"},
+    std::pair {StepId::Auth, "auth"},
+    std::pair {StepId::MailFrom, "mail-from"},
+    std::pair {StepId::RcptTo, "rcpt-to"},
+    std::pair {StepId::Data, "data"},
+    std::pair {StepId::Quit, "quit"},
 };
-constexpr std::array statuses{
-    std::pair{StepStatus::Pending, "pending"},
-    std::pair{StepStatus::Running, "running"},
-    std::pair{StepStatus::Ok, "ok"},
-    std::pair{StepStatus::Warning, "warning"},
-    std::pair{StepStatus::Failed, "failed"},
-    std::pair{StepStatus::Skipped, "skipped"},
+constexpr std::array statuses {
+    std::pair {StepStatus::Pending, "pending"}, std::pair {StepStatus::Running, "running"},
+    std::pair {StepStatus::Ok, "ok"},           std::pair {StepStatus::Warning, "warning"},
+    std::pair {StepStatus::Failed, "failed"},   std::pair {StepStatus::Skipped, "skipped"},
 };
-constexpr std::array severities{
-    std::pair{Severity::Info, "info"},
-    std::pair{Severity::Warning, "warning"},
-    std::pair{Severity::Critical, "critical"},
+constexpr std::array severities {
+    std::pair {Severity::Info, "info"},
+    std::pair {Severity::Warning, "warning"},
+    std::pair {Severity::Critical, "critical"},
 };
-constexpr std::array verdicts{
-    std::pair{Verdict::Ok, "ok"},
-    std::pair{Verdict::Warning, "warning"},
-    std::pair{Verdict::Critical, "critical"},
-    std::pair{Verdict::Unknown, "unknown"},
+constexpr std::array verdicts {
+    std::pair {Verdict::Ok, "ok"},
+    std::pair {Verdict::Warning, "warning"},
+    std::pair {Verdict::Critical, "critical"},
+    std::pair {Verdict::Unknown, "unknown"},
 };
 
 } // namespace

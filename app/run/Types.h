@@ -1,18 +1,32 @@
 #pragma once
 
-#include <QString>
-
 #include <optional>
+#include <QString>
 
 /// The small vocabulary every layer shares: protocols, TLS modes, policies, steps, statuses.
 /// Each enum has a stable string form used in the JSON report, the CLI and tests.
 
-enum class Protocol { Smtp, Imap, Pop3 };
-enum class TlsMode { StartTls, Implicit, None };
-enum class TlsPolicy { Enforce, Opportunistic };
+enum class Protocol
+{
+    Smtp,
+    Imap,
+    Pop3
+};
+enum class TlsMode
+{
+    StartTls,
+    Implicit,
+    None
+};
+enum class TlsPolicy
+{
+    Enforce,
+    Opportunistic
+};
 
 /// Stable step ids (ARCHITECTURE.md, "The conversation").
-enum class StepId {
+enum class StepId
+{
     Resolve,
     Connect,
     TlsHandshake,
@@ -27,9 +41,28 @@ enum class StepId {
     Quit,
 };
 
-enum class StepStatus { Pending, Running, Ok, Warning, Failed, Skipped };
-enum class Severity { Info, Warning, Critical };
-enum class Verdict { Ok, Warning, Critical, Unknown };
+enum class StepStatus
+{
+    Pending,
+    Running,
+    Ok,
+    Warning,
+    Failed,
+    Skipped
+};
+enum class Severity
+{
+    Info,
+    Warning,
+    Critical
+};
+enum class Verdict
+{
+    Ok,
+    Warning,
+    Critical,
+    Unknown
+};
 
 QString toKey(Protocol p);
 QString toKey(TlsMode m);

@@ -3,11 +3,10 @@
 #include "run/Types.h"
 #include "tls/TlsClientOptions.h"
 
+#include <optional>
 #include <QList>
 #include <QSslCertificate>
 #include <QString>
-
-#include <optional>
 
 /// Everything a ProbeSession needs to know before it starts. Plain data: the CLI fills it from
 /// its options, the GUI from a profile.

@@ -233,9 +233,10 @@ void ProbeSession::runStep(StepId id)
                              .arg(m_dialect->startTlsVerb()),
                          true);
             } else {
-                continueWithoutTls(tr("%1 is impossible after PREAUTH; continuing without encryption (policy: "
-                                      "opportunistic)")
-                                       .arg(m_dialect->startTlsVerb()));
+                continueWithoutTls(
+                    tr("%1 is impossible after PREAUTH; continuing without encryption (policy: "
+                       "opportunistic)")
+                        .arg(m_dialect->startTlsVerb()));
             }
             break;
         }
@@ -340,7 +341,8 @@ void ProbeSession::onLookedUp(const QHostInfo& info)
     for (const QHostAddress& a : std::as_const(m_addresses))
         names.append(a.toString());
     m_run.target.addresses = names;
-    note(tr("%1 has %n address(es): %2", nullptr, int(names.size())).arg(m_options.host, names.join(QStringLiteral(", "))));
+    note(tr("%1 has %n address(es): %2", nullptr, int(names.size()))
+             .arg(m_options.host, names.join(QStringLiteral(", "))));
     completeStep(StepStatus::Ok, tr("Resolved to %1").arg(names.join(QStringLiteral(", "))));
 }
 
@@ -358,10 +360,9 @@ void ProbeSession::connectNext()
         const bool timedOut = m_lastConnectError == LineTransport::Error::Timeout;
         const QString where = QStringLiteral("%1:%2").arg(m_options.host).arg(m_options.port);
         if (timedOut) {
-            addFinding(FindingCatalogue::make(FindingIds::ConnectionTimeout,
-                                              tr("No answer from %1 within %2 s")
-                                                  .arg(where)
-                                                  .arg(m_options.stepTimeoutMs / 1000.0)));
+            addFinding(FindingCatalogue::make(
+                FindingIds::ConnectionTimeout,
+                tr("No answer from %1 within %2 s").arg(where).arg(m_options.stepTimeoutMs / 1000.0)));
             failStep(tr("No answer from %1 (timed out)").arg(where), false);
         } else {
             addFinding(FindingCatalogue::make(FindingIds::ConnectionRefused, m_lastConnectMessage));
@@ -385,7 +386,8 @@ void ProbeSession::onConnected()
     m_run.target.connectedAddress = address;
     const qint64 took = now() - m_run.steps.at(m_current).startedMs;
     note(tr("Connected to %1 port %2").arg(address).arg(m_options.port));
-    completeStep(StepStatus::Ok, tr("Connected to %1:%2 in %3 ms").arg(address).arg(m_options.port).arg(took));
+    completeStep(StepStatus::Ok,
+                 tr("Connected to %1:%2 in %3 ms").arg(address).arg(m_options.port).arg(took));
 }
 
 void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect, const QByteArray& redacted)
@@ -455,7 +457,8 @@ void ProbeSession::onTransportError(LineTransport::Error error, const QString& m
         addFinding(FindingCatalogue::make(FindingIds::TlsHandshakeFailed, message));
         m_transport->abort();
         failStep(m_options.tls == TlsMode::Implicit
-                     ? tr("TLS handshake failed: %1. If this port expects STARTTLS, use --tls starttls.").arg(message)
+                     ? tr("TLS handshake failed: %1. If this port expects STARTTLS, use --tls starttls.")
+                           .arg(message)
                      : tr("TLS handshake failed: %1").arg(message),
                  false);
         return;
@@ -511,7 +514,8 @@ void ProbeSession::onStepTimeout()
     case Wait::Lookup:
         QHostInfo::abortHostLookup(m_lookupId);
         m_lookupId = -1;
-        addFinding(FindingCatalogue::make(FindingIds::HostNotFound, tr("No DNS answer within %1 s").arg(seconds)));
+        addFinding(
+            FindingCatalogue::make(FindingIds::HostNotFound, tr("No DNS answer within %1 s").arg(seconds)));
         failStep(tr("No DNS answer for %1 within %2 s").arg(m_options.host).arg(seconds), false);
         return;
     case Wait::Connect:
@@ -532,12 +536,14 @@ void ProbeSession::onStepTimeout()
         const StepId id = m_run.steps.at(m_current).id;
         dropConnection();
         if (id == StepId::Quit) {
-            completeStep(StepStatus::Warning,
-                         tr("No reply to %1 within %2 s; connection closed").arg(m_dialect->quitVerb()).arg(seconds));
+            completeStep(
+                StepStatus::Warning,
+                tr("No reply to %1 within %2 s; connection closed").arg(m_dialect->quitVerb()).arg(seconds));
             return;
         }
-        addFinding(FindingCatalogue::make(FindingIds::ServerTimeout,
-                                          tr("No complete reply within %1 s in step %2").arg(seconds).arg(toKey(id))));
+        addFinding(FindingCatalogue::make(
+            FindingIds::ServerTimeout,
+            tr("No complete reply within %1 s in step %2").arg(seconds).arg(toKey(id))));
         failStep(tr("No complete reply within %1 s").arg(seconds), false);
         return;
     }
@@ -602,13 +608,16 @@ void ProbeSession::handleBanner(const Reply& reply)
     case Dialect::BannerKind::PreAuthenticated:
         m_preauthenticated = true;
         if (underTls()) {
-            completeStep(StepStatus::Ok, tr("Server greeted and logged the session in already (PREAUTH): %1").arg(reply.text));
+            completeStep(
+                StepStatus::Ok,
+                tr("Server greeted and logged the session in already (PREAUTH): %1").arg(reply.text));
             return;
         }
         addFinding(FindingCatalogue::make(FindingIds::ImapPreauthBeforeTls, line));
-        completeStep(StepStatus::Warning,
-                     tr("Server logged the session in before any encryption (PREAUTH), so %1 is impossible: %2")
-                         .arg(m_dialect->startTlsVerb(), reply.text));
+        completeStep(
+            StepStatus::Warning,
+            tr("Server logged the session in before any encryption (PREAUTH), so %1 is impossible: %2")
+                .arg(m_dialect->startTlsVerb(), reply.text));
         return;
     case Dialect::BannerKind::Refused:
         addFinding(FindingCatalogue::make(FindingIds::ServiceUnavailable, line));
@@ -630,9 +639,10 @@ void ProbeSession::handleGreeting(const Reply& reply)
         const QByteArray fallback = m_dialect->capabilityCommand(m_capabilityAttempt + 1);
         if (!fallback.isEmpty()) {
             ++m_capabilityAttempt;
-            note(tr("The server refused %1; trying %2")
-                     .arg(QString::fromLatin1(m_dialect->capabilityCommand(0)).section(QLatin1Char(' '), 0, 0),
-                          QString::fromLatin1(fallback).section(QLatin1Char(' '), 0, 0)));
+            note(
+                tr("The server refused %1; trying %2")
+                    .arg(QString::fromLatin1(m_dialect->capabilityCommand(0)).section(QLatin1Char(' '), 0, 0),
+                         QString::fromLatin1(fallback).section(QLatin1Char(' '), 0, 0)));
             sendCommand(fallback, Dialect::Expect::Capabilities);
             return;
         }
@@ -647,7 +657,8 @@ void ProbeSession::handleGreeting(const Reply& reply)
                              .arg(QString::fromUtf8(reply.statusLine()), m_dialect->startTlsVerb()));
             return;
         }
-        addFinding(FindingCatalogue::make(FindingIds::GreetingRejected, QString::fromUtf8(reply.statusLine())));
+        addFinding(
+            FindingCatalogue::make(FindingIds::GreetingRejected, QString::fromUtf8(reply.statusLine())));
         failStep(tr("Greeting refused: %1").arg(QString::fromUtf8(reply.statusLine())), true);
         return;
     }
@@ -661,7 +672,8 @@ void ProbeSession::handleGreeting(const Reply& reply)
     // After PREAUTH there is no login left to offer (RFC 9051 s.6.2: LOGIN and AUTHENTICATE are
     // not-authenticated-state commands).
     if (!tls && !m_preauthenticated && m_dialect->offersAuth(caps))
-        addFinding(FindingCatalogue::make(FindingIds::PlaintextAuthOffered, m_dialect->authOfferEvidence(caps)));
+        addFinding(
+            FindingCatalogue::make(FindingIds::PlaintextAuthOffered, m_dialect->authOfferEvidence(caps)));
 
     QString summary;
     StepStatus status = StepStatus::Ok;
@@ -716,10 +728,7 @@ void ProbeSession::addFinding(Finding finding)
     Q_EMIT findingAdded(int(m_run.findings.size()) - 1);
 }
 
-bool ProbeSession::needsConnection(StepId id)
-{
-    return id != StepId::Resolve && id != StepId::Connect;
-}
+bool ProbeSession::needsConnection(StepId id) { return id != StepId::Resolve && id != StepId::Connect; }
 
 bool ProbeSession::underTls() const { return m_transport->isEncrypted(); }
 

@@ -1,19 +1,18 @@
 #pragma once
 
-#include "ProbeOptions.h"
 #include "auth/SaslMechanism.h"
 #include "net/LineTransport.h"
+#include "ProbeOptions.h"
 #include "protocol/Dialect.h"
 #include "run/Run.h"
 
+#include <memory>
 #include <QElapsedTimer>
 #include <QHash>
-#include <QHostInfo>
 #include <QHostAddress>
+#include <QHostInfo>
 #include <QObject>
 #include <QTimer>
-
-#include <memory>
 
 /**
  * The step engine: drives one conversation with a mail server over a LineTransport and records
@@ -82,7 +81,15 @@ Q_SIGNALS:
     void finished();
 
 private:
-    enum class Wait { Nothing, Lookup, Connect, Reply, Handshake, Close };
+    enum class Wait
+    {
+        Nothing,
+        Lookup,
+        Connect,
+        Reply,
+        Handshake,
+        Close
+    };
 
     void scheduleAdvance();
     void advance();

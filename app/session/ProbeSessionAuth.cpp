@@ -1,10 +1,9 @@
 // The auth step of ProbeSession (kept apart from the rest of the engine for size): mechanism
 // choice, the SASL exchange or the protocol's own password login, policy rules and redaction.
 
-#include "ProbeSession.h"
-
 #include "findings/FindingCatalogue.h"
 #include "findings/ReplyExplainer.h"
+#include "ProbeSession.h"
 
 namespace {
 /// Challenges answered in one SASL exchange before Mailscope gives up (LOGIN needs 2).
@@ -31,7 +30,8 @@ constexpr int MaxAuthRounds = 6;
 void ProbeSession::doAuth()
 {
     if (m_preauthenticated) {
-        completeStep(StepStatus::Skipped, tr("Not needed: the server logged the session in already (PREAUTH)"));
+        completeStep(StepStatus::Skipped,
+                     tr("Not needed: the server logged the session in already (PREAUTH)"));
         return;
     }
     const bool tls = underTls();
@@ -53,13 +53,15 @@ void ProbeSession::doAuth()
 
     const bool trusted = tls && !(m_run.tls && m_run.tls->verificationOverridden);
     if (m_options.policy == TlsPolicy::Enforce && !trusted) {
-        completeStep(StepStatus::Skipped, tls ? tr("Not sent: the certificate is not trusted (policy enforce)")
-                                              : tr("Not sent: no TLS (policy enforce)"));
+        completeStep(StepStatus::Skipped,
+                     tls ? tr("Not sent: the certificate is not trusted (policy enforce)")
+                         : tr("Not sent: no TLS (policy enforce)"));
         return;
     }
 
-    const QString requested = m_options.authMechanism.trimmed().isEmpty() ? QStringLiteral("auto")
-                                                                          : m_options.authMechanism.trimmed().toLower();
+    const QString requested = m_options.authMechanism.trimmed().isEmpty()
+                                  ? QStringLiteral("auto")
+                                  : m_options.authMechanism.trimmed().toLower();
     const bool automatic = requested == QLatin1String("auto");
     const QByteArray mechanism = SaslMechanism::choose(offered, requested);
     // The protocol's own login: chosen automatically when no SASL mechanism fits, or for
@@ -70,7 +72,8 @@ void ProbeSession::doAuth()
     const QString offeredText = offered.isEmpty() ? tr("none") : offered.join(QLatin1Char(' '));
     if (mechanism.isEmpty() && !usePasswordLogin) {
         if (!automatic) {
-            failStep(tr("The server does not offer %1 (SASL mechanisms offered: %2)").arg(requested.toUpper(), offeredText),
+            failStep(tr("The server does not offer %1 (SASL mechanisms offered: %2)")
+                         .arg(requested.toUpper(), offeredText),
                      true);
         } else {
             completeStep(StepStatus::Warning,
@@ -88,7 +91,9 @@ void ProbeSession::doAuth()
         m_loginCommands = m_dialect->passwordLoginCommands(m_options.user, m_options.password);
         m_loginIndex = 0;
         if (m_loginCommands.isEmpty()) {
-            failStep(tr("Cannot log in with %1: %2").arg(m_dialect->passwordLoginName(), m_dialect->problem()), true);
+            failStep(
+                tr("Cannot log in with %1: %2").arg(m_dialect->passwordLoginName(), m_dialect->problem()),
+                true);
             return;
         }
         m_authMethod = m_dialect->passwordLoginName();
@@ -101,12 +106,14 @@ void ProbeSession::doAuth()
 
     if (!tls) {
         const bool reveals = usePasswordLogin || m_sasl->revealsSecret();
-        addFinding(FindingCatalogue::make(FindingIds::CredentialsSentInPlaintext,
-                                          tr("%1 as %2 without TLS (policy: opportunistic)").arg(m_authMethod, m_options.user),
-                                          reveals ? Severity::Critical : Severity::Warning));
+        addFinding(FindingCatalogue::make(
+            FindingIds::CredentialsSentInPlaintext,
+            tr("%1 as %2 without TLS (policy: opportunistic)").arg(m_authMethod, m_options.user),
+            reveals ? Severity::Critical : Severity::Warning));
         note(tr("Sending credentials without encryption, because the policy is opportunistic"));
     } else if (!trusted) {
-        note(tr("Sending credentials to a server whose certificate is not trusted (verification overridden)"));
+        note(
+            tr("Sending credentials to a server whose certificate is not trusted (verification overridden)"));
     }
     note(tr("Logging in as %1 with %2").arg(m_options.user, m_authMethod));
 
@@ -138,9 +145,9 @@ void ProbeSession::handleAuth(const Reply& reply)
 
     if (!reply.continuation) {
         if (m_authCancelling) {
-            addFinding(FindingCatalogue::make(FindingIds::AuthFailed,
-                                              tr("%1 (exchange cancelled; the server answered: %2)")
-                                                  .arg(m_authProblem, QString::fromUtf8(reply.statusLine()))));
+            addFinding(FindingCatalogue::make(
+                FindingIds::AuthFailed, tr("%1 (exchange cancelled; the server answered: %2)")
+                                            .arg(m_authProblem, QString::fromUtf8(reply.statusLine()))));
             failStep(tr("Login with %1 cancelled: %2").arg(m_authMethod, m_authProblem), true);
             m_sasl.reset();
             return;
@@ -155,7 +162,8 @@ void ProbeSession::handleAuth(const Reply& reply)
     // A continuation: the server wants the next SASL message (RFC 4422 s.3.5).
     if (m_authCancelling) {
         // It ignored "*": stop talking to it.
-        addFinding(FindingCatalogue::make(FindingIds::AuthFailed, tr("%1 (the server ignored the cancel)").arg(m_authProblem)));
+        addFinding(FindingCatalogue::make(FindingIds::AuthFailed,
+                                          tr("%1 (the server ignored the cancel)").arg(m_authProblem)));
         dropConnection();
         failStep(tr("Login with %1 failed: %2").arg(m_authMethod, m_authProblem), false);
         m_sasl.reset();
@@ -165,7 +173,8 @@ void ProbeSession::handleAuth(const Reply& reply)
     if (++m_authRounds > MaxAuthRounds) {
         m_authProblem = tr("The server sent more than %1 challenges").arg(MaxAuthRounds);
     } else if (const std::optional<QByteArray> challenge = m_dialect->challenge(reply); !challenge) {
-        m_authProblem = tr("The server's challenge is not valid base64: %1").arg(QString::fromUtf8(reply.statusLine().left(80)));
+        m_authProblem = tr("The server's challenge is not valid base64: %1")
+                            .arg(QString::fromUtf8(reply.statusLine().left(80)));
     } else {
         response = m_sasl->respond(*challenge);
         if (!response)
@@ -185,9 +194,11 @@ void ProbeSession::authSucceeded()
     m_sasl.reset();
     m_loginCommands.clear();
     if (underTls())
-        completeStep(StepStatus::Ok, tr("Logged in as %1 with %2 over TLS").arg(m_options.user, m_authMethod));
+        completeStep(StepStatus::Ok,
+                     tr("Logged in as %1 with %2 over TLS").arg(m_options.user, m_authMethod));
     else
-        completeStep(StepStatus::Warning, tr("Logged in as %1 with %2 WITHOUT TLS").arg(m_options.user, m_authMethod));
+        completeStep(StepStatus::Warning,
+                     tr("Logged in as %1 with %2 WITHOUT TLS").arg(m_options.user, m_authMethod));
 }
 
 void ProbeSession::authFailed(const Reply& reply)
@@ -200,7 +211,9 @@ void ProbeSession::authFailed(const Reply& reply)
     addFinding(FindingCatalogue::make(FindingIds::AuthFailed, detail));
     m_sasl.reset();
     m_loginCommands.clear();
-    failStep(meaning.isEmpty() ? tr("Login as %1 with %2 refused: %3").arg(m_options.user, m_authMethod, line)
-                               : tr("Login as %1 with %2 refused: %3 (%4)").arg(m_options.user, m_authMethod, meaning, line),
-             true);
+    failStep(
+        meaning.isEmpty()
+            ? tr("Login as %1 with %2 refused: %3").arg(m_options.user, m_authMethod, line)
+            : tr("Login as %1 with %2 refused: %3 (%4)").arg(m_options.user, m_authMethod, meaning, line),
+        true);
 }

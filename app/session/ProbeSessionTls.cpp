@@ -4,9 +4,8 @@
 // byte already received is recorded as discarded and never parsed; capabilities learned before
 // TLS are forgotten; nothing is written after the handshake until the certificate is trusted.
 
-#include "ProbeSession.h"
-
 #include "findings/FindingCatalogue.h"
+#include "ProbeSession.h"
 #include "tls/CertificateInspector.h"
 #include "tls/TrustAssessment.h"
 
@@ -33,9 +32,10 @@ void ProbeSession::onEncrypted()
 void ProbeSession::handleStartTlsNotOffered()
 {
     const bool enforce = m_options.policy == TlsPolicy::Enforce;
-    addFinding(FindingCatalogue::make(FindingIds::StartTlsNotOffered,
-                                      tr("Capabilities: %1").arg(m_activeCapabilities.join(QStringLiteral(", "))),
-                                      enforce ? Severity::Critical : Severity::Warning));
+    addFinding(
+        FindingCatalogue::make(FindingIds::StartTlsNotOffered,
+                               tr("Capabilities: %1").arg(m_activeCapabilities.join(QStringLiteral(", "))),
+                               enforce ? Severity::Critical : Severity::Warning));
     if (enforce) {
         failStep(tr("Server does not offer %1; stopping before anything sensitive (policy: enforce)")
                      .arg(m_dialect->startTlsVerb()),
@@ -72,11 +72,12 @@ void ProbeSession::handleStartTls(const Reply& reply)
     addFinding(FindingCatalogue::make(FindingIds::StartTlsRejected, line,
                                       enforce ? Severity::Critical : Severity::Warning));
     if (enforce) {
-        failStep(tr("Server refused %1: %2; stopping (policy: enforce)").arg(m_dialect->startTlsVerb(), line), true);
+        failStep(tr("Server refused %1: %2; stopping (policy: enforce)").arg(m_dialect->startTlsVerb(), line),
+                 true);
         return;
     }
-    continueWithoutTls(
-        tr("Server refused %1: %2; continuing without encryption (policy: opportunistic)").arg(m_dialect->startTlsVerb(), line));
+    continueWithoutTls(tr("Server refused %1: %2; continuing without encryption (policy: opportunistic)")
+                           .arg(m_dialect->startTlsVerb(), line));
 }
 
 bool ProbeSession::discardInjectedBytes()
@@ -96,10 +97,10 @@ bool ProbeSession::discardInjectedBytes()
                 int(extra.size())));
         return true;
     }
-    addFinding(FindingCatalogue::make(FindingIds::StartTlsResponseInjection,
-                                      tr("%n byte(s) received after the go-ahead and before TLS: %1", nullptr,
-                                         int(extra.size()))
-                                          .arg(clipped(extra.trimmed()).replace(QLatin1String("\r\n"), QLatin1String(" / ")))));
+    addFinding(FindingCatalogue::make(
+        FindingIds::StartTlsResponseInjection,
+        tr("%n byte(s) received after the go-ahead and before TLS: %1", nullptr, int(extra.size()))
+            .arg(clipped(extra.trimmed()).replace(QLatin1String("\r\n"), QLatin1String(" / ")))));
     return true;
 }
 
@@ -107,8 +108,8 @@ void ProbeSession::decideTrust()
 {
     const TlsHandshakeInfo info = m_transport->handshakeInfo();
     m_run.tls = info.facts;
-    m_run.certificates =
-        CertificateInspector::inspectChain(info.chain, info.errors, QDateTime::currentDateTimeUtc(), m_options.host);
+    m_run.certificates = CertificateInspector::inspectChain(info.chain, info.errors,
+                                                            QDateTime::currentDateTimeUtc(), m_options.host);
     note(tr("TLS established: %1, %2, key exchange %3")
              .arg(info.facts.protocol, info.facts.cipher, info.facts.keyExchange));
     for (Finding& f : TrustAssessment::findingsFor(info.errors))
@@ -129,10 +130,12 @@ void ProbeSession::decideTrust()
     if (m_options.insecure) {
         m_run.tls->verificationOverridden = true;
         addFinding(FindingCatalogue::make(FindingIds::CertVerificationOverridden, firstError));
-        note(tr("Certificate not trusted (%1); continuing because verification was overridden").arg(firstError));
+        note(tr("Certificate not trusted (%1); continuing because verification was overridden")
+                 .arg(firstError));
         Q_EMIT tlsChanged();
         completeStep(StepStatus::Warning,
-                     tr("Upgraded to %1, but the certificate is NOT trusted: %2 (overridden)").arg(negotiated, firstError));
+                     tr("Upgraded to %1, but the certificate is NOT trusted: %2 (overridden)")
+                         .arg(negotiated, firstError));
         return;
     }
     Q_EMIT tlsChanged();

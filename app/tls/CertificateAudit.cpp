@@ -2,10 +2,9 @@
 
 #include "findings/FindingCatalogue.h"
 
-#include <QCoreApplication>
-
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <QCoreApplication>
 
 namespace {
 QString tr(const char* text) { return QCoreApplication::translate("CertificateAudit", text); }
@@ -20,7 +19,8 @@ bool selfSigned(const QSslCertificate& certificate)
     if (!x)
         return false;
     EVP_PKEY* key = X509_get0_pubkey(x);
-    return X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 && key && X509_verify(x, key) == 1;
+    return X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 && key
+           && X509_verify(x, key) == 1;
 }
 
 bool isSha1(const QString& signatureAlgorithm)
@@ -65,11 +65,13 @@ QList<Finding> CertificateAudit::audit(const QList<QSslCertificate>& chain, QLis
         CertificateInfo& c = infos[i];
         if (!isSha1(c.signatureAlgorithm) || (c.selfSigned && i > 0))
             continue;
-        c.errors.append(tr("Signed with SHA-1 (%1): collisions are practical; clients refuse it").arg(c.signatureAlgorithm));
+        c.errors.append(tr("Signed with SHA-1 (%1): collisions are practical; clients refuse it")
+                            .arg(c.signatureAlgorithm));
         sha1.append(nameOf(c));
     }
     if (!sha1.isEmpty())
-        findings.append(FindingCatalogue::make(FindingIds::CertSha1Signature, sha1.join(QStringLiteral(", "))));
+        findings.append(
+            FindingCatalogue::make(FindingIds::CertSha1Signature, sha1.join(QStringLiteral(", "))));
 
     // Order: certificate i must be issued by certificate i + 1.
     QStringList misplaced;
@@ -84,14 +86,16 @@ QList<Finding> CertificateAudit::audit(const QList<QSslCertificate>& chain, QLis
                 break;
             }
         }
-        const QString why = issuerAt >= 0
-                                ? tr("Out of order: its issuer is sent at position %1, not right after it").arg(issuerAt)
-                                : tr("Not issued by the next certificate in the chain (%1)").arg(nameOf(infos.at(i + 1)));
+        const QString why =
+            issuerAt >= 0
+                ? tr("Out of order: its issuer is sent at position %1, not right after it").arg(issuerAt)
+                : tr("Not issued by the next certificate in the chain (%1)").arg(nameOf(infos.at(i + 1)));
         infos[i].errors.append(why);
         misplaced.append(QStringLiteral("[%1] %2").arg(i).arg(nameOf(infos.at(i))));
     }
     if (!misplaced.isEmpty())
-        findings.append(FindingCatalogue::make(FindingIds::CertChainOrder, misplaced.join(QStringLiteral("; "))));
+        findings.append(
+            FindingCatalogue::make(FindingIds::CertChainOrder, misplaced.join(QStringLiteral("; "))));
 
     // Completeness: the top of what was sent is the certificate nothing else sent issued.
     int top = int(chain.size()) - 1;

@@ -1,15 +1,13 @@
 #include "CertificateFactory.h"
 
-#include <QLoggingCategory>
-
+#include <memory>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <memory>
+#include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcCertFactory, "mailscope.certfactory", QtInfoMsg)
 
@@ -23,8 +21,7 @@ struct Deleter
     void operator()(BIGNUM* p) const { BN_free(p); }
     void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
 };
-template<typename T>
-using Owned = std::unique_ptr<T, Deleter>;
+template<typename T> using Owned = std::unique_ptr<T, Deleter>;
 
 Owned<EVP_PKEY> generateKey(int rsaBits)
 {
@@ -86,22 +83,28 @@ IssuedCertificate build(const CertificateRequest& request, const X509* issuerCer
     const QByteArray commonName = request.commonName.toUtf8();
     if (!organization.isEmpty()) {
         X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                                   reinterpret_cast<const unsigned char*>(organization.constData()), -1, -1, 0);
+                                   reinterpret_cast<const unsigned char*>(organization.constData()), -1, -1,
+                                   0);
     }
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(commonName.constData()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), issuerCert ? X509_get_subject_name(issuerCert) : name);
 
     X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, const_cast<X509*>(issuerCert ? issuerCert : cert.get()), cert.get(), nullptr, nullptr, 0);
-    bool ok = addExtension(cert.get(), &ctx, NID_basic_constraints,
-                           request.isCa ? QByteArrayLiteral("critical,CA:TRUE") : QByteArrayLiteral("CA:FALSE"));
-    ok = ok && addExtension(cert.get(), &ctx, NID_key_usage,
-                            request.isCa ? QByteArrayLiteral("critical,keyCertSign,cRLSign")
-                                         : QByteArrayLiteral("critical,digitalSignature,keyEncipherment"));
+    X509V3_set_ctx(&ctx, const_cast<X509*>(issuerCert ? issuerCert : cert.get()), cert.get(), nullptr,
+                   nullptr, 0);
+    bool ok =
+        addExtension(cert.get(), &ctx, NID_basic_constraints,
+                     request.isCa ? QByteArrayLiteral("critical,CA:TRUE") : QByteArrayLiteral("CA:FALSE"));
+    ok = ok
+         && addExtension(cert.get(), &ctx, NID_key_usage,
+                         request.isCa ? QByteArrayLiteral("critical,keyCertSign,cRLSign")
+                                      : QByteArrayLiteral("critical,digitalSignature,keyEncipherment"));
     ok = ok && addExtension(cert.get(), &ctx, NID_subject_key_identifier, QByteArrayLiteral("hash"));
     if (issuerCert)
-        ok = ok && addExtension(cert.get(), &ctx, NID_authority_key_identifier, QByteArrayLiteral("keyid:always"));
+        ok = ok
+             && addExtension(cert.get(), &ctx, NID_authority_key_identifier,
+                             QByteArrayLiteral("keyid:always"));
     if (!request.isCa)
         ok = ok && addExtension(cert.get(), &ctx, NID_ext_key_usage, QByteArrayLiteral("serverAuth"));
     QStringList alt;
@@ -129,7 +132,8 @@ IssuedCertificate build(const CertificateRequest& request, const X509* issuerCer
     IssuedCertificate issued;
     issued.certificate = QSslCertificate(bioBytes(certBio.get()), QSsl::Pem);
     issued.keyPem = bioBytes(keyBio.get());
-    issued.key = QSslKey(issued.keyPem, request.rsaBits > 0 ? QSsl::Rsa : QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    issued.key =
+        QSslKey(issued.keyPem, request.rsaBits > 0 ? QSsl::Rsa : QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
     return issued;
 }
 
@@ -140,7 +144,8 @@ IssuedCertificate CertificateFactory::selfSigned(const CertificateRequest& reque
     return build(request, nullptr, nullptr);
 }
 
-IssuedCertificate CertificateFactory::issue(const CertificateRequest& request, const IssuedCertificate& issuer)
+IssuedCertificate CertificateFactory::issue(const CertificateRequest& request,
+                                            const IssuedCertificate& issuer)
 {
     const auto* issuerCert = static_cast<const X509*>(issuer.certificate.handle());
     Owned<EVP_PKEY> issuerKey = readKey(issuer.keyPem);

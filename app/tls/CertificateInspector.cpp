@@ -1,23 +1,22 @@
 #include "CertificateInspector.h"
 
-#include <QHostAddress>
-#include <QSslKey>
-
 #include <algorithm>
-
 #include <openssl/objects.h>
 #include <openssl/x509.h>
+#include <QHostAddress>
+#include <QSslKey>
 
 namespace {
 
 QString joinedDn(const QSslCertificate& certificate, bool issuer)
 {
     // Qt 6.4 has no "whole DN" accessor with a stable order; build the familiar one.
-    const QList<QByteArray> attributes = issuer ? certificate.issuerInfoAttributes()
-                                                : certificate.subjectInfoAttributes();
+    const QList<QByteArray> attributes =
+        issuer ? certificate.issuerInfoAttributes() : certificate.subjectInfoAttributes();
     QStringList parts;
     for (const QByteArray& attribute : attributes) {
-        const QStringList values = issuer ? certificate.issuerInfo(attribute) : certificate.subjectInfo(attribute);
+        const QStringList values =
+            issuer ? certificate.issuerInfo(attribute) : certificate.subjectInfo(attribute);
         for (const QString& v : values)
             parts.append(QStringLiteral("%1=%2").arg(QString::fromLatin1(attribute), v));
     }
@@ -55,7 +54,10 @@ QString CertificateInspector::keyAlgorithmName(QSsl::KeyAlgorithm algorithm)
     return QStringLiteral("unknown");
 }
 
-QString CertificateInspector::colonHex(const QByteArray& bytes) { return QString::fromLatin1(bytes.toHex(':').toUpper()); }
+QString CertificateInspector::colonHex(const QByteArray& bytes)
+{
+    return QString::fromLatin1(bytes.toHex(':').toUpper());
+}
 
 CertificateInfo CertificateInspector::inspect(const QSslCertificate& certificate, const QDateTime& now)
 {
@@ -125,8 +127,8 @@ QString CertificateInspector::matchingName(const CertificateInfo& certificate, c
 }
 
 QList<CertificateInfo> CertificateInspector::inspectChain(const QList<QSslCertificate>& chain,
-                                                          const QList<QSslError>& errors, const QDateTime& now,
-                                                          const QString& host)
+                                                          const QList<QSslError>& errors,
+                                                          const QDateTime& now, const QString& host)
 {
     QList<CertificateInfo> infos;
     infos.reserve(chain.size());

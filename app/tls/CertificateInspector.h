@@ -12,8 +12,9 @@ class CertificateInspector final
 public:
     static CertificateInfo inspect(const QSslCertificate& certificate, const QDateTime& now);
     /// Inspects the chain as presented; `host` (as the user typed it) marks the leaf's matching name.
-    static QList<CertificateInfo> inspectChain(const QList<QSslCertificate>& chain, const QList<QSslError>& errors,
-                                               const QDateTime& now, const QString& host = {});
+    static QList<CertificateInfo> inspectChain(const QList<QSslCertificate>& chain,
+                                               const QList<QSslError>& errors, const QDateTime& now,
+                                               const QString& host = {});
     /// RFC 6125 s.6.4: a DNS name matches the host exactly (case-insensitively) or through a
     /// wildcard that stands for the whole left-most label and nothing more.
     static bool nameMatchesHost(const QString& name, const QString& host);

@@ -96,7 +96,7 @@ void CipherEnumerator::determineOrder()
     }
     QStringList reversed = list;
     std::reverse(reversed.begin(), reversed.end());
-    auto picks = std::make_shared<QStringList>(QStringList{QString(), QString()});
+    auto picks = std::make_shared<QStringList>(QStringList {QString(), QString()});
     auto pending = std::make_shared<int>(2);
     const auto both = [this, list, picks, pending] {
         if (--*pending > 0)

@@ -2,11 +2,10 @@
 
 #include "CipherSuites.h"
 
+#include <functional>
 #include <QObject>
 #include <QSet>
 #include <QStringList>
-
-#include <functional>
 
 class TlsProbePool;
 struct ProbeOutcome;

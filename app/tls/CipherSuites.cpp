@@ -1,18 +1,16 @@
 #include "CipherSuites.h"
 
-#include <QCoreApplication>
-#include <QHash>
-#include <QMutex>
-#include <QSslSocket>
-
+#include <memory>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-
-#include <memory>
+#include <QCoreApplication>
+#include <QHash>
+#include <QMutex>
+#include <QSslSocket>
 
 namespace {
 
@@ -85,7 +83,8 @@ LocalIdentity makeIdentity()
     X509_gmtime_adj(X509_getm_notAfter(x), 3600);
     X509_NAME* name = X509_get_subject_name(x);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("mailscope local capability check"), -1, -1, 0);
+                               reinterpret_cast<const unsigned char*>("mailscope local capability check"), -1,
+                               -1, 0);
     X509_set_issuer_name(x, name);
     X509_set_pubkey(x, id.key.get());
     if (X509_sign(x, id.key.get(), EVP_sha256()) <= 0)
@@ -132,7 +131,8 @@ bool memoryHandshake(TlsVersion version, const LocalIdentity& id, QString* why)
             const int r = SSL_do_handshake(client.get());
             if (r == 1) {
                 clientDone = true;
-            } else if (const int e = SSL_get_error(client.get(), r); e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+            } else if (const int e = SSL_get_error(client.get(), r);
+                       e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
                 *why = lastOpenSslError();
                 return false;
             }
@@ -141,7 +141,8 @@ bool memoryHandshake(TlsVersion version, const LocalIdentity& id, QString* why)
             const int r = SSL_do_handshake(server.get());
             if (r == 1) {
                 serverDone = true;
-            } else if (const int e = SSL_get_error(server.get(), r); e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+            } else if (const int e = SSL_get_error(server.get(), r);
+                       e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
                 *why = lastOpenSslError();
                 return false;
             }
@@ -156,7 +157,10 @@ bool memoryHandshake(TlsVersion version, const LocalIdentity& id, QString* why)
 
 } // namespace
 
-QList<TlsVersion> CipherSuites::allVersions() { return {TlsVersion::V1_0, TlsVersion::V1_1, TlsVersion::V1_2, TlsVersion::V1_3}; }
+QList<TlsVersion> CipherSuites::allVersions()
+{
+    return {TlsVersion::V1_0, TlsVersion::V1_1, TlsVersion::V1_2, TlsVersion::V1_3};
+}
 
 QString CipherSuites::versionName(TlsVersion version)
 {
@@ -192,7 +196,10 @@ QSsl::SslProtocol CipherSuites::qtProtocol(TlsVersion version)
     return QSsl::TlsV1_2;
 }
 
-QString CipherSuites::probeCipherString() { return QStringLiteral("ALL:COMPLEMENTOFALL:!PSK:!SRP:@SECLEVEL=0"); }
+QString CipherSuites::probeCipherString()
+{
+    return QStringLiteral("ALL:COMPLEMENTOFALL:!PSK:!SRP:@SECLEVEL=0");
+}
 
 QString CipherSuites::cipherString(const QStringList& ciphers)
 {
@@ -239,7 +246,8 @@ QString CipherSuites::weakness(const QString& cipher, const QString& versionName
     const QString c = cipher.toUpper();
     if (c.contains(QLatin1String("NULL")))
         return tr("NULL encryption");
-    if (c.startsWith(QLatin1String("ADH")) || c.startsWith(QLatin1String("AECDH")) || c.contains(QLatin1String("ANON")))
+    if (c.startsWith(QLatin1String("ADH")) || c.startsWith(QLatin1String("AECDH"))
+        || c.contains(QLatin1String("ANON")))
         return tr("anonymous (no authentication)");
     if (c.startsWith(QLatin1String("EXP")))
         return tr("export grade");

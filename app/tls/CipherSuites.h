@@ -6,7 +6,13 @@
 #include <QStringList>
 
 /// The TLS versions the audit probes, oldest first.
-enum class TlsVersion { V1_0, V1_1, V1_2, V1_3 };
+enum class TlsVersion
+{
+    V1_0,
+    V1_1,
+    V1_2,
+    V1_3
+};
 
 /**
  * What the local TLS library can offer, per TLS version, and which ciphers count as weak.

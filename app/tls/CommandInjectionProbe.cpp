@@ -32,7 +32,8 @@ CommandInjectionProbe::CommandInjectionProbe(ProbeOptions options, std::unique_p
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &CommandInjectionProbe::onTimeout);
     connect(m_transport.get(), &LineTransport::connected, this, &CommandInjectionProbe::onConnected);
-    connect(m_transport.get(), &LineTransport::linesAvailable, this, &CommandInjectionProbe::onLinesAvailable);
+    connect(m_transport.get(), &LineTransport::linesAvailable, this,
+            &CommandInjectionProbe::onLinesAvailable);
     connect(m_transport.get(), &LineTransport::encrypted, this, &CommandInjectionProbe::onEncrypted);
     connect(m_transport.get(), &LineTransport::errorOccurred, this, &CommandInjectionProbe::onError);
     connect(m_transport.get(), &LineTransport::disconnected, this, &CommandInjectionProbe::onDisconnected);
@@ -78,11 +79,13 @@ void CommandInjectionProbe::start()
     if (m_stage != Stage::Idle)
         return;
     if (m_options.tls != TlsMode::StartTls) {
-        conclude(Verdict::NotApplicable, tr("Only STARTTLS connections can carry injected plaintext commands."));
+        conclude(Verdict::NotApplicable,
+                 tr("Only STARTTLS connections can carry injected plaintext commands."));
         return;
     }
     if (!m_dialect) {
-        conclude(Verdict::NotApplicable, tr("%1 is not supported by this version.").arg(displayName(m_options.protocol)));
+        conclude(Verdict::NotApplicable,
+                 tr("%1 is not supported by this version.").arg(displayName(m_options.protocol)));
         return;
     }
     m_timer.start(m_options.stepTimeoutMs);
@@ -163,7 +166,8 @@ void CommandInjectionProbe::onLinesAvailable()
             continue;
         case Dialect::Feed::Malformed:
         case Dialect::Feed::TooLong:
-            conclude(Verdict::Error, tr("The server's reply could not be read: %1").arg(m_dialect->problem()));
+            conclude(Verdict::Error,
+                     tr("The server's reply could not be read: %1").arg(m_dialect->problem()));
             return;
         }
     }
@@ -174,7 +178,8 @@ void CommandInjectionProbe::handleReply(const Reply& reply)
     switch (m_stage) {
     case Stage::Banner:
         if (!reply.positive) {
-            conclude(Verdict::Error, tr("The server refused service: %1").arg(QString::fromUtf8(reply.statusLine())));
+            conclude(Verdict::Error,
+                     tr("The server refused service: %1").arg(QString::fromUtf8(reply.statusLine())));
             return;
         }
         m_stage = Stage::Capabilities;
@@ -185,7 +190,8 @@ void CommandInjectionProbe::handleReply(const Reply& reply)
         // POP3 servers may lack CAPA (RFC 2449) and still know STLS: try it then.
         const bool tryAnyway = !reply.positive && m_dialect->capabilitiesOptional();
         if (!tryAnyway && !m_dialect->offersStartTls(caps)) {
-            conclude(Verdict::NotApplicable, tr("The server does not offer %1.").arg(m_dialect->startTlsVerb()));
+            conclude(Verdict::NotApplicable,
+                     tr("The server does not offer %1.").arg(m_dialect->startTlsVerb()));
             return;
         }
         m_stage = Stage::StartTls;
@@ -196,7 +202,8 @@ void CommandInjectionProbe::handleReply(const Reply& reply)
     case Stage::StartTls: {
         if (!reply.positive) {
             conclude(Verdict::NotApplicable,
-                     tr("The server refused %1: %2").arg(m_dialect->startTlsVerb(), QString::fromUtf8(reply.statusLine())));
+                     tr("The server refused %1: %2")
+                         .arg(m_dialect->startTlsVerb(), QString::fromUtf8(reply.statusLine())));
             return;
         }
         // A reply to the NOOP already in plaintext means the server processed it before TLS,
@@ -285,8 +292,9 @@ void CommandInjectionProbe::judgeAfterTls(bool closed)
         return;
     }
     if (m_afterTls.isEmpty()) {
-        conclude(Verdict::NotVulnerable, tr("The server discarded the injected command (no reply inside TLS; it closed "
-                                            "the connection)."));
+        conclude(Verdict::NotVulnerable,
+                 tr("The server discarded the injected command (no reply inside TLS; it closed "
+                    "the connection)."));
         return;
     }
     conclude(Verdict::NotVulnerable,

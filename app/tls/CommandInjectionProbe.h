@@ -4,13 +4,12 @@
 #include "protocol/Dialect.h"
 #include "session/ProbeOptions.h"
 
+#include <memory>
 #include <QHostAddress>
 #include <QHostInfo>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
-
-#include <memory>
 
 /**
  * The server-side STARTTLS command-injection probe (CVE-2011-0411 class; Poddebniak et al.,
@@ -31,7 +30,13 @@ class CommandInjectionProbe final : public QObject
     Q_OBJECT
 
 public:
-    enum class Verdict { Vulnerable, NotVulnerable, NotApplicable, Error };
+    enum class Verdict
+    {
+        Vulnerable,
+        NotVulnerable,
+        NotApplicable,
+        Error
+    };
 
     /// `transport` may be null: a real SslLineTransport is used then.
     explicit CommandInjectionProbe(ProbeOptions options, std::unique_ptr<LineTransport> transport = {},
@@ -57,7 +62,18 @@ Q_SIGNALS:
     void finished();
 
 private:
-    enum class Stage { Idle, Resolving, Connecting, Banner, Capabilities, StartTls, Handshake, AfterTls, Done };
+    enum class Stage
+    {
+        Idle,
+        Resolving,
+        Connecting,
+        Banner,
+        Capabilities,
+        StartTls,
+        Handshake,
+        AfterTls,
+        Done
+    };
 
     void onLookedUp(const QHostInfo& info);
     void onConnected();

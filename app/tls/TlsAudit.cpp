@@ -83,8 +83,8 @@ void TlsAudit::probeVersion(TlsVersion version)
     const QString name = CipherSuites::versionName(version);
     QString why;
     if (!CipherSuites::localSupport(version, &why)) {
-        m_result.versions.insert(name, {QStringLiteral("unavailable-locally"),
-                                        tr("Not testable from this machine: %1").arg(why)});
+        m_result.versions.insert(
+            name, {QStringLiteral("unavailable-locally"), tr("Not testable from this machine: %1").arg(why)});
         Q_EMIT versionDone(name);
         return;
     }
@@ -102,8 +102,7 @@ void TlsAudit::onVersionOutcome(TlsVersion version, const ProbeOutcome& o)
     case ProbeOutcome::Kind::Accepted:
         m_result.versions.insert(name, {QStringLiteral("accepted"), o.cipher});
         // The newest accepted version's chain stands for the server's certificate.
-        if (!o.certificates.isEmpty()
-            && (!m_result.chainProbe || m_result.chainProbe->protocol < o.protocol))
+        if (!o.certificates.isEmpty() && (!m_result.chainProbe || m_result.chainProbe->protocol < o.protocol))
             m_result.chainProbe = o;
         if (m_options.audit.ciphers && (version == TlsVersion::V1_0 || version == TlsVersion::V1_1))
             enumerate(version);
@@ -112,7 +111,8 @@ void TlsAudit::onVersionOutcome(TlsVersion version, const ProbeOutcome& o)
         // "Error during SSL handshake: error:0A00042E:SSL routines::tlsv1 alert protocol version"
         // says "tlsv1 alert protocol version" (the alert) in its last part.
         const qsizetype at = o.detail.lastIndexOf(QLatin1String("::"));
-        m_result.versions.insert(name, {QStringLiteral("rejected"), at >= 0 ? o.detail.mid(at + 2) : o.detail});
+        m_result.versions.insert(name,
+                                 {QStringLiteral("rejected"), at >= 0 ? o.detail.mid(at + 2) : o.detail});
         break;
     }
     case ProbeOutcome::Kind::Failed:
@@ -191,10 +191,10 @@ void TlsAudit::finish()
     m_result.probes = m_pool->submitted() + (m_injection ? 1 : 0);
     m_result.durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
     qCDebug(lcAudit).noquote() << QStringLiteral("TLS audit of %1:%2: %3 probes in %4 ms")
-                                     .arg(m_options.host)
-                                     .arg(m_options.port)
-                                     .arg(m_result.probes)
-                                     .arg(m_result.durationMs);
+                                      .arg(m_options.host)
+                                      .arg(m_options.port)
+                                      .arg(m_result.probes)
+                                      .arg(m_result.durationMs);
     Q_EMIT finished();
 }
 
@@ -232,13 +232,15 @@ void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& 
             legacy.append(v);
     }
     if (!legacy.isEmpty()) {
-        addFinding(run, FindingCatalogue::make(FindingIds::TlsLegacyVersionAccepted,
-                                               tr("Accepted: %1").arg(legacy.join(QStringLiteral(", ")))),
+        addFinding(run,
+                   FindingCatalogue::make(FindingIds::TlsLegacyVersionAccepted,
+                                          tr("Accepted: %1").arg(legacy.join(QStringLiteral(", ")))),
                    StepId::TlsHandshake);
     }
     const TlsVersionOutcome v13 = r.versions.value(QStringLiteral("TLSv1.3"));
     if (v13.status == QLatin1String("rejected"))
-        addFinding(run, FindingCatalogue::make(FindingIds::Tls13NotSupported, v13.detail), StepId::TlsHandshake);
+        addFinding(run, FindingCatalogue::make(FindingIds::Tls13NotSupported, v13.detail),
+                   StepId::TlsHandshake);
     // Evidence grouped by reason: "TLSv1.0 - CBC with SHA-1 on TLS 1.0: A, B; anonymous: C".
     QStringList weakAll;
     for (auto it = r.ciphers.cbegin(); it != r.ciphers.cend(); ++it) {
@@ -259,7 +261,8 @@ void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& 
             weakAll.append(QStringLiteral("%1 - %2").arg(it.key(), parts.join(QStringLiteral("; "))));
     }
     if (!weakAll.isEmpty())
-        addFinding(run, FindingCatalogue::make(FindingIds::TlsWeakCipher, weakAll.join(QStringLiteral(" | "))),
+        addFinding(run,
+                   FindingCatalogue::make(FindingIds::TlsWeakCipher, weakAll.join(QStringLiteral(" | "))),
                    StepId::TlsHandshake);
 
     // ---- command injection ----

@@ -1,16 +1,15 @@
 #pragma once
 
 #include "CipherSuites.h"
-#include "TlsProbePool.h"
 #include "session/ProbeOptions.h"
+#include "TlsProbePool.h"
 
+#include <memory>
+#include <optional>
 #include <QElapsedTimer>
 #include <QMap>
 #include <QObject>
 #include <QStringList>
-
-#include <memory>
-#include <optional>
 
 class CipherEnumerator;
 class CommandInjectionProbe;

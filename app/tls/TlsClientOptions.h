@@ -1,11 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <QList>
 #include <QSslCertificate>
 #include <QSslCipher>
 #include <QString>
-
-#include <optional>
 
 /// How the client side of one TLS handshake is set up.
 struct TlsClientOptions

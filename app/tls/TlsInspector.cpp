@@ -2,12 +2,11 @@
 
 #include "CertificateInspector.h"
 
+#include <openssl/evp.h>
 #include <QOcspResponse>
 #include <QSslCipher>
 #include <QSslConfiguration>
 #include <QSslKey>
-
-#include <openssl/evp.h>
 
 namespace {
 
@@ -83,8 +82,9 @@ TlsHandshakeInfo TlsInspector::inspect(const QSslSocket& socket, const QList<QSs
     info.facts.keyExchange = group.isEmpty() ? kx : QStringLiteral("%1 %2").arg(kx, group);
 
     if (!ephemeral.isNull() && ephemeral.algorithm() != QSsl::Opaque) {
-        info.facts.ephemeralKey =
-            QStringLiteral("%1 %2 bits").arg(CertificateInspector::keyAlgorithmName(ephemeral.algorithm())).arg(ephemeral.length());
+        info.facts.ephemeralKey = QStringLiteral("%1 %2 bits")
+                                      .arg(CertificateInspector::keyAlgorithmName(ephemeral.algorithm()))
+                                      .arg(ephemeral.length());
     } else if (!group.isEmpty()) {
         info.facts.ephemeralKey = group;
     }

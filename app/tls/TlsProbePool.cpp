@@ -37,7 +37,8 @@ ProbeOutcome outcomeOf(const Run& run)
     }
     if (const Finding* f = run.finding(FindingIds::TlsHandshakeFailed)) {
         // A timeout in the handshake is not an answer from the server.
-        const bool timedOut = handshake && handshake->summary.contains(QLatin1String("did not complete within"));
+        const bool timedOut =
+            handshake && handshake->summary.contains(QLatin1String("did not complete within"));
         o.kind = timedOut ? ProbeOutcome::Kind::Failed : ProbeOutcome::Kind::Rejected;
         o.detail = f->detail;
         return o;
@@ -127,9 +128,11 @@ void TlsProbePool::pump()
         connect(&a->grace, &QTimer::timeout, this, [this, a] {
             a->session->disconnect(this);
             a->session->cancel();
-            QMetaObject::invokeMethod(this, [this, a] { retire(a); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, a] { retire(a); }, Qt::QueuedConnection);
         });
-        connect(a->session.get(), &ProbeSession::stepFinished, this, [this, a](int index) { onStepFinished(a, index); });
+        connect(a->session.get(), &ProbeSession::stepFinished, this,
+                [this, a](int index) { onStepFinished(a, index); });
         connect(a->session.get(), &ProbeSession::finished, this, [this, a] { onSessionFinished(a); });
         m_active.push_back(std::move(active));
         ++m_running;
@@ -140,7 +143,8 @@ void TlsProbePool::pump()
 void TlsProbePool::onStepFinished(Active* a, int index)
 {
     const Run& run = a->session->run();
-    if (a->reported || index < 0 || index >= run.steps.size() || run.steps.at(index).id != StepId::TlsHandshake)
+    if (a->reported || index < 0 || index >= run.steps.size()
+        || run.steps.at(index).id != StepId::TlsHandshake)
         return;
     if (run.steps.at(index).status == StepStatus::Skipped)
         return;
@@ -154,7 +158,8 @@ void TlsProbePool::onSessionFinished(Active* a)
     if (!a->reported)
         report(a);
     // Deleting the session from inside its own signal is not allowed: later.
-    QMetaObject::invokeMethod(this, [this, a] { retire(a); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, a] { retire(a); }, Qt::QueuedConnection);
 }
 
 void TlsProbePool::report(Active* a)

@@ -3,21 +3,21 @@
 #include "run/Run.h"
 #include "session/ProbeOptions.h"
 
+#include <functional>
+#include <memory>
 #include <QList>
 #include <QObject>
 #include <QSslCertificate>
 #include <QString>
 #include <QTimer>
 
-#include <functional>
-#include <memory>
-
 class ProbeSession;
 
 /// What one handshake probe saw.
 struct ProbeOutcome
 {
-    enum class Kind {
+    enum class Kind
+    {
         Accepted, ///< the handshake completed
         Rejected, ///< the server refused the handshake (alert, or closed during it)
         Failed, ///< the probe never got as far as a handshake (connection, STARTTLS, timeout)

@@ -36,7 +36,8 @@ QList<Finding> TrustAssessment::findingsFor(const QList<QSslError>& errors)
         const QString who = e.certificate().isNull()
                                 ? QString()
                                 : e.certificate().subjectInfo(QSslCertificate::CommonName).value(0);
-        const QString detail = who.isEmpty() ? e.errorString() : QStringLiteral("%1 (%2)").arg(e.errorString(), who);
+        const QString detail =
+            who.isEmpty() ? e.errorString() : QStringLiteral("%1 (%2)").arg(e.errorString(), who);
         const qsizetype at = seen.indexOf(id);
         if (at >= 0) {
             // One finding per problem; further evidence joins its detail.
@@ -55,15 +56,17 @@ QList<Finding> TrustAssessment::chainFindings(const QList<CertificateInfo>& chai
     if (!chain.isEmpty()) {
         const CertificateInfo& leaf = chain.first();
         if (leaf.daysLeft >= 0 && leaf.daysLeft < expiryWarningDays) {
-            findings.append(FindingCatalogue::make(
-                FindingIds::CertExpiresSoon,
-                QCoreApplication::translate("Findings", "%n day(s) left (expires %1)", nullptr, int(leaf.daysLeft))
-                    .arg(leaf.notAfter.toString(Qt::ISODate))));
+            findings.append(
+                FindingCatalogue::make(FindingIds::CertExpiresSoon,
+                                       QCoreApplication::translate("Findings", "%n day(s) left (expires %1)",
+                                                                   nullptr, int(leaf.daysLeft))
+                                           .arg(leaf.notAfter.toString(Qt::ISODate))));
         }
     }
     for (const CertificateInfo& c : chain) {
-        const bool weakRsa = (c.keyAlgorithm == QLatin1String("RSA") || c.keyAlgorithm == QLatin1String("DSA"))
-                             && c.keyBits > 0 && c.keyBits < 2048;
+        const bool weakRsa =
+            (c.keyAlgorithm == QLatin1String("RSA") || c.keyAlgorithm == QLatin1String("DSA"))
+            && c.keyBits > 0 && c.keyBits < 2048;
         const bool weakEc = c.keyAlgorithm == QLatin1String("EC") && c.keyBits > 0 && c.keyBits < 256;
         if (weakRsa || weakEc) {
             findings.append(FindingCatalogue::make(

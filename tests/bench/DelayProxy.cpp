@@ -5,6 +5,7 @@
 //   mailscope-delayproxy --target 127.0.0.1:PORT --delay-ms 50 [--listen PORT] [--stats FILE]
 // prints "listening PORT" on stdout; appends one JSON line per finished connection to FILE.
 
+#include <cstdio>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -16,8 +17,6 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
-
-#include <cstdio>
 
 namespace {
 
@@ -86,12 +85,12 @@ int main(int argc, char* argv[])
     parser.addHelpOption();
     const QCommandLineOption target(QStringLiteral("target"), QStringLiteral("127.0.0.1:PORT to forward to."),
                                     QStringLiteral("host:port"));
-    const QCommandLineOption delay(QStringLiteral("delay-ms"), QStringLiteral("One-way delay."), QStringLiteral("ms"),
-                                   QStringLiteral("50"));
+    const QCommandLineOption delay(QStringLiteral("delay-ms"), QStringLiteral("One-way delay."),
+                                   QStringLiteral("ms"), QStringLiteral("50"));
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Port to listen on (0: any)."),
                                     QStringLiteral("port"), QStringLiteral("0"));
-    const QCommandLineOption stats(QStringLiteral("stats"), QStringLiteral("Append per-connection JSON here."),
-                                   QStringLiteral("file"));
+    const QCommandLineOption stats(
+        QStringLiteral("stats"), QStringLiteral("Append per-connection JSON here."), QStringLiteral("file"));
     parser.addOptions({target, delay, listen, stats});
     parser.process(app);
 
@@ -126,7 +125,8 @@ int main(int argc, char* argv[])
             clock->start();
             auto bump = [counts, last](char dir) {
                 if (*last != dir) {
-                    const QString key = dir == 'C' ? QStringLiteral("client_flights") : QStringLiteral("server_flights");
+                    const QString key =
+                        dir == 'C' ? QStringLiteral("client_flights") : QStringLiteral("server_flights");
                     (*counts)[key] = (*counts)[key].toInt() + 1;
                     *last = dir;
                 }

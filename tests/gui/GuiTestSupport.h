@@ -1,11 +1,10 @@
 #pragma once
 
+#include <functional>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QTimer>
-
-#include <functional>
 
 /// Processes events until `done()` holds or `timeoutMs` passes; true when it held. For the
 /// screenshot tool and the benchmarks, which are not QTest programs (tests use QTRY_*).

@@ -3,14 +3,15 @@
 //   mailscope-screenshots [--dark] OUTPUT_DIR
 #include "CertificatePanel.h"
 #include "GuiTestSupport.h"
+#include "i18n/Translations.h"
 #include "MainWindow.h"
 #include "RunController.h"
 #include "ServerBar.h"
+#include "session/ProbeSession.h"
 #include "TimelineModel.h"
 #include "TimelineView.h"
-#include "i18n/Translations.h"
-#include "session/ProbeSession.h"
 
+#include <cstdio>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -19,8 +20,6 @@
 #include <QSettings>
 #include <QStyleFactory>
 #include <QTextStream>
-
-#include <cstdio>
 
 namespace {
 

@@ -8,12 +8,12 @@
 #include "RunController.h"
 #include "RunSummaryBar.h"
 #include "ServerBar.h"
+#include "session/ProbeSession.h"
 #include "TimelineModel.h"
 #include "TimelineView.h"
 #include "TlsPanel.h"
 #include "TranscriptModel.h"
 #include "TranscriptView.h"
-#include "session/ProbeSession.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -47,8 +47,9 @@ bool finished(const MainWindow& window)
 StepStatus statusOf(const MainWindow& window, StepId id)
 {
     const int row = window.timelineModel()->rowForStep(id);
-    return row < 0 ? StepStatus::Pending
-                   : StepStatus(window.timelineModel()->index(row, 0).data(TimelineModel::StatusRole).toInt());
+    return row < 0
+               ? StepStatus::Pending
+               : StepStatus(window.timelineModel()->index(row, 0).data(TimelineModel::StatusRole).toInt());
 }
 
 QString summaryOf(const MainWindow& window, StepId id)
@@ -88,7 +89,8 @@ private Q_SLOTS:
         QCOMPARE(window.serverBar()->choice().kind, ServerChoice::Kind::Demo);
         QCOMPARE(window.serverBar()->choice().demoScenario, QStringLiteral("good"));
         QCOMPARE(window.timelineModel()->rowCount(), 8); // the STARTTLS plan, all pending
-        QCOMPARE(window.timelineModel()->index(0, 0).data(TimelineModel::StatusRole).toInt(), int(StepStatus::Pending));
+        QCOMPARE(window.timelineModel()->index(0, 0).data(TimelineModel::StatusRole).toInt(),
+                 int(StepStatus::Pending));
         QVERIFY(window.runAction()->isEnabled());
         QVERIFY(!window.stopAction()->isEnabled());
         QVERIFY(!window.nextStepAction()->isEnabled());
@@ -112,21 +114,24 @@ private Q_SLOTS:
         QCOMPARE(timeline->rowCount(), 8);
         for (int row = 0; row < timeline->rowCount(); ++row)
             QCOMPARE(timeline->index(row, 0).data(TimelineModel::StatusRole).toInt(), int(StepStatus::Ok));
-        QVERIFY2(summaryOf(window, StepId::Greeting).contains(QLatin1String("STARTTLS")), qPrintable(summaryOf(window, StepId::Greeting)));
+        QVERIFY2(summaryOf(window, StepId::Greeting).contains(QLatin1String("STARTTLS")),
+                 qPrintable(summaryOf(window, StepId::Greeting)));
         QVERIFY(summaryOf(window, StepId::TlsHandshake).contains(QLatin1String("TLSv1.3")));
         QVERIFY(!timeline->index(0, TimelineModel::DurationColumn).data().toString().isEmpty());
 
         // Transcript: client and server lines, the encryption boundary before the second EHLO.
         const QStringList lines = transcriptLines(window);
         QVERIFY(lines.contains(QStringLiteral("C: STARTTLS")));
-        QVERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const QString& l) { return l.startsWith(QLatin1String("S: 220")); }));
+        QVERIFY(std::any_of(lines.cbegin(), lines.cend(),
+                            [](const QString& l) { return l.startsWith(QLatin1String("S: 220")); }));
         const TranscriptModel* transcript = window.transcriptModel();
         const int boundary = transcript->boundaryRow();
         QVERIFY(boundary > 0);
         QVERIFY(transcript->lineText(boundary + 1).startsWith(QLatin1String("C: EHLO")));
         QVERIFY(transcript->index(boundary + 1, 0).data(TranscriptModel::TlsRole).toBool());
         QVERIFY(!transcript->index(boundary - 1, 0).data(TranscriptModel::TlsRole).toBool());
-        QCOMPARE(window.transcriptView()->table()->columnSpan(boundary, 0), int(TranscriptModel::ColumnCount));
+        QCOMPARE(window.transcriptView()->table()->columnSpan(boundary, 0),
+                 int(TranscriptModel::ColumnCount));
 
         // TLS panel, certificate panel, findings.
         const QString tls = window.tlsPanel()->plainText();
@@ -175,8 +180,10 @@ private Q_SLOTS:
 
         FindingsPanel* findings = window.findingsPanel();
         QVERIFY(findings->model()->rowCount() >= 1);
-        QCOMPARE(findings->model()->index(0).data(FindingsModel::IdRole).toString(), QStringLiteral("starttls-not-offered"));
-        QCOMPARE(findings->model()->index(0).data(FindingsModel::SeverityRole).toInt(), int(Severity::Critical));
+        QCOMPARE(findings->model()->index(0).data(FindingsModel::IdRole).toString(),
+                 QStringLiteral("starttls-not-offered"));
+        QCOMPARE(findings->model()->index(0).data(FindingsModel::SeverityRole).toInt(),
+                 int(Severity::Critical));
         QVERIFY(window.summaryBar()->headline().startsWith(QLatin1String("Critical")));
         QVERIFY(findings->detailText().contains(QLatin1String("STARTTLS")));
 
@@ -184,7 +191,8 @@ private Q_SLOTS:
         window.timelineView()->selectStepIndex(0);
         findings->selectRow(1 % findings->model()->rowCount());
         findings->selectRow(0);
-        QCOMPARE(window.timelineView()->currentIndex().row(), window.timelineModel()->rowForStep(StepId::StartTls));
+        QCOMPARE(window.timelineView()->currentIndex().row(),
+                 window.timelineModel()->rowForStep(StepId::StartTls));
     }
 
     void stepModePausesAndResumesWithNext()
@@ -216,7 +224,8 @@ private Q_SLOTS:
         while (!finished(window) && guard++ < 20) {
             const qsizetype before = c->run().steps.size();
             window.nextStepAction()->trigger();
-            QTRY_VERIFY_WITH_TIMEOUT(finished(window) || (c->isPaused() && c->run().steps.size() == before + 1), RunTimeoutMs);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                finished(window) || (c->isPaused() && c->run().steps.size() == before + 1), RunTimeoutMs);
         }
         QVERIFY(finished(window));
         QCOMPARE(c->run().verdict(), Verdict::Ok);
@@ -283,14 +292,17 @@ private Q_SLOTS:
         for (QWidget* w : widgets) {
             const bool interactive = qobject_cast<QComboBox*>(w) || qobject_cast<QLineEdit*>(w)
                                      || qobject_cast<QAbstractItemView*>(w) || qobject_cast<QToolButton*>(w);
-            if (!interactive || !w->isVisibleTo(&window) || w->inherits("QComboBoxListView") || w->inherits("QHeaderView")
-                || w->inherits("QToolBarExtension") || w->parentWidget()->inherits("QTabBar")
-                || w->parentWidget()->inherits("QScrollBar") || w->objectName() == QLatin1String("qt_spinbox_lineedit"))
+            if (!interactive || !w->isVisibleTo(&window) || w->inherits("QComboBoxListView")
+                || w->inherits("QHeaderView") || w->inherits("QToolBarExtension")
+                || w->parentWidget()->inherits("QTabBar") || w->parentWidget()->inherits("QScrollBar")
+                || w->objectName() == QLatin1String("qt_spinbox_lineedit"))
                 continue;
             if (auto* edit = qobject_cast<QLineEdit*>(w); edit && qobject_cast<QComboBox*>(w->parentWidget()))
                 continue;
-            QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(QStringLiteral("%1 (%2) has no accessible name")
-                                                                   .arg(QString::fromLatin1(w->metaObject()->className()), w->objectName())));
+            QVERIFY2(
+                !w->accessibleName().isEmpty(),
+                qPrintable(QStringLiteral("%1 (%2) has no accessible name")
+                               .arg(QString::fromLatin1(w->metaObject()->className()), w->objectName())));
         }
     }
 

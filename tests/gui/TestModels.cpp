@@ -5,6 +5,7 @@
 #include "FindingsModel.h"
 #include "ServerBar.h"
 #include "TimelineModel.h"
+#include "tls/CertificateInspector.h"
 #include "TranscriptModel.h"
 #include "UiStyle.h"
 
@@ -12,14 +13,13 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
-#include "tls/CertificateInspector.h"
-
 #include <QTest>
 
 namespace {
 
-const QList<StepId> StartTlsPlan{StepId::Resolve, StepId::Connect,      StepId::Banner,      StepId::Greeting,
-                                 StepId::StartTls, StepId::TlsHandshake, StepId::GreetingTls, StepId::Quit};
+const QList<StepId> StartTlsPlan {StepId::Resolve,     StepId::Connect,  StepId::Banner,
+                                  StepId::Greeting,    StepId::StartTls, StepId::TlsHandshake,
+                                  StepId::GreetingTls, StepId::Quit};
 
 void addLine(Run& run, char dir, const QString& text, bool tls = false, int step = 0, bool discarded = false)
 {
@@ -73,7 +73,7 @@ private Q_SLOTS:
         TimelineModel model;
         model.setRun(&run, StartTlsPlan);
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-        run.steps.append(StepRecord{StepId::Resolve, StepStatus::Running, 0, 0, {}});
+        run.steps.append(StepRecord {StepId::Resolve, StepStatus::Running, 0, 0, {}});
         model.onStepStarted(0);
         QCOMPARE(model.index(0, 0).data(TimelineModel::StatusRole).toInt(), int(StepStatus::Running));
         QVERIFY(model.index(0, 0).data(Qt::FontRole).value<QFont>().bold());
@@ -81,7 +81,8 @@ private Q_SLOTS:
         run.steps[0].durationMs = 12;
         run.steps[0].summary = QStringLiteral("Resolved to 127.0.0.1");
         model.onStepFinished(0);
-        QCOMPARE(model.index(0, TimelineModel::SummaryColumn).data().toString(), QStringLiteral("Resolved to 127.0.0.1"));
+        QCOMPARE(model.index(0, TimelineModel::SummaryColumn).data().toString(),
+                 QStringLiteral("Resolved to 127.0.0.1"));
         QCOMPARE(model.index(0, TimelineModel::DurationColumn).data().toString(), QStringLiteral("12 ms"));
         QVERIFY(changed.count() >= 2);
         model.onPaused(StepId::Connect);
@@ -114,13 +115,15 @@ private Q_SLOTS:
         addLine(run, 'I', QStringLiteral("TLS established"), false, 5);
         addLine(run, 'C', QStringLiteral("EHLO mailscope.invalid"), true, 6);
         addLine(run, 'S', QStringLiteral("250 OK"), true, 6);
-        run.tls = TlsFacts{QStringLiteral("TLSv1.3"), QStringLiteral("TLS_AES_256_GCM_SHA384"), {}, {}, true, {}, {}, false};
+        run.tls = TlsFacts {
+            QStringLiteral("TLSv1.3"), QStringLiteral("TLS_AES_256_GCM_SHA384"), {}, {}, true, {}, {}, false};
         TranscriptModel model;
         model.setRun(&run);
         QCOMPARE(model.rowCount(), 7);
         QCOMPARE(model.boundaryRow(), 4);
         QVERIFY(model.index(4, 0).data(TranscriptModel::BoundaryRole).toBool());
-        QVERIFY(model.index(4, TranscriptModel::TextColumn).data().toString().contains(QLatin1String("TLSv1.3")));
+        QVERIFY(
+            model.index(4, TranscriptModel::TextColumn).data().toString().contains(QLatin1String("TLSv1.3")));
         QCOMPARE(model.entryForRow(5), 4);
         QCOMPARE(model.rowForEntry(4), 5);
         QCOMPARE(model.lineText(0), QStringLiteral("C: STARTTLS"));
@@ -129,7 +132,7 @@ private Q_SLOTS:
         QVERIFY(model.lineText(2).startsWith(QLatin1String("S!")));
         QVERIFY(model.index(5, 0).data(TranscriptModel::TlsRole).toBool());
         QVERIFY(!model.index(1, 0).data(TranscriptModel::TlsRole).toBool());
-        QCOMPARE(model.rowsForStep(6), (QList<int>{5, 6}));
+        QCOMPARE(model.rowsForStep(6), (QList<int> {5, 6}));
         QCOMPARE(model.find(QStringLiteral("ehlo"), 0, true), 5);
         QCOMPARE(model.find(QStringLiteral("STARTTLS"), 6, true), 0); // wraps
         QCOMPARE(model.find(QStringLiteral("nothing"), 0, true), -1);
@@ -138,7 +141,8 @@ private Q_SLOTS:
     void findingsMostSevereFirst()
     {
         Run run;
-        run.findings = {finding(QStringLiteral("a-info"), Severity::Info), finding(QStringLiteral("b-warn"), Severity::Warning),
+        run.findings = {finding(QStringLiteral("a-info"), Severity::Info),
+                        finding(QStringLiteral("b-warn"), Severity::Warning),
                         finding(QStringLiteral("c-crit"), Severity::Critical)};
         run.findings[2].step = StepId::StartTls;
         FindingsModel model;
@@ -184,13 +188,20 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("host");
         QTest::addColumn<bool>("match");
-        QTest::newRow("exact") << "mail.example.org" << "mail.example.org" << true;
-        QTest::newRow("case") << "Mail.Example.org" << "mail.example.ORG" << true;
-        QTest::newRow("wildcard") << "*.example.org" << "mail.example.org" << true;
-        QTest::newRow("wildcard-one-label") << "*.example.org" << "a.b.example.org" << false;
-        QTest::newRow("wildcard-apex") << "*.example.org" << "example.org" << false;
-        QTest::newRow("wildcard-tld") << "*.org" << "example.org" << false;
-        QTest::newRow("other") << "smtp.example.org" << "mail.example.org" << false;
+        QTest::newRow("exact") << "mail.example.org"
+                               << "mail.example.org" << true;
+        QTest::newRow("case") << "Mail.Example.org"
+                              << "mail.example.ORG" << true;
+        QTest::newRow("wildcard") << "*.example.org"
+                                  << "mail.example.org" << true;
+        QTest::newRow("wildcard-one-label") << "*.example.org"
+                                            << "a.b.example.org" << false;
+        QTest::newRow("wildcard-apex") << "*.example.org"
+                                       << "example.org" << false;
+        QTest::newRow("wildcard-tld") << "*.org"
+                                      << "example.org" << false;
+        QTest::newRow("other") << "smtp.example.org"
+                               << "mail.example.org" << false;
     }
 
     void certificateNameMatching()
@@ -204,12 +215,16 @@ private Q_SLOTS:
     void capabilitiesSideBySide()
     {
         Run run;
-        run.capabilitiesPlain = {QStringLiteral("PIPELINING"), QStringLiteral("STARTTLS"), QStringLiteral("SIZE 100")};
-        run.capabilitiesTls = {QStringLiteral("PIPELINING"), QStringLiteral("SIZE 200"), QStringLiteral("AUTH PLAIN")};
+        run.capabilitiesPlain = {QStringLiteral("PIPELINING"), QStringLiteral("STARTTLS"),
+                                 QStringLiteral("SIZE 100")};
+        run.capabilitiesTls = {QStringLiteral("PIPELINING"), QStringLiteral("SIZE 200"),
+                               QStringLiteral("AUTH PLAIN")};
         CapabilitiesModel model;
         model.setRun(&run);
         QCOMPARE(model.rowCount(), 4);
-        const auto change = [&](int row) { return CapabilitiesModel::Change(model.index(row, 0).data(CapabilitiesModel::ChangeRole).toInt()); };
+        const auto change = [&](int row) {
+            return CapabilitiesModel::Change(model.index(row, 0).data(CapabilitiesModel::ChangeRole).toInt());
+        };
         QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("PIPELINING"));
         QCOMPARE(change(0), CapabilitiesModel::Change::Same);
         QCOMPARE(change(1), CapabilitiesModel::Change::OnlyPlain);
@@ -261,7 +276,7 @@ private Q_SLOTS:
         ServerBar fresh;
         auto* list = fresh.findChild<QListWidget*>(QStringLiteral("serverList"));
         QVERIFY(list);
-        fresh.setChoice(ServerChoice{}); // demo
+        fresh.setChoice(ServerChoice {}); // demo
         // Quick connect's page is made when it is first chosen, as a user does.
         QVERIFY(!fresh.findChild<QLineEdit*>(QStringLiteral("hostEdit")));
         list->setCurrentRow(1);

@@ -2,20 +2,19 @@
 // conversation, each scenario, STARTTLS/STLS injection behaviours), and with the engine
 // (ProbeSession) once it speaks IMAP and POP3. Everything runs on 127.0.0.1 with free ports.
 
-#include "TestPrinters.h"
 #include "demo/DemoImapConnection.h"
 #include "demo/DemoServer.h"
 #include "findings/FindingCatalogue.h"
 #include "protocol/Dialect.h"
 #include "session/ProbeSession.h"
+#include "TestPrinters.h"
 
+#include <algorithm>
+#include <memory>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTest>
-
-#include <algorithm>
-#include <memory>
 
 namespace {
 
@@ -59,7 +58,8 @@ public:
     bool connectTo(quint16 port)
     {
         m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, WaitMs);
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; },
+                               WaitMs);
     }
 
     void send(const QByteArray& bytes) { m_socket.write(bytes); }
@@ -68,7 +68,9 @@ public:
     QByteArray readLine()
     {
         const bool ready = QTest::qWaitFor(
-            [this] { return m_socket.canReadLine() || m_socket.state() == QAbstractSocket::UnconnectedState; },
+            [this] {
+                return m_socket.canReadLine() || m_socket.state() == QAbstractSocket::UnconnectedState;
+            },
             WaitMs);
         if (!ready || !m_socket.canReadLine())
             return NoLine;
@@ -120,7 +122,7 @@ public:
     QList<QByteArray> pop3Multi(const QByteArray& command)
     {
         send(command + "\r\n");
-        QList<QByteArray> lines{readLine()};
+        QList<QByteArray> lines {readLine()};
         if (!lines.constFirst().startsWith("+OK"))
             return lines;
         for (;;) {
@@ -141,14 +143,17 @@ public:
         m_socket.setPeerVerifyName(DemoServer::hostName());
         m_socket.startClientEncryption();
         return QTest::qWaitFor(
-                   [this] { return m_socket.isEncrypted() || m_socket.state() == QAbstractSocket::UnconnectedState; },
+                   [this] {
+                       return m_socket.isEncrypted() || m_socket.state() == QAbstractSocket::UnconnectedState;
+                   },
                    WaitMs)
                && m_socket.isEncrypted();
     }
 
     bool waitForClose()
     {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, WaitMs);
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
+                               WaitMs);
     }
 
     QSslSocket& socket() { return m_socket; }
@@ -221,10 +226,7 @@ private:
     DemoServer m_server;
 };
 
-void TestDemoImapPop3::initTestCase()
-{
-    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-}
+void TestDemoImapPop3::initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.errorString())); }
 
 void TestDemoImapPop3::listeners()
 {
@@ -262,9 +264,9 @@ void TestDemoImapPop3::preauthScenarioListed()
 {
     QVERIFY(DemoServer::hasScenario(QStringLiteral("preauth")));
     const QList<DemoServer::Scenario> scenarios = DemoServer::scenarios();
-    const auto preauth = std::find_if(scenarios.cbegin(), scenarios.cend(), [](const DemoServer::Scenario& s) {
-        return s.name == QLatin1String("preauth");
-    });
+    const auto preauth =
+        std::find_if(scenarios.cbegin(), scenarios.cend(),
+                     [](const DemoServer::Scenario& s) { return s.name == QLatin1String("preauth"); });
     QVERIFY(preauth != scenarios.cend());
     QVERIFY(preauth->description.contains(QLatin1String("PREAUTH")));
     QVERIFY(preauth->description.contains(QLatin1String("good")));
@@ -278,17 +280,20 @@ void TestDemoImapPop3::imapArguments_data()
     QTest::addColumn<bool>("ok");
     QTest::addColumn<QList<QByteArray>>("arguments");
 
-    QTest::newRow("empty") << QByteArray() << true << QList<QByteArray>{};
-    QTest::newRow("atoms") << QByteArray("demo demo") << true << QList<QByteArray>{"demo", "demo"};
-    QTest::newRow("quoted") << QByteArray(R"("de mo" "p\"w\\d")") << true << QList<QByteArray>{"de mo", R"(p"w\d)"};
-    QTest::newRow("empty quoted") << QByteArray(R"("" x)") << true << QList<QByteArray>{"", "x"};
-    QTest::newRow("literals") << QByteArray("{4}\r\ndemo {2+}\r\nab") << true << QList<QByteArray>{"demo", "ab"};
-    QTest::newRow("literal with CRLF") << QByteArray("{4}\r\nd\r\no x") << true << QList<QByteArray>{"d\r\no", "x"};
-    QTest::newRow("unterminated quote") << QByteArray(R"("demo)") << false << QList<QByteArray>{};
-    QTest::newRow("text after quote") << QByteArray(R"("a"b)") << false << QList<QByteArray>{};
-    QTest::newRow("short literal") << QByteArray("{5}\r\nabc") << false << QList<QByteArray>{};
-    QTest::newRow("literal without CRLF") << QByteArray("{4}demo") << false << QList<QByteArray>{};
-    QTest::newRow("bad literal size") << QByteArray("{x}\r\n") << false << QList<QByteArray>{};
+    QTest::newRow("empty") << QByteArray() << true << QList<QByteArray> {};
+    QTest::newRow("atoms") << QByteArray("demo demo") << true << QList<QByteArray> {"demo", "demo"};
+    QTest::newRow("quoted") << QByteArray(R"("de mo" "p\"w\\d")") << true
+                            << QList<QByteArray> {"de mo", R"(p"w\d)"};
+    QTest::newRow("empty quoted") << QByteArray(R"("" x)") << true << QList<QByteArray> {"", "x"};
+    QTest::newRow("literals") << QByteArray("{4}\r\ndemo {2+}\r\nab") << true
+                              << QList<QByteArray> {"demo", "ab"};
+    QTest::newRow("literal with CRLF")
+        << QByteArray("{4}\r\nd\r\no x") << true << QList<QByteArray> {"d\r\no", "x"};
+    QTest::newRow("unterminated quote") << QByteArray(R"("demo)") << false << QList<QByteArray> {};
+    QTest::newRow("text after quote") << QByteArray(R"("a"b)") << false << QList<QByteArray> {};
+    QTest::newRow("short literal") << QByteArray("{5}\r\nabc") << false << QList<QByteArray> {};
+    QTest::newRow("literal without CRLF") << QByteArray("{4}demo") << false << QList<QByteArray> {};
+    QTest::newRow("bad literal size") << QByteArray("{x}\r\n") << false << QList<QByteArray> {};
 }
 
 void TestDemoImapPop3::imapArguments()
@@ -320,8 +325,9 @@ void TestDemoImapPop3::imapConversation()
     QCOMPARE(client.readLine(), ImapGreeting);
 
     // Plaintext: STARTTLS offered, passwords refused (RFC 9051 s.6.2.3, LOGINDISABLED).
-    QCOMPARE(client.imap("A1", "CAPABILITY"),
-             (QList<QByteArray>{"* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED", "A1 OK CAPABILITY completed"}));
+    QCOMPARE(
+        client.imap("A1", "CAPABILITY"),
+        (QList<QByteArray> {"* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED", "A1 OK CAPABILITY completed"}));
     QCOMPARE(client.imapTagged("A2", "LOGIN demo demo"),
              QByteArray("A2 NO [PRIVACYREQUIRED] Plaintext login is disabled until TLS is active"));
     QCOMPARE(client.imapTagged("A3", "AUTHENTICATE PLAIN " + plainResponse("demo", "demo")),
@@ -340,7 +346,7 @@ void TestDemoImapPop3::imapConversation()
 
     // Over TLS: AUTH=PLAIN and SASL-IR instead of STARTTLS and LOGINDISABLED.
     QCOMPARE(client.imap("B1", "CAPABILITY"),
-             (QList<QByteArray>{"* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR", "B1 OK CAPABILITY completed"}));
+             (QList<QByteArray> {"* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR", "B1 OK CAPABILITY completed"}));
     QCOMPARE(client.imapTagged("B2", "STARTTLS"), QByteArray("B2 BAD TLS is already active"));
     QCOMPARE(client.imapTagged("B3", "LOGIN demo wrong"),
              QByteArray("B3 NO [AUTHENTICATIONFAILED] Invalid credentials"));
@@ -348,18 +354,19 @@ void TestDemoImapPop3::imapConversation()
     QCOMPARE(client.imapTagged("B5", R"(LOGIN "demo" "demo")"), QByteArray("B5 OK Logged in"));
     QCOMPARE(client.imapTagged("B6", "LOGIN demo demo"), QByteArray("B6 BAD Already logged in"));
     QCOMPARE(client.imap("B7", "CAPABILITY"),
-             (QList<QByteArray>{"* CAPABILITY IMAP4rev1", "B7 OK CAPABILITY completed"}));
+             (QList<QByteArray> {"* CAPABILITY IMAP4rev1", "B7 OK CAPABILITY completed"}));
 
     QCOMPARE(client.imap("B8", "SELECT inbox"),
-             (QList<QByteArray>{"* 0 EXISTS", "* 0 RECENT", R"(* FLAGS (\Answered \Flagged \Deleted \Seen \Draft))",
-                                "* OK [PERMANENTFLAGS ()] No permanent flags permitted",
-                                "* OK [UIDVALIDITY 1] UIDs valid", "* OK [UIDNEXT 1] Predicted next UID",
-                                "B8 OK [READ-WRITE] SELECT completed"}));
+             (QList<QByteArray> {
+                 "* 0 EXISTS", "* 0 RECENT", R"(* FLAGS (\Answered \Flagged \Deleted \Seen \Draft))",
+                 "* OK [PERMANENTFLAGS ()] No permanent flags permitted", "* OK [UIDVALIDITY 1] UIDs valid",
+                 "* OK [UIDNEXT 1] Predicted next UID", "B8 OK [READ-WRITE] SELECT completed"}));
     QCOMPARE(client.imapTagged("B9", "EXAMINE INBOX"), QByteArray("B9 OK [READ-ONLY] EXAMINE completed"));
-    QCOMPARE(client.imapTagged("B10", "SELECT Archive"), QByteArray("B10 NO [NONEXISTENT] Mailbox does not exist"));
+    QCOMPARE(client.imapTagged("B10", "SELECT Archive"),
+             QByteArray("B10 NO [NONEXISTENT] Mailbox does not exist"));
 
     QCOMPARE(client.imap("B11", "LOGOUT"),
-             (QList<QByteArray>{"* BYE Mailscope demo IMAP server logging out", "B11 OK LOGOUT completed"}));
+             (QList<QByteArray> {"* BYE Mailscope demo IMAP server logging out", "B11 OK LOGOUT completed"}));
     QVERIFY(client.waitForClose());
 }
 
@@ -374,7 +381,8 @@ void TestDemoImapPop3::imapAuthenticatePlain()
         // SASL-IR (RFC 4959): the response on the command line.
         QCOMPARE(client.imapTagged("C1", "AUTHENTICATE PLAIN " + plainResponse("demo", "wrong")),
                  QByteArray("C1 NO [AUTHENTICATIONFAILED] Invalid credentials"));
-        QCOMPARE(client.imapTagged("C2", "AUTHENTICATE PLAIN ="), QByteArray("C2 BAD Invalid PLAIN response"));
+        QCOMPARE(client.imapTagged("C2", "AUTHENTICATE PLAIN ="),
+                 QByteArray("C2 BAD Invalid PLAIN response"));
         QCOMPARE(client.imapTagged("C3", "AUTHENTICATE CRAM-MD5"),
                  QByteArray("C3 NO Unsupported authentication mechanism"));
         // A continuation: "+ ", then the response or "*" (RFC 9051 s.6.2.2).
@@ -452,7 +460,8 @@ void TestDemoImapPop3::imapPreauth()
     {
         LineClient client;
         QVERIFY(client.connectTo(m_server.port(Protocol::Imap, TlsMode::StartTls)));
-        QCOMPARE(client.readLine(), QByteArray("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] Logged in as demo"));
+        QCOMPARE(client.readLine(),
+                 QByteArray("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] Logged in as demo"));
         // RFC 9051 s.6.2.1: STARTTLS is for the not-authenticated state; too late now.
         QCOMPARE(client.imapTagged("A1", "STARTTLS"),
                  QByteArray("A1 BAD STARTTLS is not valid in the authenticated state"));
@@ -494,7 +503,7 @@ void TestDemoImapPop3::imapResponseInjection()
     QCOMPARE(client.readLine(), QByteArray("* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED-BY-MIDDLEBOX"));
     QVERIFY(client.startTls(m_server.caCertificates()));
     QCOMPARE(client.imap("B1", "CAPABILITY"),
-             (QList<QByteArray>{"* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR", "B1 OK CAPABILITY completed"}));
+             (QList<QByteArray> {"* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR", "B1 OK CAPABILITY completed"}));
 }
 
 void TestDemoImapPop3::imapCommandInjection_data()
@@ -503,9 +512,11 @@ void TestDemoImapPop3::imapCommandInjection_data()
     QTest::addColumn<QByteArray>("firstLineOverTls");
 
     // A correct server discards the NOOP sent with STARTTLS: the first line over TLS is CAPABILITY's.
-    QTest::newRow("good") << QStringLiteral("good") << QByteArray("* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR");
+    QTest::newRow("good") << QStringLiteral("good")
+                          << QByteArray("* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR");
     // CVE-2011-0411 style: the plaintext NOOP is answered inside TLS.
-    QTest::newRow("command-injection") << QStringLiteral("command-injection") << QByteArray("A2 OK NOOP completed");
+    QTest::newRow("command-injection")
+        << QStringLiteral("command-injection") << QByteArray("A2 OK NOOP completed");
 }
 
 void TestDemoImapPop3::imapCommandInjection()
@@ -564,8 +575,9 @@ void TestDemoImapPop3::pop3Conversation()
     QCOMPARE(client.readLine(), Pop3Greeting);
 
     // Plaintext: STLS offered, neither USER nor SASL.
-    QCOMPARE(client.pop3Multi("CAPA"), (QList<QByteArray>{"+OK Capability list follows", "TOP", "UIDL", "STLS",
-                                                          "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "."}));
+    QCOMPARE(client.pop3Multi("CAPA"),
+             (QList<QByteArray> {"+OK Capability list follows", "TOP", "UIDL", "STLS", "RESP-CODES",
+                                 "AUTH-RESP-CODE", "PIPELINING", "."}));
     QCOMPARE(client.pop3("USER demo"),
              QByteArray("-ERR [AUTH] Plaintext authentication is disabled until TLS is active"));
     QCOMPARE(client.pop3("AUTH PLAIN " + plainResponse("demo", "demo")),
@@ -578,9 +590,9 @@ void TestDemoImapPop3::pop3Conversation()
     QVERIFY(client.sslErrors().isEmpty());
 
     // Over TLS: USER and SASL PLAIN, no STLS.
-    QCOMPARE(client.pop3Multi("CAPA"), (QList<QByteArray>{"+OK Capability list follows", "TOP", "UIDL",
-                                                          "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "USER",
-                                                          "SASL PLAIN", "."}));
+    QCOMPARE(client.pop3Multi("CAPA"),
+             (QList<QByteArray> {"+OK Capability list follows", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE",
+                                 "PIPELINING", "USER", "SASL PLAIN", "."}));
     QCOMPARE(client.pop3("STLS"), QByteArray("-ERR Command not permitted when TLS active"));
     QCOMPARE(client.pop3("PASS demo"), QByteArray("-ERR Send USER first"));
     QCOMPARE(client.pop3("USER demo"), QByteArray("+OK Send your password"));
@@ -591,14 +603,15 @@ void TestDemoImapPop3::pop3Conversation()
 
     // TRANSACTION: an empty maildrop.
     QCOMPARE(client.pop3("STAT"), QByteArray("+OK 0 0"));
-    QCOMPARE(client.pop3Multi("LIST"), (QList<QByteArray>{"+OK 0 messages (0 octets)", "."}));
-    QCOMPARE(client.pop3Multi("UIDL"), (QList<QByteArray>{"+OK", "."}));
+    QCOMPARE(client.pop3Multi("LIST"), (QList<QByteArray> {"+OK 0 messages (0 octets)", "."}));
+    QCOMPARE(client.pop3Multi("UIDL"), (QList<QByteArray> {"+OK", "."}));
     QCOMPARE(client.pop3("LIST 1"), QByteArray("-ERR No such message"));
     QCOMPARE(client.pop3("RETR 1"), QByteArray("-ERR No such message"));
     QCOMPARE(client.pop3("NOOP"), QByteArray("+OK"));
     QCOMPARE(client.pop3("USER demo"), QByteArray("-ERR Already logged in"));
-    QCOMPARE(client.pop3Multi("CAPA"), (QList<QByteArray>{"+OK Capability list follows", "TOP", "UIDL",
-                                                          "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "."}));
+    QCOMPARE(client.pop3Multi("CAPA"),
+             (QList<QByteArray> {"+OK Capability list follows", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE",
+                                 "PIPELINING", "."}));
     QCOMPARE(client.pop3("QUIT"), QByteArray("+OK Bye"));
     QVERIFY(client.waitForClose());
 }
@@ -612,7 +625,7 @@ void TestDemoImapPop3::pop3AuthPlain()
         if (QTest::currentTestFailed())
             return;
         // RFC 5034: the initial response on the command line.
-        QCOMPARE(client.pop3Multi("AUTH"), (QList<QByteArray>{"+OK", "PLAIN", "."}));
+        QCOMPARE(client.pop3Multi("AUTH"), (QList<QByteArray> {"+OK", "PLAIN", "."}));
         QCOMPARE(client.pop3("AUTH CRAM-MD5"), QByteArray("-ERR Unsupported authentication mechanism"));
         QCOMPARE(client.pop3("AUTH PLAIN " + plainResponse("demo", "wrong")),
                  QByteArray("-ERR [AUTH] Invalid credentials"));
@@ -642,9 +655,9 @@ void TestDemoImapPop3::pop3ImplicitTls()
     QVERIFY(client.startTls(m_server.caCertificates()));
     QVERIFY(client.sslErrors().isEmpty());
     QCOMPARE(client.readLine(), Pop3Greeting);
-    QCOMPARE(client.pop3Multi("CAPA"), (QList<QByteArray>{"+OK Capability list follows", "TOP", "UIDL",
-                                                          "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "USER",
-                                                          "SASL PLAIN", "."}));
+    QCOMPARE(client.pop3Multi("CAPA"),
+             (QList<QByteArray> {"+OK Capability list follows", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE",
+                                 "PIPELINING", "USER", "SASL PLAIN", "."}));
     QCOMPARE(client.pop3("USER demo"), QByteArray("+OK Send your password"));
     QCOMPARE(client.pop3("PASS demo"), QByteArray("+OK Logged in"));
     QCOMPARE(client.pop3("QUIT"), QByteArray("+OK Bye"));
@@ -657,9 +670,9 @@ void TestDemoImapPop3::pop3NoStartTls()
     LineClient client;
     QVERIFY(client.connectTo(m_server.port(Protocol::Pop3, TlsMode::StartTls)));
     QCOMPARE(client.readLine(), Pop3Greeting);
-    QCOMPARE(client.pop3Multi("CAPA"), (QList<QByteArray>{"+OK Capability list follows", "TOP", "UIDL",
-                                                          "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "USER",
-                                                          "SASL PLAIN", "."}));
+    QCOMPARE(client.pop3Multi("CAPA"),
+             (QList<QByteArray> {"+OK Capability list follows", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE",
+                                 "PIPELINING", "USER", "SASL PLAIN", "."}));
     QCOMPARE(client.pop3("STLS"), QByteArray("-ERR Unknown command"));
     QCOMPARE(client.pop3("USER demo"), QByteArray("+OK Send your password"));
     QCOMPARE(client.pop3("PASS demo"), QByteArray("+OK Logged in"));
@@ -697,7 +710,8 @@ void TestDemoImapPop3::pop3CommandInjection_data()
     QTest::addColumn<QByteArray>("firstLineOverTls");
 
     QTest::newRow("good") << QStringLiteral("good") << QByteArray("+OK Capability list follows");
-    QTest::newRow("command-injection") << QStringLiteral("command-injection") << QByteArray("-ERR Unknown command");
+    QTest::newRow("command-injection")
+        << QStringLiteral("command-injection") << QByteArray("-ERR Unknown command");
 }
 
 void TestDemoImapPop3::pop3CommandInjection()
@@ -745,14 +759,14 @@ void TestDemoImapPop3::certificates_data()
                      {"wrong-host", QSslError::HostNameMismatch},
                      {"self-signed", QSslError::SelfSignedCertificate}};
     for (const auto& s : scenarios) {
-        QTest::addRow("imap %s", s.name) << Protocol::Imap << TlsMode::StartTls << QString::fromLatin1(s.name)
-                                         << int(s.error);
-        QTest::addRow("imaps %s", s.name) << Protocol::Imap << TlsMode::Implicit << QString::fromLatin1(s.name)
-                                          << int(s.error);
-        QTest::addRow("pop3 %s", s.name) << Protocol::Pop3 << TlsMode::StartTls << QString::fromLatin1(s.name)
-                                         << int(s.error);
-        QTest::addRow("pop3s %s", s.name) << Protocol::Pop3 << TlsMode::Implicit << QString::fromLatin1(s.name)
-                                          << int(s.error);
+        QTest::addRow("imap %s", s.name)
+            << Protocol::Imap << TlsMode::StartTls << QString::fromLatin1(s.name) << int(s.error);
+        QTest::addRow("imaps %s", s.name)
+            << Protocol::Imap << TlsMode::Implicit << QString::fromLatin1(s.name) << int(s.error);
+        QTest::addRow("pop3 %s", s.name)
+            << Protocol::Pop3 << TlsMode::StartTls << QString::fromLatin1(s.name) << int(s.error);
+        QTest::addRow("pop3s %s", s.name)
+            << Protocol::Pop3 << TlsMode::Implicit << QString::fromLatin1(s.name) << int(s.error);
     }
 }
 
@@ -768,13 +782,14 @@ void TestDemoImapPop3::certificates()
     QVERIFY(client.connectTo(m_server.port(protocol, mode)));
     if (mode == TlsMode::StartTls) {
         QVERIFY(client.readLine() != NoLine);
-        const QByteArray goAhead = protocol == Protocol::Imap ? client.imapTagged("A1", "STARTTLS")
-                                                              : client.pop3("STLS");
+        const QByteArray goAhead =
+            protocol == Protocol::Imap ? client.imapTagged("A1", "STARTTLS") : client.pop3("STLS");
         QVERIFY2(goAhead.startsWith("A1 OK") || goAhead.startsWith("+OK"), goAhead.constData());
     }
     QVERIFY(!client.startTls(m_server.caCertificates()));
     const QList<QSslError>& errors = client.sslErrors();
-    QVERIFY(std::any_of(errors.cbegin(), errors.cend(), [error](const QSslError& e) { return e.error() == error; }));
+    QVERIFY(std::any_of(errors.cbegin(), errors.cend(),
+                        [error](const QSslError& e) { return e.error() == error; }));
 }
 
 void TestDemoImapPop3::dropsInHandshake_data()
@@ -798,8 +813,8 @@ void TestDemoImapPop3::dropsInHandshake()
     QVERIFY(client.connectTo(m_server.port(protocol, mode)));
     if (mode == TlsMode::StartTls) {
         QVERIFY(client.readLine() != NoLine);
-        const QByteArray goAhead = protocol == Protocol::Imap ? client.imapTagged("A1", "STARTTLS")
-                                                              : client.pop3("STLS");
+        const QByteArray goAhead =
+            protocol == Protocol::Imap ? client.imapTagged("A1", "STARTTLS") : client.pop3("STLS");
         QVERIFY2(goAhead.startsWith("A1 OK") || goAhead.startsWith("+OK"), goAhead.constData());
     }
     QVERIFY(!client.startTls(m_server.caCertificates()));
@@ -871,25 +886,26 @@ void TestDemoImapPop3::engine_data()
 
     for (Protocol protocol : {Protocol::Imap, Protocol::Pop3}) {
         const char* p = protocol == Protocol::Imap ? "imap" : "pop3";
-        QTest::addRow("%s good", p) << protocol << TlsMode::StartTls << QStringLiteral("good") << QStringList{}
-                                    << Verdict::Ok;
-        QTest::addRow("%s implicit good", p) << protocol << TlsMode::Implicit << QStringLiteral("good")
-                                             << QStringList{} << Verdict::Ok;
-        QTest::addRow("%s no-starttls", p) << protocol << TlsMode::StartTls << QStringLiteral("no-starttls")
-                                           << QStringList{FindingIds::StartTlsNotOffered} << Verdict::Critical;
-        QTest::addRow("%s starttls-rejected", p) << protocol << TlsMode::StartTls
-                                                 << QStringLiteral("starttls-rejected")
-                                                 << QStringList{FindingIds::StartTlsRejected} << Verdict::Critical;
+        QTest::addRow("%s good", p) << protocol << TlsMode::StartTls << QStringLiteral("good")
+                                    << QStringList {} << Verdict::Ok;
+        QTest::addRow("%s implicit good", p)
+            << protocol << TlsMode::Implicit << QStringLiteral("good") << QStringList {} << Verdict::Ok;
+        QTest::addRow("%s no-starttls", p)
+            << protocol << TlsMode::StartTls << QStringLiteral("no-starttls")
+            << QStringList {FindingIds::StartTlsNotOffered} << Verdict::Critical;
+        QTest::addRow("%s starttls-rejected", p)
+            << protocol << TlsMode::StartTls << QStringLiteral("starttls-rejected")
+            << QStringList {FindingIds::StartTlsRejected} << Verdict::Critical;
         QTest::addRow("%s response-injection", p)
             << protocol << TlsMode::StartTls << QStringLiteral("response-injection")
-            << QStringList{FindingIds::StartTlsResponseInjection} << Verdict::Critical;
+            << QStringList {FindingIds::StartTlsResponseInjection} << Verdict::Critical;
         QTest::addRow("%s expired-cert", p) << protocol << TlsMode::StartTls << QStringLiteral("expired-cert")
-                                            << QStringList{FindingIds::CertExpired} << Verdict::Critical;
+                                            << QStringList {FindingIds::CertExpired} << Verdict::Critical;
     }
     QTest::newRow("imap preauth") << Protocol::Imap << TlsMode::StartTls << QStringLiteral("preauth")
-                                  << QStringList{FindingIds::ImapPreauthBeforeTls} << Verdict::Critical;
+                                  << QStringList {FindingIds::ImapPreauthBeforeTls} << Verdict::Critical;
     QTest::newRow("pop3 preauth") << Protocol::Pop3 << TlsMode::StartTls << QStringLiteral("preauth")
-                                  << QStringList{} << Verdict::Ok;
+                                  << QStringList {} << Verdict::Ok;
 }
 
 void TestDemoImapPop3::engine()

@@ -2,23 +2,21 @@
 // what the engine does not exercise (AUTH, MAIL/RCPT/DATA, command injection, limits), and the
 // `mailscope-cli demo` command end to end. Everything runs on 127.0.0.1 with free ports.
 
-#include "TestPrinters.h"
 #include "demo/DemoServer.h"
 #include "findings/FindingCatalogue.h"
 #include "session/ProbeSession.h"
+#include "TestPrinters.h"
 
+#include <csignal>
+#include <memory>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslSocket>
-#include <QTest>
 #include <QTcpServer>
-
-#include <csignal>
-
-#include <memory>
+#include <QTest>
 
 namespace {
 
@@ -53,7 +51,8 @@ public:
     bool connectTo(quint16 port)
     {
         m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, WaitMs);
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; },
+                               WaitMs);
     }
 
     void send(const QByteArray& bytes) { m_socket.write(bytes); }
@@ -64,7 +63,9 @@ public:
         QList<QByteArray> lines;
         for (;;) {
             const bool ready = QTest::qWaitFor(
-                [this] { return m_socket.canReadLine() || m_socket.state() == QAbstractSocket::UnconnectedState; },
+                [this] {
+                    return m_socket.canReadLine() || m_socket.state() == QAbstractSocket::UnconnectedState;
+                },
                 WaitMs);
             if (!ready || !m_socket.canReadLine())
                 return lines;
@@ -103,14 +104,17 @@ public:
                          [this](const QList<QSslError>& errors) { m_sslErrors += errors; });
         m_socket.startClientEncryption();
         return QTest::qWaitFor(
-            [this] { return m_socket.isEncrypted() || m_socket.state() == QAbstractSocket::UnconnectedState; },
-            WaitMs)
+                   [this] {
+                       return m_socket.isEncrypted() || m_socket.state() == QAbstractSocket::UnconnectedState;
+                   },
+                   WaitMs)
                && m_socket.isEncrypted();
     }
 
     bool waitForClose()
     {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, WaitMs);
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
+                               WaitMs);
     }
 
     QSslSocket& socket() { return m_socket; }
@@ -177,18 +181,18 @@ void TestDemoServer::initTestCase()
 
 void TestDemoServer::scenarioList()
 {
-    const QStringList expected{QStringLiteral("good"),
-                               QStringLiteral("no-starttls"),
-                               QStringLiteral("starttls-rejected"),
-                               QStringLiteral("response-injection"),
-                               QStringLiteral("command-injection"),
-                               QStringLiteral("expired-cert"),
-                               QStringLiteral("wrong-host"),
-                               QStringLiteral("self-signed"),
-                               QStringLiteral("slow-banner"),
-                               QStringLiteral("auth-fails"),
-                               QStringLiteral("drops-in-handshake"),
-                               QStringLiteral("preauth")};
+    const QStringList expected {QStringLiteral("good"),
+                                QStringLiteral("no-starttls"),
+                                QStringLiteral("starttls-rejected"),
+                                QStringLiteral("response-injection"),
+                                QStringLiteral("command-injection"),
+                                QStringLiteral("expired-cert"),
+                                QStringLiteral("wrong-host"),
+                                QStringLiteral("self-signed"),
+                                QStringLiteral("slow-banner"),
+                                QStringLiteral("auth-fails"),
+                                QStringLiteral("drops-in-handshake"),
+                                QStringLiteral("preauth")};
     QStringList names;
     const QList<DemoServer::Scenario> scenarios = DemoServer::scenarios();
     for (const DemoServer::Scenario& s : scenarios) {
@@ -217,10 +221,9 @@ void TestDemoServer::listenersAndPorts()
     QVERIFY(smtp != smtps);
     QCOMPARE(m_server.port(Protocol::Smtp, TlsMode::None), quint16(0));
     // IMAP and POP3 are served too, each on its own port (TestDemoImapPop3 has their details).
-    const QList<quint16> others{m_server.port(Protocol::Imap, TlsMode::StartTls),
-                                m_server.port(Protocol::Imap, TlsMode::Implicit),
-                                m_server.port(Protocol::Pop3, TlsMode::StartTls),
-                                m_server.port(Protocol::Pop3, TlsMode::Implicit)};
+    const QList<quint16> others {
+        m_server.port(Protocol::Imap, TlsMode::StartTls), m_server.port(Protocol::Imap, TlsMode::Implicit),
+        m_server.port(Protocol::Pop3, TlsMode::StartTls), m_server.port(Protocol::Pop3, TlsMode::Implicit)};
     for (quint16 p : others) {
         QVERIFY(p != 0 && p != smtp && p != smtps);
         QCOMPARE(others.count(p), 1);
@@ -228,7 +231,8 @@ void TestDemoServer::listenersAndPorts()
     QCOMPARE(m_server.port(Protocol::Imap, TlsMode::None), quint16(0));
 
     const QSslCertificate ca = m_server.caCertificates().constFirst();
-    QVERIFY(ca.subjectInfo(QSslCertificate::CommonName).value(0).startsWith(QLatin1String("Mailscope Demo CA")));
+    QVERIFY(
+        ca.subjectInfo(QSslCertificate::CommonName).value(0).startsWith(QLatin1String("Mailscope Demo CA")));
     QFile file(m_server.caFile());
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(QSslCertificate::fromData(file.readAll(), QSsl::Pem).value(0), ca);
@@ -275,7 +279,7 @@ void TestDemoServer::fixedPort()
 
     SmtpTestClient client;
     QVERIFY(client.connectTo(smtp));
-    QCOMPARE(client.readReply(), QList<QByteArray>{"220 localhost ESMTP Mailscope demo server"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"220 localhost ESMTP Mailscope demo server"});
 }
 
 ProbeOptions TestDemoServer::optionsFor(TlsMode mode) const
@@ -295,7 +299,8 @@ std::unique_ptr<ProbeSession> TestDemoServer::runProbe(const QString& scenario, 
     auto session = std::make_unique<ProbeSession>(options);
     session->start();
     // The callers assert isFinished(): a run that hangs fails there.
-    [[maybe_unused]] const bool finished = QTest::qWaitFor([&session] { return session->isFinished(); }, 4 * WaitMs);
+    [[maybe_unused]] const bool finished =
+        QTest::qWaitFor([&session] { return session->isFinished(); }, 4 * WaitMs);
     return session;
 }
 
@@ -309,9 +314,9 @@ void TestDemoServer::goodStartTls()
              qPrintable(findingIds(run).join(QLatin1Char(' '))));
     QCOMPARE(run.verdict(), Verdict::Ok);
 
-    const QList<StepId> expectedSteps{StepId::Resolve,      StepId::Connect,     StepId::Banner,
-                                      StepId::Greeting,     StepId::StartTls,    StepId::TlsHandshake,
-                                      StepId::GreetingTls,  StepId::Quit};
+    const QList<StepId> expectedSteps {StepId::Resolve,     StepId::Connect,  StepId::Banner,
+                                       StepId::Greeting,    StepId::StartTls, StepId::TlsHandshake,
+                                       StepId::GreetingTls, StepId::Quit};
     QCOMPARE(run.steps.size(), expectedSteps.size());
     for (qsizetype i = 0; i < run.steps.size(); ++i) {
         QCOMPARE(run.steps.at(i).id, expectedSteps.at(i));
@@ -357,31 +362,35 @@ void TestDemoServer::scenariosOverStartTls_data()
     QTest::addColumn<Verdict>("verdict");
 
     QTest::newRow("no-starttls") << QStringLiteral("no-starttls") << 10000
-                                 << QStringList{FindingIds::StartTlsNotOffered, FindingIds::PlaintextAuthOffered}
+                                 << QStringList {FindingIds::StartTlsNotOffered,
+                                                 FindingIds::PlaintextAuthOffered}
                                  << StepId::StartTls << Verdict::Critical;
-    QTest::newRow("starttls-rejected") << QStringLiteral("starttls-rejected") << 10000
-                                       << QStringList{FindingIds::StartTlsRejected} << StepId::StartTls
-                                       << Verdict::Critical;
-    QTest::newRow("response-injection") << QStringLiteral("response-injection") << 10000
-                                        << QStringList{FindingIds::StartTlsResponseInjection} << StepId::Resolve
-                                        << Verdict::Critical;
-    QTest::newRow("expired-cert") << QStringLiteral("expired-cert") << 10000 << QStringList{FindingIds::CertExpired}
-                                  << StepId::TlsHandshake << Verdict::Critical;
+    QTest::newRow("starttls-rejected")
+        << QStringLiteral("starttls-rejected") << 10000 << QStringList {FindingIds::StartTlsRejected}
+        << StepId::StartTls << Verdict::Critical;
+    QTest::newRow("response-injection")
+        << QStringLiteral("response-injection") << 10000
+        << QStringList {FindingIds::StartTlsResponseInjection} << StepId::Resolve << Verdict::Critical;
+    QTest::newRow("expired-cert") << QStringLiteral("expired-cert") << 10000
+                                  << QStringList {FindingIds::CertExpired} << StepId::TlsHandshake
+                                  << Verdict::Critical;
     QTest::newRow("wrong-host") << QStringLiteral("wrong-host") << 10000
-                                << QStringList{FindingIds::CertHostnameMismatch} << StepId::TlsHandshake
+                                << QStringList {FindingIds::CertHostnameMismatch} << StepId::TlsHandshake
                                 << Verdict::Critical;
-    QTest::newRow("self-signed") << QStringLiteral("self-signed") << 10000 << QStringList{FindingIds::CertSelfSigned}
-                                 << StepId::TlsHandshake << Verdict::Critical;
-    QTest::newRow("slow-banner") << QStringLiteral("slow-banner") << 500 << QStringList{FindingIds::ServerTimeout}
-                                 << StepId::Banner << Verdict::Critical;
-    QTest::newRow("drops-in-handshake") << QStringLiteral("drops-in-handshake") << 10000
-                                        << QStringList{FindingIds::TlsHandshakeFailed} << StepId::TlsHandshake
-                                        << Verdict::Critical;
+    QTest::newRow("self-signed") << QStringLiteral("self-signed") << 10000
+                                 << QStringList {FindingIds::CertSelfSigned} << StepId::TlsHandshake
+                                 << Verdict::Critical;
+    QTest::newRow("slow-banner") << QStringLiteral("slow-banner") << 500
+                                 << QStringList {FindingIds::ServerTimeout} << StepId::Banner
+                                 << Verdict::Critical;
+    QTest::newRow("drops-in-handshake")
+        << QStringLiteral("drops-in-handshake") << 10000 << QStringList {FindingIds::TlsHandshakeFailed}
+        << StepId::TlsHandshake << Verdict::Critical;
     // The engine neither logs in nor probes for command injection: to it these servers look good.
-    QTest::newRow("auth-fails") << QStringLiteral("auth-fails") << 10000 << QStringList{} << StepId::Resolve
+    QTest::newRow("auth-fails") << QStringLiteral("auth-fails") << 10000 << QStringList {} << StepId::Resolve
                                 << Verdict::Ok;
-    QTest::newRow("command-injection") << QStringLiteral("command-injection") << 10000 << QStringList{}
-                                       << StepId::Resolve << Verdict::Ok;
+    QTest::newRow("command-injection")
+        << QStringLiteral("command-injection") << 10000 << QStringList {} << StepId::Resolve << Verdict::Ok;
 }
 
 void TestDemoServer::scenariosOverStartTls()
@@ -431,10 +440,12 @@ void TestDemoServer::responseInjectionIsDiscarded()
             QCOMPARE(e.dir, 'S');
             QVERIFY(!e.tls);
         } else {
-            QVERIFY2(!e.text.contains(QLatin1String("INJECTED-BY-MIDDLEBOX")) || e.dir == 'I', qPrintable(e.text));
+            QVERIFY2(!e.text.contains(QLatin1String("INJECTED-BY-MIDDLEBOX")) || e.dir == 'I',
+                     qPrintable(e.text));
         }
     }
-    QCOMPARE(discarded, (QStringList{QStringLiteral("250-INJECTED-BY-MIDDLEBOX"), QStringLiteral("250 AUTH PLAIN")}));
+    QCOMPARE(discarded,
+             (QStringList {QStringLiteral("250-INJECTED-BY-MIDDLEBOX"), QStringLiteral("250 AUTH PLAIN")}));
     // The capabilities over TLS are the ones re-read after the handshake, not the injected ones.
     QVERIFY(!run.capabilitiesTls.contains(QStringLiteral("INJECTED-BY-MIDDLEBOX")));
     QVERIFY(!hasCapability(run.capabilitiesTls, QStringLiteral("INJECTED")));
@@ -449,12 +460,12 @@ void TestDemoServer::scenariosOverImplicitTls_data()
     QTest::addColumn<StepId>("failedStep");
 
     QTest::newRow("good") << QStringLiteral("good") << 10000 << QString() << StepId::Resolve;
-    QTest::newRow("expired-cert") << QStringLiteral("expired-cert") << 10000 << QString(FindingIds::CertExpired)
-                                  << StepId::TlsHandshake;
-    QTest::newRow("wrong-host") << QStringLiteral("wrong-host") << 10000 << QString(FindingIds::CertHostnameMismatch)
-                                << StepId::TlsHandshake;
-    QTest::newRow("self-signed") << QStringLiteral("self-signed") << 10000 << QString(FindingIds::CertSelfSigned)
-                                 << StepId::TlsHandshake;
+    QTest::newRow("expired-cert") << QStringLiteral("expired-cert") << 10000
+                                  << QString(FindingIds::CertExpired) << StepId::TlsHandshake;
+    QTest::newRow("wrong-host") << QStringLiteral("wrong-host") << 10000
+                                << QString(FindingIds::CertHostnameMismatch) << StepId::TlsHandshake;
+    QTest::newRow("self-signed") << QStringLiteral("self-signed") << 10000
+                                 << QString(FindingIds::CertSelfSigned) << StepId::TlsHandshake;
     QTest::newRow("slow-banner") << QStringLiteral("slow-banner") << 500 << QString(FindingIds::ServerTimeout)
                                  << StepId::Banner;
     QTest::newRow("drops-in-handshake") << QStringLiteral("drops-in-handshake") << 10000
@@ -501,7 +512,8 @@ void TestDemoServer::untrustedWithoutDemoCa()
     const auto session = runProbe(QStringLiteral("good"), options);
     QVERIFY(session->isFinished());
     const Run& run = session->run();
-    QVERIFY2(run.hasFinding(FindingIds::CertUntrustedChain), qPrintable(findingIds(run).join(QLatin1Char(' '))));
+    QVERIFY2(run.hasFinding(FindingIds::CertUntrustedChain),
+             qPrintable(findingIds(run).join(QLatin1Char(' '))));
     QCOMPARE(run.verdict(), Verdict::Critical);
     QCOMPARE(run.step(StepId::TlsHandshake)->status, StepStatus::Failed);
     // Strict: nothing more is sent after an untrusted handshake, so no greeting over TLS.
@@ -533,7 +545,7 @@ void TestDemoServer::insecureContinuesWithOverride()
 void TestDemoServer::upgrade(SmtpTestClient& client)
 {
     QVERIFY(client.connectTo(m_server.port(Protocol::Smtp, TlsMode::StartTls)));
-    QCOMPARE(client.readReply(), QList<QByteArray>{"220 localhost ESMTP Mailscope demo server"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"220 localhost ESMTP Mailscope demo server"});
     QCOMPARE(client.command("EHLO client.test"), QByteArray("250 STARTTLS"));
     QCOMPARE(client.command("STARTTLS"), QByteArray("220 2.0.0 Ready to start TLS"));
     QVERIFY(client.startTls(m_server.caCertificates()));
@@ -545,12 +557,12 @@ void TestDemoServer::smtpConversation()
     m_server.setScenario(QStringLiteral("good"));
     SmtpTestClient client;
     QVERIFY(client.connectTo(m_server.port(Protocol::Smtp, TlsMode::StartTls)));
-    QCOMPARE(client.readReply(), QList<QByteArray>{"220 localhost ESMTP Mailscope demo server"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"220 localhost ESMTP Mailscope demo server"});
 
     // Plaintext: STARTTLS offered, AUTH neither offered nor accepted.
     QCOMPARE(client.commandLines("EHLO client.test"),
-             (QList<QByteArray>{"250-localhost", "250-PIPELINING", "250-SIZE 10240000", "250-8BITMIME",
-                                "250-ENHANCEDSTATUSCODES", "250 STARTTLS"}));
+             (QList<QByteArray> {"250-localhost", "250-PIPELINING", "250-SIZE 10240000", "250-8BITMIME",
+                                 "250-ENHANCEDSTATUSCODES", "250 STARTTLS"}));
     QCOMPARE(client.command("AUTH PLAIN " + plainResponse("demo", "demo")),
              QByteArray("538 5.7.11 Encryption required for requested authentication mechanism"));
     QCOMPARE(client.command("STARTTLS now"), QByteArray("501 5.5.4 Syntax: STARTTLS"));
@@ -561,7 +573,8 @@ void TestDemoServer::smtpConversation()
 
     // RFC 3207 s.4: the EHLO state and the transaction are forgotten.
     QCOMPARE(client.command("RCPT TO:<b@example.org>"), QByteArray("503 5.5.1 Error: need MAIL command"));
-    QCOMPARE(client.command("MAIL FROM:<a@example.org>"), QByteArray("503 5.5.1 Error: send HELO/EHLO first"));
+    QCOMPARE(client.command("MAIL FROM:<a@example.org>"),
+             QByteArray("503 5.5.1 Error: send HELO/EHLO first"));
     QCOMPARE(client.command("EHLO client.test"), QByteArray("250 AUTH PLAIN LOGIN"));
     QCOMPARE(client.command("STARTTLS"), QByteArray("554 5.5.1 Error: TLS already active"));
 
@@ -575,7 +588,8 @@ void TestDemoServer::smtpConversation()
     QCOMPARE(client.command("not base64!"), QByteArray("501 5.5.2 Cannot decode response"));
     QCOMPARE(client.command("AUTH LOGIN"), QByteArray("334 VXNlcm5hbWU6"));
     QCOMPARE(client.command(QByteArray("demo").toBase64()), QByteArray("334 UGFzc3dvcmQ6"));
-    QCOMPARE(client.command(QByteArray("demo").toBase64()), QByteArray("235 2.7.0 Authentication successful"));
+    QCOMPARE(client.command(QByteArray("demo").toBase64()),
+             QByteArray("235 2.7.0 Authentication successful"));
     QCOMPARE(client.command("AUTH PLAIN " + plainResponse("demo", "demo")),
              QByteArray("503 5.5.1 Error: already authenticated"));
 
@@ -584,9 +598,9 @@ void TestDemoServer::smtpConversation()
     QCOMPARE(client.command("MAIL FROM:<a@example.org> SIZE=99999999"),
              QByteArray("552 5.3.4 Message size exceeds fixed limit"));
     client.send("MAIL FROM:<a@example.org> SIZE=100 BODY=8BITMIME\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
-    QCOMPARE(client.readReply(), QList<QByteArray>{"250 2.1.0 Ok"});
-    QCOMPARE(client.readReply(), QList<QByteArray>{"250 2.1.5 Ok"});
-    QCOMPARE(client.readReply(), QList<QByteArray>{"354 End data with <CR><LF>.<CR><LF>"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"250 2.1.0 Ok"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"250 2.1.5 Ok"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"354 End data with <CR><LF>.<CR><LF>"});
     client.send("Subject: demo\r\n\r\n..a line that starts with a dot\r\nQUIT\r\n.\r\n");
     const QByteArray queued = client.readReply().value(0);
     QVERIFY2(QRegularExpression(QStringLiteral("^250 2\\.0\\.0 Ok: queued as DEMO\\d+$"))
@@ -595,10 +609,10 @@ void TestDemoServer::smtpConversation()
              queued.constData());
 
     client.send("NOOP\r\nRSET\r\nVRFY x\r\n\r\n");
-    QCOMPARE(client.readReply(), QList<QByteArray>{"250 2.0.0 Ok"});
-    QCOMPARE(client.readReply(), QList<QByteArray>{"250 2.0.0 Ok"});
-    QCOMPARE(client.readReply(), QList<QByteArray>{"502 5.5.2 Error: command not recognized"});
-    QCOMPARE(client.readReply(), QList<QByteArray>{"500 5.5.2 Error: bad syntax"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"250 2.0.0 Ok"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"250 2.0.0 Ok"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"502 5.5.2 Error: command not recognized"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"500 5.5.2 Error: bad syntax"});
 
     QCOMPARE(client.command("QUIT"), QByteArray("221 2.0.0 Bye"));
     QVERIFY(client.waitForClose());
@@ -656,7 +670,7 @@ void TestDemoServer::commandInjection()
     QCOMPARE(client.readReply().size(), 1);
     QCOMPARE(client.command("EHLO client.test"), QByteArray("250 STARTTLS"));
     client.send("STARTTLS\r\nNOOP\r\n"); // one write: the injection
-    QCOMPARE(client.readReply(), QList<QByteArray>{"220 2.0.0 Ready to start TLS"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"220 2.0.0 Ready to start TLS"});
     QVERIFY(client.startTls(m_server.caCertificates()));
     client.send("EHLO client.test\r\n");
     QCOMPARE(client.readReply().value(0), firstReplyOverTls);
@@ -669,7 +683,7 @@ void TestDemoServer::lineTooLong()
     QVERIFY(client.connectTo(m_server.port(Protocol::Smtp, TlsMode::StartTls)));
     QCOMPARE(client.readReply().size(), 1);
     client.send("NOOP " + QByteArray(5000, 'x') + "\r\n");
-    QCOMPARE(client.readReply(), QList<QByteArray>{"500 5.5.2 Error: line too long"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"500 5.5.2 Error: line too long"});
     // The connection stays usable; the rest of the long line was skipped.
     QCOMPARE(client.command("NOOP"), QByteArray("250 2.0.0 Ok"));
     QCOMPARE(client.command("EHLO " + QByteArray(4000, 'y')), QByteArray("250 STARTTLS"));
@@ -683,7 +697,7 @@ void TestDemoServer::idleTimeout()
     SmtpTestClient client;
     QVERIFY(client.connectTo(server.port(Protocol::Smtp, TlsMode::StartTls)));
     QCOMPARE(client.readReply().size(), 1);
-    QCOMPARE(client.readReply(), QList<QByteArray>{"421 4.4.2 localhost Error: timeout exceeded"});
+    QCOMPARE(client.readReply(), QList<QByteArray> {"421 4.4.2 localhost Error: timeout exceeded"});
     QVERIFY(client.waitForClose());
 }
 
@@ -779,29 +793,31 @@ void TestDemoServer::cliEndToEnd()
         const char* label;
         QByteArray greeting;
     } others[] = {
-        {"IMAP  \\(STARTTLS\\)", "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Mailscope demo IMAP server ready"},
+        {"IMAP  \\(STARTTLS\\)",
+         "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Mailscope demo IMAP server ready"},
         {"IMAPS \\(implicit TLS\\)", {}},
         {"POP3  \\(STLS\\)", "+OK Mailscope demo POP3 server ready"},
         {"POP3S \\(implicit TLS\\)", {}},
     };
     for (const auto& listener : others) {
         const QRegularExpressionMatch match =
-            QRegularExpression(QString::fromLatin1(listener.label) + QStringLiteral("\\s+127\\.0\\.0\\.1:(\\d+)"))
+            QRegularExpression(QString::fromLatin1(listener.label)
+                               + QStringLiteral("\\s+127\\.0\\.0\\.1:(\\d+)"))
                 .match(text);
         QVERIFY2(match.hasMatch(), listener.label);
         if (listener.greeting.isEmpty())
             continue;
         SmtpTestClient client;
         QVERIFY(client.connectTo(quint16(match.captured(1).toUInt())));
-        QCOMPARE(client.readReply(), QList<QByteArray>{listener.greeting});
+        QCOMPARE(client.readReply(), QList<QByteArray> {listener.greeting});
     }
     QVERIFY2(text.contains(QLatin1String("--protocol imap")), output.constData());
 
     const auto check = [&caFile](const QStringList& extra, QByteArray* json) {
         QProcess process;
         process.setProgram(QStringLiteral(MAILSCOPE_CLI_PATH));
-        process.setArguments(QStringList{QStringLiteral("check")} + extra
-                             + QStringList{QStringLiteral("--ca-file"), caFile, QStringLiteral("--json")});
+        process.setArguments(QStringList {QStringLiteral("check")} + extra
+                             + QStringList {QStringLiteral("--ca-file"), caFile, QStringLiteral("--json")});
         process.start();
         if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, 3 * WaitMs))
             return -1;
@@ -821,7 +837,8 @@ void TestDemoServer::cliEndToEnd()
                     QStringLiteral("implicit")},
                    &json),
              0);
-    QCOMPARE(QJsonDocument::fromJson(json).object().value(QLatin1String("verdict")).toString(), QStringLiteral("ok"));
+    QCOMPARE(QJsonDocument::fromJson(json).object().value(QLatin1String("verdict")).toString(),
+             QStringLiteral("ok"));
 
     // SIGTERM: a clean stop, exit code 0, and the temporary CA file is gone.
     demo.terminate();
@@ -835,7 +852,8 @@ void TestDemoServer::cliEndToEnd()
 void TestDemoServer::cliListScenarios()
 {
     QProcess process;
-    process.start(QStringLiteral(MAILSCOPE_CLI_PATH), {QStringLiteral("demo"), QStringLiteral("--list-scenarios")});
+    process.start(QStringLiteral(MAILSCOPE_CLI_PATH),
+                  {QStringLiteral("demo"), QStringLiteral("--list-scenarios")});
     QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, WaitMs);
     QCOMPARE(process.exitCode(), 0);
     const QString output = QString::fromUtf8(process.readAllStandardOutput());

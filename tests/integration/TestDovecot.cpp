@@ -6,10 +6,10 @@
 // AUTH=PLAIN without LOGINDISABLED, so plaintext-auth-offered is expected (and only that) on the
 // STARTTLS ports. That is Dovecot's loopback rule, not a Mailscope bug.
 
-#include "RealServers.h"
-#include "TestPrinters.h"
 #include "findings/FindingCatalogue.h"
+#include "RealServers.h"
 #include "session/ProbeSession.h"
+#include "TestPrinters.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -40,7 +40,8 @@ QString dump(const Run& run)
 {
     QString out;
     for (const TranscriptEntry& e : run.transcript)
-        out += QStringLiteral("\n  %1 %2 [%3] %4").arg(e.tMs).arg(QLatin1Char(e.dir)).arg(toKey(e.step), e.text);
+        out +=
+            QStringLiteral("\n  %1 %2 [%3] %4").arg(e.tMs).arg(QLatin1Char(e.dir)).arg(toKey(e.step), e.text);
     for (const StepRecord& s : run.steps)
         out += QStringLiteral("\n  step %1: %2").arg(toKey(s.id), s.summary);
     for (const Finding& f : run.findings)
@@ -90,8 +91,9 @@ void TestDovecot::initTestCase()
 ProbeOptions TestDovecot::options(Protocol protocol, TlsMode mode) const
 {
     const bool implicit = mode == TlsMode::Implicit;
-    const QString portKey = protocol == Protocol::Imap ? (implicit ? QStringLiteral("IMAPS_PORT") : QStringLiteral("IMAP_PORT"))
-                                                       : (implicit ? QStringLiteral("POP3S_PORT") : QStringLiteral("POP3_PORT"));
+    const QString portKey = protocol == Protocol::Imap
+                                ? (implicit ? QStringLiteral("IMAPS_PORT") : QStringLiteral("IMAP_PORT"))
+                                : (implicit ? QStringLiteral("POP3S_PORT") : QStringLiteral("POP3_PORT"));
     ProbeOptions o;
     o.host = QStringLiteral("localhost"); // the leaf certificate names localhost
     o.port = m_servers.port(portKey);
@@ -121,15 +123,17 @@ void TestDovecot::loginSucceeds_data()
     QTest::addColumn<QString>("steps");
     QTest::addColumn<QStringList>("findings");
 
-    const QString starttls = QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok tls-handshake=ok "
-                                            "greeting-tls=ok auth=ok quit=ok");
-    const QString implicit = QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok auth=ok quit=ok");
+    const QString starttls =
+        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok tls-handshake=ok "
+                       "greeting-tls=ok auth=ok quit=ok");
+    const QString implicit =
+        QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok auth=ok quit=ok");
     QTest::newRow("imap starttls") << Protocol::Imap << TlsMode::StartTls << starttls
-                                   << QStringList{QStringLiteral("plaintext-auth-offered")};
-    QTest::newRow("imaps") << Protocol::Imap << TlsMode::Implicit << implicit << QStringList{};
+                                   << QStringList {QStringLiteral("plaintext-auth-offered")};
+    QTest::newRow("imaps") << Protocol::Imap << TlsMode::Implicit << implicit << QStringList {};
     QTest::newRow("pop3 stls") << Protocol::Pop3 << TlsMode::StartTls << starttls
-                               << QStringList{QStringLiteral("plaintext-auth-offered")};
-    QTest::newRow("pop3s") << Protocol::Pop3 << TlsMode::Implicit << implicit << QStringList{};
+                               << QStringList {QStringLiteral("plaintext-auth-offered")};
+    QTest::newRow("pop3s") << Protocol::Pop3 << TlsMode::Implicit << implicit << QStringList {};
 }
 
 void TestDovecot::loginSucceeds()
@@ -142,13 +146,14 @@ void TestDovecot::loginSucceeds()
     const Run run = runSession(options(protocol, mode));
     QVERIFY2(stepsOf(run) == steps, qPrintable(stepsOf(run) + dump(run)));
     QCOMPARE(findingIdsOf(run), findings);
-    QCOMPARE(run.step(StepId::Auth)->summary, QStringLiteral("Logged in as %1 with PLAIN over TLS").arg(m_user));
+    QCOMPARE(run.step(StepId::Auth)->summary,
+             QStringLiteral("Logged in as %1 with PLAIN over TLS").arg(m_user));
     QVERIFY(run.tls && run.tls->verified);
     QCOMPARE(run.certificates.size(), 2);
     // Every credential-carrying line is redacted; the password is nowhere.
-    const auto authLine = std::find_if(run.transcript.cbegin(), run.transcript.cend(), [](const TranscriptEntry& e) {
-        return e.dir == 'C' && e.step == StepId::Auth;
-    });
+    const auto authLine =
+        std::find_if(run.transcript.cbegin(), run.transcript.cend(),
+                     [](const TranscriptEntry& e) { return e.dir == 'C' && e.step == StepId::Auth; });
     QVERIFY(authLine != run.transcript.cend());
     QVERIFY2(authLine->text.endsWith(QLatin1String("AUTH PLAIN [redacted]"))
                  || authLine->text.endsWith(QLatin1String("AUTHENTICATE PLAIN [redacted]")),
@@ -163,7 +168,8 @@ void TestDovecot::wrongPasswordIsAuthFailed_data()
     QTest::addColumn<Protocol>("protocol");
     QTest::addColumn<TlsMode>("mode");
     QTest::addColumn<QString>("code");
-    QTest::newRow("imap starttls") << Protocol::Imap << TlsMode::StartTls << QStringLiteral("[AUTHENTICATIONFAILED]");
+    QTest::newRow("imap starttls") << Protocol::Imap << TlsMode::StartTls
+                                   << QStringLiteral("[AUTHENTICATIONFAILED]");
     QTest::newRow("imaps") << Protocol::Imap << TlsMode::Implicit << QStringLiteral("[AUTHENTICATIONFAILED]");
     QTest::newRow("pop3 stls") << Protocol::Pop3 << TlsMode::StartTls << QStringLiteral("-ERR [AUTH]");
     QTest::newRow("pop3s") << Protocol::Pop3 << TlsMode::Implicit << QStringLiteral("-ERR [AUTH]");
@@ -194,7 +200,8 @@ void TestDovecot::imapCapabilitiesAreReReadUnderTls()
     ProbeOptions o = options(Protocol::Imap, TlsMode::StartTls);
     o.user.clear();
     const Run run = runSession(o);
-    QVERIFY2(run.capabilitiesPlain.contains(QStringLiteral("STARTTLS")), qPrintable(run.capabilitiesPlain.join(' ')));
+    QVERIFY2(run.capabilitiesPlain.contains(QStringLiteral("STARTTLS")),
+             qPrintable(run.capabilitiesPlain.join(' ')));
     QVERIFY(!run.capabilitiesTls.contains(QStringLiteral("STARTTLS")));
     QVERIFY(run.capabilitiesTls.contains(QStringLiteral("AUTH=PLAIN")));
     QVERIFY(run.capabilitiesTls.contains(QStringLiteral("AUTH=LOGIN")));
@@ -204,7 +211,7 @@ void TestDovecot::imapCapabilitiesAreReReadUnderTls()
         if (e.dir == 'C')
             client.append(e.text);
     }
-    QCOMPARE(client, (QStringList{"A1 CAPABILITY", "A2 STARTTLS", "A3 CAPABILITY", "A4 LOGOUT"}));
+    QCOMPARE(client, (QStringList {"A1 CAPABILITY", "A2 STARTTLS", "A3 CAPABILITY", "A4 LOGOUT"}));
     // Dovecot puts its capabilities in the greeting's response code; Mailscope notes and still asks.
     QVERIFY(std::any_of(run.transcript.cbegin(), run.transcript.cend(), [](const TranscriptEntry& e) {
         return e.dir == 'I' && e.text.contains(QLatin1String("greeting already listed capabilities"));
@@ -229,7 +236,8 @@ void TestDovecot::noUserMeansNoAuthStep()
     o.user.clear();
     o.password.clear();
     const Run run = runSession(o);
-    QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
+    QCOMPARE(stepsOf(run),
+             QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
     QCOMPARE(run.verdict(), Verdict::Ok);
 }
 

@@ -4,10 +4,10 @@
 // saw exactly the lines its script expected.
 
 #include "FakeMailServer.h"
-#include "TestPki.h"
-#include "TestPrinters.h"
 #include "findings/FindingCatalogue.h"
 #include "session/ProbeSession.h"
+#include "TestPki.h"
+#include "TestPrinters.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -100,7 +100,8 @@ std::unique_ptr<FakeMailServer> TestImapPop3Scenarios::serverFor(const QString& 
     return server;
 }
 
-ProbeOptions TestImapPop3Scenarios::optionsFor(const FakeMailServer& server, Protocol protocol, TlsMode tls) const
+ProbeOptions TestImapPop3Scenarios::optionsFor(const FakeMailServer& server, Protocol protocol,
+                                               TlsMode tls) const
 {
     ProbeOptions o;
     o.host = QStringLiteral("127.0.0.1"); // the good test certificate carries IP:127.0.0.1
@@ -141,71 +142,71 @@ void TestImapPop3Scenarios::scenarios_data()
 
     // ---- IMAP ----
     QTest::newRow("imap starttls") << "imap-starttls-good" << Protocol::Imap << S << E << QString()
-                                   << starttlsAll + QStringLiteral(" quit=ok") << QStringList{} << QString();
+                                   << starttlsAll + QStringLiteral(" quit=ok") << QStringList {} << QString();
     QTest::newRow("imap no starttls")
         << "imap-no-starttls" << Protocol::Imap << S << E << QString()
         << "resolve=ok connect=ok banner=ok greeting=ok starttls=failed tls-handshake=skipped "
            "greeting-tls=skipped quit=ok"
-        << QStringList{"plaintext-auth-offered", "starttls-not-offered"} << QString();
+        << QStringList {"plaintext-auth-offered", "starttls-not-offered"} << QString();
     QTest::newRow("imap starttls refused")
         << "imap-starttls-rejected" << Protocol::Imap << S << E << QString()
         << "resolve=ok connect=ok banner=ok greeting=ok starttls=failed tls-handshake=skipped "
            "greeting-tls=skipped quit=ok"
-        << QStringList{"starttls-rejected"} << QString();
+        << QStringList {"starttls-rejected"} << QString();
     QTest::newRow("imap preauth")
         << "imap-preauth" << Protocol::Imap << S << E << alice
         << "resolve=ok connect=ok banner=warning greeting=ok starttls=failed tls-handshake=skipped "
            "greeting-tls=skipped auth=skipped quit=ok"
-        << QStringList{"imap-preauth-before-tls"} << QString();
+        << QStringList {"imap-preauth-before-tls"} << QString();
     QTest::newRow("imap logindisabled and alert")
-        << "imap-logindisabled" << Protocol::Imap << S << E << QString() << starttlsAll + QStringLiteral(" quit=ok")
-        << QStringList{"imap-plaintext-alert"} << QString();
+        << "imap-logindisabled" << Protocol::Imap << S << E << QString()
+        << starttlsAll + QStringLiteral(" quit=ok") << QStringList {"imap-plaintext-alert"} << QString();
     QTest::newRow("imap auth success") << "imap-auth-success" << Protocol::Imap << S << E << alice
-                                       << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList{}
+                                       << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList {}
                                        << "Logged in as alice with PLAIN over TLS";
     QTest::newRow("imap auth failure")
         << "imap-auth-failure" << Protocol::Imap << I << E << alice
         << "resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok auth=failed quit=ok"
-        << QStringList{"auth-failed"} << "password is wrong";
+        << QStringList {"auth-failed"} << "password is wrong";
     QTest::newRow("imap implicit login command")
         << "imap-implicit-good" << Protocol::Imap << I << E << alice
-        << "resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok auth=ok quit=ok" << QStringList{}
+        << "resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok auth=ok quit=ok" << QStringList {}
         << "Logged in as alice with LOGIN over TLS";
 
     // ---- POP3 ----
     QTest::newRow("pop3 stls") << "pop3-stls-good" << Protocol::Pop3 << S << E << QString()
-                               << starttlsAll + QStringLiteral(" quit=ok") << QStringList{} << QString();
+                               << starttlsAll + QStringLiteral(" quit=ok") << QStringList {} << QString();
     QTest::newRow("pop3 no stls")
         << "pop3-no-stls" << Protocol::Pop3 << S << E << QString()
         << "resolve=ok connect=ok banner=ok greeting=ok starttls=failed tls-handshake=skipped "
            "greeting-tls=skipped quit=ok"
-        << QStringList{"plaintext-auth-offered", "starttls-not-offered"} << QString();
+        << QStringList {"plaintext-auth-offered", "starttls-not-offered"} << QString();
     QTest::newRow("pop3 stls refused")
         << "pop3-stls-rejected" << Protocol::Pop3 << S << E << QString()
         << "resolve=ok connect=ok banner=ok greeting=ok starttls=failed tls-handshake=skipped "
            "greeting-tls=skipped quit=ok"
-        << QStringList{"starttls-rejected"} << QString();
+        << QStringList {"starttls-rejected"} << QString();
     QTest::newRow("pop3 auth success") << "pop3-auth-success" << Protocol::Pop3 << S << E << alice
-                                       << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList{}
+                                       << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList {}
                                        << "Logged in as alice with PLAIN over TLS";
     QTest::newRow("pop3 auth failure")
         << "pop3-auth-failure" << Protocol::Pop3 << I << E << alice
         << "resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok auth=failed quit=ok"
-        << QStringList{"auth-failed"} << "password is wrong";
+        << QStringList {"auth-failed"} << "password is wrong";
 
     // ---- SMTP AUTH ----
     QTest::newRow("smtp auth plain") << "smtp-auth-plain-success" << Protocol::Smtp << S << E << alice
-                                     << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList{}
+                                     << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList {}
                                      << "Logged in as alice with PLAIN over TLS";
     QTest::newRow("smtp auth login") << "smtp-auth-login-success" << Protocol::Smtp << S << E << alice
-                                     << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList{}
+                                     << starttlsAll + QStringLiteral(" auth=ok quit=ok") << QStringList {}
                                      << "Logged in as alice with LOGIN over TLS";
     QTest::newRow("smtp auth failure") << "smtp-auth-failure" << Protocol::Smtp << S << E << alice
                                        << starttlsAll + QStringLiteral(" auth=failed quit=ok")
-                                       << QStringList{"auth-failed"} << "password is wrong";
+                                       << QStringList {"auth-failed"} << "password is wrong";
     QTest::newRow("smtp app password") << "smtp-auth-app-password" << Protocol::Smtp << S << E << alice
                                        << starttlsAll + QStringLiteral(" auth=failed quit=ok")
-                                       << QStringList{"auth-failed"} << "application-specific password";
+                                       << QStringList {"auth-failed"} << "application-specific password";
 }
 
 void TestImapPop3Scenarios::scenarios()
@@ -238,7 +239,8 @@ void TestImapPop3Scenarios::scenarios()
     QCOMPARE(stepsOf(run), steps);
     QCOMPARE(findingIdsOf(run), findings);
     if (!authSummary.isEmpty())
-        QVERIFY2(run.step(StepId::Auth)->summary.contains(authSummary), qPrintable(run.step(StepId::Auth)->summary));
+        QVERIFY2(run.step(StepId::Auth)->summary.contains(authSummary),
+                 qPrintable(run.step(StepId::Auth)->summary));
     if (run.hasFinding(FindingIds::AuthFailed))
         QVERIFY(run.finding(FindingIds::AuthFailed)->detail.contains(authSummary));
     if (tls == TlsMode::StartTls && run.tls) {
@@ -253,9 +255,9 @@ void TestImapPop3Scenarios::injectionIsDiscarded_data()
     QTest::addColumn<Protocol>("protocol");
     QTest::addColumn<QStringList>("discarded");
     QTest::newRow("imap") << "imap-starttls-injection" << Protocol::Imap
-                          << QStringList{"* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED", "A3 OK forged"};
+                          << QStringList {"* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED", "A3 OK forged"};
     QTest::newRow("pop3") << "pop3-stls-injection" << Protocol::Pop3
-                          << QStringList{"+OK", "USER", "INJECTED", "."};
+                          << QStringList {"+OK", "USER", "INJECTED", "."};
 }
 
 void TestImapPop3Scenarios::injectionIsDiscarded()
@@ -292,19 +294,19 @@ void TestImapPop3Scenarios::redactionKeepsTheServerHappy_data()
     QTest::addColumn<TlsMode>("tls");
     QTest::addColumn<QStringList>("redactedLines");
     QTest::newRow("imap sasl-ir") << "imap-auth-success" << Protocol::Imap << TlsMode::StartTls
-                                  << QStringList{"A4 AUTHENTICATE PLAIN [redacted]"};
-    QTest::newRow("imap continuation") << "imap-auth-failure" << Protocol::Imap << TlsMode::Implicit
-                                       << QStringList{"[redacted]"};
+                                  << QStringList {"A4 AUTHENTICATE PLAIN [redacted]"};
+    QTest::newRow("imap continuation")
+        << "imap-auth-failure" << Protocol::Imap << TlsMode::Implicit << QStringList {"[redacted]"};
     QTest::newRow("imap login") << "imap-implicit-good" << Protocol::Imap << TlsMode::Implicit
-                                << QStringList{"A2 LOGIN [redacted]"};
+                                << QStringList {"A2 LOGIN [redacted]"};
     QTest::newRow("pop3 auth") << "pop3-auth-success" << Protocol::Pop3 << TlsMode::StartTls
-                               << QStringList{"AUTH PLAIN [redacted]"};
+                               << QStringList {"AUTH PLAIN [redacted]"};
     QTest::newRow("pop3 pass") << "pop3-auth-failure" << Protocol::Pop3 << TlsMode::Implicit
-                               << QStringList{"PASS [redacted]"};
+                               << QStringList {"PASS [redacted]"};
     QTest::newRow("smtp plain") << "smtp-auth-plain-success" << Protocol::Smtp << TlsMode::StartTls
-                                << QStringList{"AUTH PLAIN [redacted]"};
+                                << QStringList {"AUTH PLAIN [redacted]"};
     QTest::newRow("smtp login") << "smtp-auth-login-success" << Protocol::Smtp << TlsMode::StartTls
-                                << QStringList{"[redacted]", "[redacted]"};
+                                << QStringList {"[redacted]", "[redacted]"};
 }
 
 void TestImapPop3Scenarios::redactionKeepsTheServerHappy()

@@ -8,13 +8,13 @@
 // base64 stream (AUTH PLAIN's "\0user\0password", LOGIN's password line, an XOAUTH2 message).
 
 #include "FakeMailServer.h"
-#include "RealServers.h"
-#include "TestPki.h"
-#include "TestPrinters.h"
 #include "findings/FindingCatalogue.h"
+#include "RealServers.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "session/ProbeSession.h"
+#include "TestPki.h"
+#include "TestPrinters.h"
 
 #include <QLoggingCategory>
 #include <QProcess>
@@ -36,16 +36,18 @@ QStringList g_logged; ///< every log message while a session runs
 
 void captureMessages(QtMsgType, const QMessageLogContext& context, const QString& message)
 {
-    g_logged.append(QString::fromLatin1(context.category ? context.category : "default") + QLatin1String(": ") + message);
+    g_logged.append(QString::fromLatin1(context.category ? context.category : "default") + QLatin1String(": ")
+                    + message);
 }
 
 /// Every form in which `secret` could show up: itself, and base64 at each alignment (only the
 /// characters that depend on the secret alone, so it matches inside a longer base64 stream).
 QStringList secretForms(const QByteArray& secret)
 {
-    QStringList forms{QString::fromUtf8(secret)};
+    QStringList forms {QString::fromUtf8(secret)};
     for (int offset = 0; offset < 3; ++offset) {
-        const QByteArray encoded = (QByteArray(offset, '\0') + secret).toBase64(QByteArray::OmitTrailingEquals);
+        const QByteArray encoded =
+            (QByteArray(offset, '\0') + secret).toBase64(QByteArray::OmitTrailingEquals);
         const qsizetype skip = offset == 0 ? 0 : 4;
         forms.append(QString::fromLatin1(encoded.mid(skip, encoded.size() - skip - 4)));
     }
@@ -89,8 +91,9 @@ struct FakeCase
 
 QString smtpStartTls(const QString& authPart)
 {
-    return QStringLiteral("S: 220 submit.test ESMTP\nC: EHLO mailscope.invalid\nS: 250-submit.test\nS: 250 STARTTLS\n"
-                          "C: STARTTLS\nS: 220 go ahead\nT\nC: EHLO mailscope.invalid\nS: 250-submit.test\n")
+    return QStringLiteral(
+               "S: 220 submit.test ESMTP\nC: EHLO mailscope.invalid\nS: 250-submit.test\nS: 250 STARTTLS\n"
+               "C: STARTTLS\nS: 220 go ahead\nT\nC: EHLO mailscope.invalid\nS: 250-submit.test\n")
            + authPart + QStringLiteral("\nC: QUIT\nS: 221 bye\n");
 }
 
@@ -148,12 +151,14 @@ Run TestNoSecretsLeak::runSession(const ProbeOptions& o)
 
 void TestNoSecretsLeak::scanFindsSecretsInEveryEncoding()
 {
-    const QList<QByteArray> secrets{CanaryPassword};
+    const QList<QByteArray> secrets {CanaryPassword};
     QVERIFY(leakIn(QStringLiteral("x Canary-pw-7Hq2xZ9wLk4 y"), secrets).size() > 0);
     // AUTH PLAIN (password at offset 2 of "\0u\0pw" for a one-letter user), LOGIN, XOAUTH2.
     for (const QByteArray& prefix : {QByteArray("\0a\0", 3), QByteArray("\0alice\0", 7), QByteArray(),
-                                     QByteArray("user=alice\x01" "auth=Bearer ")}) {
-        const QString line = QStringLiteral("AUTH PLAIN ") + QString::fromLatin1((prefix + CanaryPassword + "\x01\x01").toBase64());
+                                     QByteArray("user=alice\x01"
+                                                "auth=Bearer ")}) {
+        const QString line = QStringLiteral("AUTH PLAIN ")
+                             + QString::fromLatin1((prefix + CanaryPassword + "\x01\x01").toBase64());
         QVERIFY2(!leakIn(line, secrets).isEmpty(), qPrintable(line));
     }
     QVERIFY(leakIn(QStringLiteral("AUTH PLAIN [redacted]"), secrets).isEmpty());
@@ -186,26 +191,31 @@ void TestNoSecretsLeak::fakeSessions_data()
         const char* mechanism;
         QString script;
     };
-    const QList<Row> rows{
+    const QList<Row> rows {
         {"smtp plain ok", smtp, S, E, "auto",
          smtpStartTls(QStringLiteral("S: 250 AUTH PLAIN LOGIN\nC~ ^AUTH PLAIN \\S+$\nS: 235 2.7.0 ok"))},
         {"smtp login fails", smtp, S, E, "login",
-         smtpStartTls(QStringLiteral("S: 250 AUTH PLAIN LOGIN\nC: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: SKIP\n"
-                                     "S: 334 UGFzc3dvcmQ6\nC: SKIP\nS: 535 5.7.8 Error: authentication failed"))},
+         smtpStartTls(
+             QStringLiteral("S: 250 AUTH PLAIN LOGIN\nC: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: SKIP\n"
+                            "S: 334 UGFzc3dvcmQ6\nC: SKIP\nS: 535 5.7.8 Error: authentication failed"))},
         {"smtp cram-md5 fails", smtp, S, E, "auto",
-         smtpStartTls(QStringLiteral("S: 250 AUTH PLAIN CRAM-MD5\nC: AUTH CRAM-MD5\nS: 334 PDEyMzQ1QHRlc3Q+\nC: SKIP\n"
-                                     "S: 535 5.7.8 nope"))},
+         smtpStartTls(
+             QStringLiteral("S: 250 AUTH PLAIN CRAM-MD5\nC: AUTH CRAM-MD5\nS: 334 PDEyMzQ1QHRlc3Q+\nC: SKIP\n"
+                            "S: 535 5.7.8 nope"))},
         {"smtp xoauth2 fails", smtp, S, E, "xoauth2",
          smtpStartTls(QStringLiteral("S: 250 AUTH XOAUTH2\nC~ ^AUTH XOAUTH2 \\S+$\n"
                                      "S: 334 eyJzdGF0dXMiOiI0MDEifQ==\nC: \nS: 535 5.7.8 nope"))},
         {"smtp cancelled", smtp, S, E, "cram-md5",
-         smtpStartTls(QStringLiteral("S: 250 AUTH CRAM-MD5\nC: AUTH CRAM-MD5\nS: 334 ###\nC: *\nS: 501 cancelled"))},
+         smtpStartTls(
+             QStringLiteral("S: 250 AUTH CRAM-MD5\nC: AUTH CRAM-MD5\nS: 334 ###\nC: *\nS: 501 cancelled"))},
         {"imap login fails", imap, I, E, "auto",
-         QStringLiteral("T\nS: * OK hi\nC: A1 CAPABILITY\nS: * CAPABILITY IMAP4rev1\nS: A1 OK .\nC~ ^A2 LOGIN \n"
-                        "S: A2 NO [AUTHENTICATIONFAILED] Authentication failed.\nC: A3 LOGOUT\nS: A3 OK bye\n")},
+         QStringLiteral(
+             "T\nS: * OK hi\nC: A1 CAPABILITY\nS: * CAPABILITY IMAP4rev1\nS: A1 OK .\nC~ ^A2 LOGIN \n"
+             "S: A2 NO [AUTHENTICATIONFAILED] Authentication failed.\nC: A3 LOGOUT\nS: A3 OK bye\n")},
         {"imap authenticate ok", imap, I, E, "plain",
-         QStringLiteral("T\nS: * OK hi\nC: A1 CAPABILITY\nS: * CAPABILITY IMAP4rev1 AUTH=PLAIN\nS: A1 OK .\n"
-                        "C: A2 AUTHENTICATE PLAIN\nS: +\nC: SKIP\nS: A2 OK Logged in\nC: A3 LOGOUT\nS: A3 OK bye\n")},
+         QStringLiteral(
+             "T\nS: * OK hi\nC: A1 CAPABILITY\nS: * CAPABILITY IMAP4rev1 AUTH=PLAIN\nS: A1 OK .\n"
+             "C: A2 AUTHENTICATE PLAIN\nS: +\nC: SKIP\nS: A2 OK Logged in\nC: A3 LOGOUT\nS: A3 OK bye\n")},
         {"pop3 user/pass fails", pop3, I, E, "auto",
          QStringLiteral("T\nS: +OK hi\nC: CAPA\nS: +OK\nS: USER\nS: .\nC~ ^USER \nS: +OK\nC~ ^PASS \n"
                         "S: -ERR [AUTH] Authentication failed.\nC: QUIT\nS: +OK bye\n")},
@@ -258,7 +268,7 @@ void TestNoSecretsLeak::fakeSessions()
     QVERIFY(run.step(StepId::Auth)->status != StepStatus::Skipped);
     QCOMPARE(run.secretsShown, showSecrets);
 
-    const QList<QByteArray> secrets{CanaryPassword, CanaryWrongPassword};
+    const QList<QByteArray> secrets {CanaryPassword, CanaryWrongPassword};
     const QString everything = renderings(run) + QLatin1Char('\n') + g_logged.join(QLatin1Char('\n'));
     const QString leak = leakIn(everything, secrets);
     if (!showSecrets) {
@@ -289,17 +299,17 @@ void TestNoSecretsLeak::realSessions_data()
         TlsMode tls;
         const char* mechanism;
     };
-    const QList<Row> rows{{"IMAP_PORT", Protocol::Imap, TlsMode::StartTls, "auto"},
-                          {"IMAPS_PORT", Protocol::Imap, TlsMode::Implicit, "login"},
-                          {"POP3_PORT", Protocol::Pop3, TlsMode::StartTls, "login"},
-                          {"POP3S_PORT", Protocol::Pop3, TlsMode::Implicit, "auto"},
-                          {"SUBMISSION_PORT", Protocol::Smtp, TlsMode::StartTls, "auto"},
-                          {"SUBMISSION_PORT", Protocol::Smtp, TlsMode::StartTls, "login"}};
+    const QList<Row> rows {{"IMAP_PORT", Protocol::Imap, TlsMode::StartTls, "auto"},
+                           {"IMAPS_PORT", Protocol::Imap, TlsMode::Implicit, "login"},
+                           {"POP3_PORT", Protocol::Pop3, TlsMode::StartTls, "login"},
+                           {"POP3S_PORT", Protocol::Pop3, TlsMode::Implicit, "auto"},
+                           {"SUBMISSION_PORT", Protocol::Smtp, TlsMode::StartTls, "auto"},
+                           {"SUBMISSION_PORT", Protocol::Smtp, TlsMode::StartTls, "login"}};
     for (const Row& r : rows) {
         for (const bool wrong : {false, true}) {
             QTest::addRow("%s %s%s", r.key, r.mechanism, wrong ? " wrong password" : "")
-                << QString::fromLatin1(r.key) << int(r.protocol) << int(r.tls) << QString::fromLatin1(r.mechanism)
-                << wrong;
+                << QString::fromLatin1(r.key) << int(r.protocol) << int(r.tls)
+                << QString::fromLatin1(r.mechanism) << wrong;
         }
     }
 }
@@ -340,13 +350,14 @@ void TestNoSecretsLeak::cli_data()
     const auto port = [this](const char* key) {
         return QStringLiteral("localhost:%1").arg(m_servers.port(QString::fromLatin1(key)));
     };
-    const QStringList imaps{port("IMAPS_PORT"), QStringLiteral("--protocol"), QStringLiteral("imap"),
-                            QStringLiteral("--tls"), QStringLiteral("implicit")};
-    const QStringList pop3{port("POP3_PORT"), QStringLiteral("--protocol"), QStringLiteral("pop3")};
-    const QStringList submission{port("SUBMISSION_PORT")};
+    const QStringList imaps {port("IMAPS_PORT"), QStringLiteral("--protocol"), QStringLiteral("imap"),
+                             QStringLiteral("--tls"), QStringLiteral("implicit")};
+    const QStringList pop3 {port("POP3_PORT"), QStringLiteral("--protocol"), QStringLiteral("pop3")};
+    const QStringList submission {port("SUBMISSION_PORT")};
     QTest::newRow("imaps ok") << imaps << false << false << 0;
     QTest::newRow("imaps wrong") << imaps << true << false << 2;
-    QTest::newRow("pop3 stls ok") << pop3 << false << false << 1; // plaintext-auth-offered (Dovecot loopback rule)
+    QTest::newRow("pop3 stls ok") << pop3 << false << false
+                                  << 1; // plaintext-auth-offered (Dovecot loopback rule)
     QTest::newRow("submission ok") << submission << false << false << 0;
     QTest::newRow("submission wrong") << submission << true << false << 2;
     QTest::newRow("submission ok, show secrets") << submission << false << true << 0;
@@ -369,12 +380,14 @@ void TestNoSecretsLeak::cli()
     const QString reportFile = m_dir.filePath(QStringLiteral("report.json"));
     const QString textFile = m_dir.filePath(QStringLiteral("report.txt"));
     QString all;
-    for (const QStringList& output : {QStringList{QStringLiteral("--json"), QStringLiteral("--output"), reportFile},
-                                      QStringList{QStringLiteral("--output"), textFile, QStringLiteral("--format"),
-                                                  QStringLiteral("text")}}) {
-        QStringList args{QStringLiteral("check")};
+    for (const QStringList& output :
+         {QStringList {QStringLiteral("--json"), QStringLiteral("--output"), reportFile},
+          QStringList {QStringLiteral("--output"), textFile, QStringLiteral("--format"),
+                       QStringLiteral("text")}}) {
+        QStringList args {QStringLiteral("check")};
         args << target << QStringLiteral("--ca-file") << m_servers.value(QStringLiteral("CA_FILE"))
-             << QStringLiteral("--user") << m_user << QStringLiteral("--password-file") << passwordFile << output;
+             << QStringLiteral("--user") << m_user << QStringLiteral("--password-file") << passwordFile
+             << output;
         if (showSecrets)
             args << QStringLiteral("--show-secrets");
         QProcess cli;
@@ -385,7 +398,8 @@ void TestNoSecretsLeak::cli()
         QVERIFY(cli.waitForFinished(60000));
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
         const QString err = QString::fromUtf8(cli.readAllStandardError());
-        QVERIFY2(cli.exitCode() == exitCode, qPrintable(QStringLiteral("exit %1\n%2\n%3").arg(cli.exitCode()).arg(out, err)));
+        QVERIFY2(cli.exitCode() == exitCode,
+                 qPrintable(QStringLiteral("exit %1\n%2\n%3").arg(cli.exitCode()).arg(out, err)));
         all += out + err;
     }
     for (const QString& path : {reportFile, textFile}) {

@@ -1,10 +1,10 @@
 // The engine against a real Postfix (private instance on 127.0.0.1, started by the ctest fixture
 // real-servers with a test CA -> intermediate -> leaf chain the setup generated).
 
-#include "RealServers.h"
-#include "TestPrinters.h"
 #include "findings/FindingCatalogue.h"
+#include "RealServers.h"
 #include "session/ProbeSession.h"
+#include "TestPrinters.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -70,10 +70,10 @@ void TestPostfix::startTlsVerifiedWithTestCa()
     QStringList statuses;
     for (const StepRecord& s : run.steps)
         statuses.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
-    QCOMPARE(statuses, (QStringList{QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"),
-                                    QStringLiteral("banner=ok"), QStringLiteral("greeting=ok"),
-                                    QStringLiteral("starttls=ok"), QStringLiteral("tls-handshake=ok"),
-                                    QStringLiteral("greeting-tls=ok"), QStringLiteral("quit=ok")}));
+    QCOMPARE(statuses, (QStringList {QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"),
+                                     QStringLiteral("banner=ok"), QStringLiteral("greeting=ok"),
+                                     QStringLiteral("starttls=ok"), QStringLiteral("tls-handshake=ok"),
+                                     QStringLiteral("greeting-tls=ok"), QStringLiteral("quit=ok")}));
     QCOMPARE(run.verdict(), Verdict::Ok);
     QVERIFY2(run.findings.isEmpty(), qPrintable(run.findings.value(0).id));
     QCOMPARE(run.target.connectedAddress, QStringLiteral("127.0.0.1"));
@@ -97,9 +97,9 @@ void TestPostfix::startTlsVerifiedWithTestCa()
     QCOMPARE(run.certificates.at(0).sha256.size(), 32 * 3 - 1);
 
     // The banner is Postfix's, read in plaintext; the second EHLO went over TLS.
-    const auto banner = std::find_if(run.transcript.cbegin(), run.transcript.cend(), [](const TranscriptEntry& e) {
-        return e.dir == 'S' && e.step == StepId::Banner;
-    });
+    const auto banner =
+        std::find_if(run.transcript.cbegin(), run.transcript.cend(),
+                     [](const TranscriptEntry& e) { return e.dir == 'S' && e.step == StepId::Banner; });
     QVERIFY(banner != run.transcript.cend());
     QVERIFY(banner->text.startsWith(QLatin1String("220 ")));
     QVERIFY(!banner->tls);
@@ -154,8 +154,10 @@ void TestPostfix::cliReportsOkWithExitCodeZero()
 {
     QProcess cli;
     cli.start(QStringLiteral(MAILSCOPE_CLI_PATH),
-              {QStringLiteral("check"), QStringLiteral("localhost:%1").arg(m_servers.port(QStringLiteral("SMTP_PORT"))),
-               QStringLiteral("--ca-file"), m_servers.value(QStringLiteral("CA_FILE")), QStringLiteral("--json")});
+              {QStringLiteral("check"),
+               QStringLiteral("localhost:%1").arg(m_servers.port(QStringLiteral("SMTP_PORT"))),
+               QStringLiteral("--ca-file"), m_servers.value(QStringLiteral("CA_FILE")),
+               QStringLiteral("--json")});
     QVERIFY(cli.waitForFinished(60000));
     QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
     QCOMPARE(cli.exitCode(), 0);
@@ -171,7 +173,8 @@ void TestPostfix::cliExitCodeIsCriticalWhenUntrusted()
     // Without --ca-file the test CA is unknown: strict verification makes this CRITICAL (2).
     QProcess cli;
     cli.start(QStringLiteral(MAILSCOPE_CLI_PATH),
-              {QStringLiteral("check"), QStringLiteral("localhost:%1").arg(m_servers.port(QStringLiteral("SMTP_PORT")))});
+              {QStringLiteral("check"),
+               QStringLiteral("localhost:%1").arg(m_servers.port(QStringLiteral("SMTP_PORT")))});
     QVERIFY(cli.waitForFinished(60000));
     QCOMPARE(cli.exitCode(), 2);
     const QString text = QString::fromUtf8(cli.readAllStandardOutput());

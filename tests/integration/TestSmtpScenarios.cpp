@@ -74,10 +74,8 @@ QString dumpTranscript(const Run& run)
 {
     QString out;
     for (const TranscriptEntry& e : run.transcript)
-        out += QStringLiteral("\n  %1 %2 [%3] %4")
-                   .arg(e.tMs)
-                   .arg(QLatin1Char(e.dir))
-                   .arg(toKey(e.step), e.text);
+        out +=
+            QStringLiteral("\n  %1 %2 [%3] %4").arg(e.tMs).arg(QLatin1Char(e.dir)).arg(toKey(e.step), e.text);
     for (const StepRecord& st : run.steps)
         out += QStringLiteral("\n  step %1: %2").arg(toKey(st.id), st.summary);
     return out;
@@ -230,24 +228,23 @@ void TestSmtpScenarios::starttlsSuccess()
         return;
     const Run& run = session.run();
 
-    QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
-                       "tls-handshake=ok greeting-tls=ok quit=ok"));
+    QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                                          "tls-handshake=ok greeting-tls=ok quit=ok"));
     QCOMPARE(findingIdsOf(run), QStringList());
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Ok));
     verifyServerAgrees(*server, run);
     QCOMPARE(server->receivedLines(),
-        bytesList({"EHLO mailscope.invalid", "STARTTLS", "EHLO mailscope.invalid", "QUIT"}));
+             bytesList({"EHLO mailscope.invalid", "STARTTLS", "EHLO mailscope.invalid", "QUIT"}));
     QCOMPARE(server->linesReceivedAfterTls(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
     QVERIFY(server->isComplete());
 
     // RFC 3207 s.4: capabilities re-read over TLS; AUTH appears only there.
     QCOMPARE(run.capabilitiesPlain,
-        QStringList({QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
-            QStringLiteral("STARTTLS"), QStringLiteral("8BITMIME")}));
+             QStringList({QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
+                          QStringLiteral("STARTTLS"), QStringLiteral("8BITMIME")}));
     QCOMPARE(run.capabilitiesTls,
-        QStringList({QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
-            QStringLiteral("AUTH PLAIN LOGIN"), QStringLiteral("8BITMIME")}));
+             QStringList({QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
+                          QStringLiteral("AUTH PLAIN LOGIN"), QStringLiteral("8BITMIME")}));
     QCOMPARE(capabilitiesChanged.count(), 2);
 
     QVERIFY(run.tls.has_value());
@@ -293,7 +290,7 @@ void TestSmtpScenarios::starttlsNotOffered_data()
                                           "resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
                                           "tls-handshake=skipped greeting-tls=skipped quit=ok")
                                    << QStringList {QStringLiteral("plaintext-session"),
-                                          QStringLiteral("starttls-not-offered")}
+                                                   QStringLiteral("starttls-not-offered")}
                                    << Severity::Warning << Verdict::Warning;
 }
 
@@ -337,9 +334,8 @@ void TestSmtpScenarios::starttlsRejected()
         return;
     const Run& run = session.run();
 
-    QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=failed "
-                       "tls-handshake=skipped greeting-tls=skipped quit=ok"));
+    QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=failed "
+                                          "tls-handshake=skipped greeting-tls=skipped quit=ok"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-rejected")});
     QVERIFY(run.finding(FindingIds::StartTlsRejected)->detail.contains(QLatin1String("454")));
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
@@ -368,15 +364,14 @@ void TestSmtpScenarios::handshakeFailure()
         return;
     const Run& run = session.run();
 
-    QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
-                       "tls-handshake=failed greeting-tls=skipped quit=skipped"));
+    QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                                          "tls-handshake=failed greeting-tls=skipped quit=skipped"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("tls-handshake-failed")});
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
     const StepRecord* step = run.step(StepId::TlsHandshake);
     QVERIFY(step);
-    QVERIFY2(
-        step->summary.contains(QLatin1String("handshake"), Qt::CaseInsensitive), qPrintable(step->summary));
+    QVERIFY2(step->summary.contains(QLatin1String("handshake"), Qt::CaseInsensitive),
+             qPrintable(step->summary));
     QVERIFY2(step->durationMs < 5000, qPrintable(QString::number(step->durationMs)));
     QVERIFY(!run.finding(FindingIds::TlsHandshakeFailed)->detail.isEmpty());
     QVERIFY(!run.tls.has_value());
@@ -399,8 +394,8 @@ void TestSmtpScenarios::certificateFailure_data()
     };
     for (const auto& [kind, finding] : kinds) {
         for (const bool insecure : {false, true}) {
-            const QString row
-                = TestPki::name(kind) + (insecure ? QStringLiteral("/insecure") : QStringLiteral("/strict"));
+            const QString row =
+                TestPki::name(kind) + (insecure ? QStringLiteral("/insecure") : QStringLiteral("/strict"));
             QTest::newRow(qPrintable(row)) << kind << insecure << finding;
         }
     }
@@ -412,9 +407,9 @@ void TestSmtpScenarios::certificateFailure()
     QFETCH(bool, insecure);
     QFETCH(QString, finding);
 
-    auto server = serverFor(
-        insecure ? QStringLiteral("smtp-starttls-good") : QStringLiteral("smtp-starttls-cert-strict"),
-        identity);
+    auto server = serverFor(insecure ? QStringLiteral("smtp-starttls-good")
+                                     : QStringLiteral("smtp-starttls-cert-strict"),
+                            identity);
     QVERIFY(server);
     ProbeOptions options = optionsFor(*server);
     options.insecure = insecure;
@@ -434,9 +429,8 @@ void TestSmtpScenarios::certificateFailure()
     verifyServerAgrees(*server, run);
 
     if (!insecure) {
-        QCOMPARE(stepsOf(run),
-            QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
-                           "tls-handshake=failed greeting-tls=skipped quit=skipped"));
+        QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                                              "tls-handshake=failed greeting-tls=skipped quit=skipped"));
         QCOMPARE(findingIdsOf(run), QStringList {finding});
         // Nothing at all went to a server whose identity is not proven, not even QUIT.
         QCOMPARE(server->bytesReceivedAfterTls(), qint64(0));
@@ -446,9 +440,8 @@ void TestSmtpScenarios::certificateFailure()
         QVERIFY(!run.tls->verificationOverridden);
         QVERIFY(run.capabilitiesTls.isEmpty());
     } else {
-        QCOMPARE(stepsOf(run),
-            QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
-                           "tls-handshake=warning greeting-tls=ok quit=ok"));
+        QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                                              "tls-handshake=warning greeting-tls=ok quit=ok"));
         QStringList expected {QStringLiteral("cert-verification-overridden"), finding};
         expected.sort();
         QCOMPARE(findingIdsOf(run), expected);
@@ -470,16 +463,15 @@ void TestSmtpScenarios::responseInjection()
         return;
     const Run& run = session.run();
 
-    QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
-                       "tls-handshake=ok greeting-tls=ok quit=ok"));
+    QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
+                                          "tls-handshake=ok greeting-tls=ok quit=ok"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-response-injection")});
     QVERIFY(run.finding(FindingIds::StartTlsResponseInjection)->step == StepId::StartTls);
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
 
     // Recorded, flagged, never processed.
     QCOMPARE(serverTextsOf(run, true),
-        (QStringList {QStringLiteral("250-injected.invalid"), QStringLiteral("250 AUTH INJECTED")}));
+             (QStringList {QStringLiteral("250-injected.invalid"), QStringLiteral("250 AUTH INJECTED")}));
     for (const TranscriptEntry& e : run.transcript) {
         if (e.discarded)
             QVERIFY(!e.tls);
@@ -489,8 +481,8 @@ void TestSmtpScenarios::responseInjection()
     for (const QString& cap : run.capabilitiesTls)
         QVERIFY2(!cap.contains(QLatin1String("INJECTED"), Qt::CaseInsensitive), qPrintable(cap));
     // The EHLO over TLS got the real answer.
-    QCOMPARE(
-        run.capabilitiesTls, (QStringList {QStringLiteral("AUTH PLAIN LOGIN"), QStringLiteral("8BITMIME")}));
+    QCOMPARE(run.capabilitiesTls,
+             (QStringList {QStringLiteral("AUTH PLAIN LOGIN"), QStringLiteral("8BITMIME")}));
     verifyServerAgrees(*server, run);
     QCOMPARE(server->linesReceivedAfterTls(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
     QVERIFY(server->isComplete());
@@ -509,8 +501,8 @@ void TestSmtpScenarios::silentServer()
     const Run& run = session.run();
 
     QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
-                       "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
+             QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                            "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("server-timeout")});
     const StepRecord* banner = run.step(StepId::Banner);
     QVERIFY(banner->durationMs >= 250);
@@ -530,16 +522,13 @@ void TestSmtpScenarios::fragmentedReplies()
         return;
     const Run& run = session.run();
 
-    QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
-                       "tls-handshake=ok greeting-tls=ok quit=ok"));
+    QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                                          "tls-handshake=ok greeting-tls=ok quit=ok"));
     QCOMPARE(findingIdsOf(run), QStringList());
-    QCOMPARE(run.capabilitiesPlain,
-        (QStringList {
-            QStringLiteral("SIZE 10240000"), QStringLiteral("STARTTLS"), QStringLiteral("8BITMIME")}));
-    QCOMPARE(run.capabilitiesTls,
-        (QStringList {
-            QStringLiteral("SIZE 10240000"), QStringLiteral("AUTH PLAIN"), QStringLiteral("8BITMIME")}));
+    QCOMPARE(run.capabilitiesPlain, (QStringList {QStringLiteral("SIZE 10240000"), QStringLiteral("STARTTLS"),
+                                                  QStringLiteral("8BITMIME")}));
+    QCOMPARE(run.capabilitiesTls, (QStringList {QStringLiteral("SIZE 10240000"), QStringLiteral("AUTH PLAIN"),
+                                                QStringLiteral("8BITMIME")}));
     // Lines are whole in the transcript: no CR left over, no line split where a read ended.
     const QStringList received = serverTextsOf(run, false);
     QCOMPARE(received.first(), QStringLiteral("220-mx.test.invalid ESMTP ready"));
@@ -562,14 +551,13 @@ void TestSmtpScenarios::ehloRejectedFallsBackToHelo()
         return;
     const Run& run = session.run();
 
-    QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=ok greeting=warning starttls=failed "
-                       "tls-handshake=skipped greeting-tls=skipped quit=ok"));
+    QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=warning starttls=failed "
+                                          "tls-handshake=skipped greeting-tls=skipped quit=ok"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-not-offered")});
     QVERIFY(run.capabilitiesPlain.isEmpty());
     verifyServerAgrees(*server, run);
-    QCOMPARE(
-        server->receivedLines(), bytesList({"EHLO mailscope.invalid", "HELO mailscope.invalid", "QUIT"}));
+    QCOMPARE(server->receivedLines(),
+             bytesList({"EHLO mailscope.invalid", "HELO mailscope.invalid", "QUIT"}));
     QVERIFY(server->isComplete());
 }
 
@@ -584,8 +572,8 @@ void TestSmtpScenarios::malformedReply()
     const Run& run = session.run();
 
     QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
-                       "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
+             QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                            "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("reply-malformed")});
     QVERIFY(run.finding(FindingIds::ReplyMalformed)->detail.contains(QLatin1String("hello there")));
     QCOMPARE(serverTextsOf(run, false), QStringList {QStringLiteral("hello there")});
@@ -614,8 +602,8 @@ void TestSmtpScenarios::hugeLine()
     const Run& run = session.run();
 
     QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
-                       "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
+             QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                            "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("reply-too-long")});
     for (const TranscriptEntry& e : run.transcript)
         QVERIFY(e.text.size() < 4096);
@@ -634,8 +622,8 @@ void TestSmtpScenarios::banner554()
     const Run& run = session.run();
 
     QCOMPARE(stepsOf(run),
-        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
-                       "tls-handshake=skipped greeting-tls=skipped quit=ok"));
+             QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                            "tls-handshake=skipped greeting-tls=skipped quit=ok"));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("service-unavailable")});
     QVERIFY(run.finding(FindingIds::ServiceUnavailable)->detail.contains(QLatin1String("554")));
     verifyServerAgrees(*server, run);
@@ -659,11 +647,11 @@ void TestSmtpScenarios::banner554ThenClose()
     // Whether QUIT still went out depends on whether the engine saw the close before its QUIT
     // step began: both are right, as long as nothing waits for a reply that cannot come.
     const QString steps = stepsOf(run);
-    const QString prefix
-        = QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
-                         "tls-handshake=skipped greeting-tls=skipped ");
+    const QString prefix =
+        QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
+                       "tls-handshake=skipped greeting-tls=skipped ");
     QVERIFY2(steps == prefix + QStringLiteral("quit=skipped") || steps == prefix + QStringLiteral("quit=ok"),
-        qPrintable(steps));
+             qPrintable(steps));
     QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("service-unavailable")});
     QVERIFY2(run.step(StepId::Quit)->durationMs < 2000, qPrintable(run.step(StepId::Quit)->summary));
     // A QUIT the engine wrote after the server closed reaches nobody; everything else was expected.
@@ -683,16 +671,16 @@ void TestSmtpScenarios::implicitTlsSuccess()
         return;
     const Run& run = session.run();
 
-    QCOMPARE(
-        stepsOf(run), QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
+    QCOMPARE(stepsOf(run),
+             QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
     QCOMPARE(findingIdsOf(run), QStringList());
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Ok));
     QVERIFY(run.tls.has_value());
     QVERIFY(run.tls->verified);
     QVERIFY(run.capabilitiesPlain.isEmpty());
     QCOMPARE(run.capabilitiesTls,
-        (QStringList {QStringLiteral("SIZE 10240000"), QStringLiteral("AUTH PLAIN LOGIN"),
-            QStringLiteral("8BITMIME")}));
+             (QStringList {QStringLiteral("SIZE 10240000"), QStringLiteral("AUTH PLAIN LOGIN"),
+                           QStringLiteral("8BITMIME")}));
     for (const TranscriptEntry& e : run.transcript) {
         if (e.dir != 'I')
             QVERIFY2(e.tls, qPrintable(e.text));
@@ -784,7 +772,8 @@ void TestSmtpScenarios::serverClosesWhileStepModePaused()
     });
     session.start();
     QTRY_VERIFY2_WITH_TIMEOUT(!pauses.isEmpty() && pauses.constLast() == pauseBefore,
-        qPrintable(stepsOf(session.run()) + dumpTranscript(session.run())), RunTimeoutMs);
+                              qPrintable(stepsOf(session.run()) + dumpTranscript(session.run())),
+                              RunTimeoutMs);
     QVERIFY(session.isPaused());
     // The server hung up; wait until the engine has noticed (it notes it in the transcript).
     QTRY_VERIFY(server->isFinished());
@@ -802,7 +791,7 @@ void TestSmtpScenarios::serverClosesWhileStepModePaused()
 
     QCOMPARE(stepsOf(run), steps);
     QVERIFY2(run.hasFinding(FindingIds::ServerClosedEarly) || run.hasFinding(FindingIds::TlsHandshakeFailed),
-        qPrintable(findingIdsOf(run).join(QLatin1Char(' '))));
+             qPrintable(findingIdsOf(run).join(QLatin1Char(' '))));
     QVERIFY(!run.hasFinding(FindingIds::ServerTimeout));
     QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
 }
@@ -812,8 +801,8 @@ void TestSmtpScenarios::serverClosesWhileStepModePaused()
 void TestSmtpScenarios::fakeServerReportsMismatch()
 {
     // A hand-driven client that says the wrong things: the server must notice each one.
-    auto server
-        = serverForScript(QStringLiteral("S: 220 hi\nC: EHLO expected\nS: 250 ok\nC~ ^QUIT$\nS: 221 bye\n"));
+    auto server =
+        serverForScript(QStringLiteral("S: 220 hi\nC: EHLO expected\nS: 250 ok\nC~ ^QUIT$\nS: 221 bye\n"));
     QVERIFY(server);
     QTcpSocket client;
     client.connectToHost(FakeMailServer::address(), server->port());
@@ -826,7 +815,7 @@ void TestSmtpScenarios::fakeServerReportsMismatch()
     QTRY_VERIFY(server->isFinished());
     QCOMPARE(server->errors().size(), 1);
     QVERIFY2(server->errors().first().contains(QLatin1String("script line 4")),
-        qPrintable(server->errorSummary()));
+             qPrintable(server->errorSummary()));
     QVERIFY(server->errors().first().contains(QLatin1String("NOOP")));
     QVERIFY(!server->isComplete());
     QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
@@ -858,7 +847,7 @@ void TestSmtpScenarios::fakeServerSeesBytesAfterTls()
     QVERIFY(server);
     QSslSocket client;
     connect(&client, &QSslSocket::sslErrors, &client,
-        [&client](const QList<QSslError>&) { client.ignoreSslErrors(); });
+            [&client](const QList<QSslError>&) { client.ignoreSslErrors(); });
     connect(&client, &QSslSocket::encrypted, &client, [&client] { client.write("QUIT\r\n"); });
     client.connectToHost(FakeMailServer::address(), server->port());
     const auto expectLine = [&client](const QByteArray& prefix) {
@@ -878,7 +867,7 @@ void TestSmtpScenarios::fakeServerSeesBytesAfterTls()
     QVERIFY(server->bytesReceivedAfterTls() > 0);
     QCOMPARE(server->errors().size(), 1);
     QVERIFY2(server->errors().first().contains(QLatin1String("after the end of the script")),
-        qPrintable(server->errorSummary()));
+             qPrintable(server->errorSummary()));
 }
 
 void TestSmtpScenarios::fakeServerRejectsBadScripts()

@@ -1,10 +1,10 @@
 // SMTP AUTH against a real Postfix submission listener (SASL through the private Dovecot, TLS
 // required before AUTH: smtpd_tls_security_level=encrypt, smtpd_tls_auth_only=yes).
 
-#include "RealServers.h"
-#include "TestPrinters.h"
 #include "findings/FindingCatalogue.h"
+#include "RealServers.h"
 #include "session/ProbeSession.h"
+#include "TestPrinters.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -107,10 +107,12 @@ void TestSubmission::authSucceedsAfterStartTls()
     ProbeOptions o = options();
     o.authMechanism = mechanism;
     const Run run = runSession(o);
-    QVERIFY2(stepsOf(run) == QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
-                                            "tls-handshake=ok greeting-tls=ok auth=ok quit=ok"),
+    QVERIFY2(stepsOf(run)
+                 == QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
+                                   "tls-handshake=ok greeting-tls=ok auth=ok quit=ok"),
              qPrintable(stepsOf(run) + dump(run)));
-    QCOMPARE(run.step(StepId::Auth)->summary, QStringLiteral("Logged in as %1 with %2 over TLS").arg(m_user, used));
+    QCOMPARE(run.step(StepId::Auth)->summary,
+             QStringLiteral("Logged in as %1 with %2 over TLS").arg(m_user, used));
     QVERIFY2(run.findings.isEmpty(), qPrintable(dump(run)));
     // Postfix offers AUTH only under TLS (smtpd_tls_auth_only).
     QVERIFY(std::none_of(run.capabilitiesPlain.cbegin(), run.capabilitiesPlain.cend(),
@@ -123,9 +125,9 @@ void TestSubmission::authSucceedsAfterStartTls()
             authLines.append(e.text);
     }
     if (used == QLatin1String("PLAIN"))
-        QCOMPARE(authLines, QStringList{QStringLiteral("AUTH PLAIN [redacted]")});
+        QCOMPARE(authLines, QStringList {QStringLiteral("AUTH PLAIN [redacted]")});
     else
-        QCOMPARE(authLines, (QStringList{"AUTH LOGIN", "[redacted]", "[redacted]"}));
+        QCOMPARE(authLines, (QStringList {"AUTH LOGIN", "[redacted]", "[redacted]"}));
 }
 
 void TestSubmission::wrongPasswordIs535()

@@ -3,11 +3,11 @@
 // cases and stapled OCSP; FakeMailServer scripts and the DemoServer for the STARTTLS
 // command-injection probe. Synchronisation is QTRY_* / QSignalSpy only.
 
-#include "FakeMailServer.h"
-#include "TestPki.h"
 #include "demo/DemoServer.h"
+#include "FakeMailServer.h"
 #include "findings/FindingCatalogue.h"
 #include "session/ProbeSession.h"
+#include "TestPki.h"
 #include "tls/CipherSuites.h"
 #include "tls/CommandInjectionProbe.h"
 #include "tls/TlsAudit.h"
@@ -30,7 +30,9 @@ QHash<QString, QString> loadEnv(QString* error)
     const QString path = qEnvironmentVariable("MAILSCOPE_TLS_SERVERS_ENV");
     QFile file(path);
     if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read MAILSCOPE_TLS_SERVERS_ENV (%1): run through ctest (fixture tls-servers)").arg(path);
+        *error = QStringLiteral(
+                     "cannot read MAILSCOPE_TLS_SERVERS_ENV (%1): run through ctest (fixture tls-servers)")
+                     .arg(path);
         return values;
     }
     while (!file.atEnd()) {
@@ -131,8 +133,8 @@ void TestTlsAudit::tls12OnlyWithServerOrder()
     QVERIFY2(r.versions.value(QStringLiteral("TLSv1.3")).detail.contains(QLatin1String("protocol version")),
              qPrintable(r.versions.value(QStringLiteral("TLSv1.3")).detail));
     // The server's own order (-serverpref), not the client's.
-    const QStringList expected{QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"), QStringLiteral("AES256-SHA"),
-                               QStringLiteral("ECDHE-RSA-CHACHA20-POLY1305")};
+    const QStringList expected {QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"), QStringLiteral("AES256-SHA"),
+                                QStringLiteral("ECDHE-RSA-CHACHA20-POLY1305")};
     QCOMPARE(r.ciphers.value(QStringLiteral("TLSv1.2")), expected);
     QCOMPARE(r.cipherOrder.value(QStringLiteral("TLSv1.2")), QStringLiteral("server"));
     QVERIFY(!r.ciphers.contains(QStringLiteral("TLSv1.3")));
@@ -166,10 +168,12 @@ void TestTlsAudit::legacyVersions()
         // Every TLS 1.0 suite here is CBC with SHA-1.
         QVERIFY(!r.ciphers.value(QStringLiteral("TLSv1.0")).isEmpty());
         QVERIFY(run.finding(FindingIds::TlsWeakCipher));
-        QVERIFY(run.finding(FindingIds::TlsWeakCipher)->detail.contains(QLatin1String("CBC with SHA-1 on TLS 1.0")));
+        QVERIFY(run.finding(FindingIds::TlsWeakCipher)
+                    ->detail.contains(QLatin1String("CBC with SHA-1 on TLS 1.0")));
     } else {
         QVERIFY(!run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
-        QVERIFY(r.versions.value(QStringLiteral("TLSv1.0")).detail.contains(QLatin1String("Not testable from this machine")));
+        QVERIFY(r.versions.value(QStringLiteral("TLSv1.0"))
+                    .detail.contains(QLatin1String("Not testable from this machine")));
     }
     QVERIFY(!run.hasFinding(FindingIds::Tls13NotSupported));
 }
@@ -181,7 +185,8 @@ void TestTlsAudit::certificateCases_data()
     QTest::addColumn<int>("certificate"); ///< which certificate carries the problem
     QTest::newRow("rsa1024") << "S_CERT_RSA1024_PORT" << QString(FindingIds::CertWeakKey) << 0;
     QTest::newRow("sha1") << "S_CERT_SHA1_PORT" << QString(FindingIds::CertSha1Signature) << 0;
-    QTest::newRow("no-intermediate") << "S_CERT_NOINTERMEDIATE_PORT" << QString(FindingIds::CertChainIncomplete) << 0;
+    QTest::newRow("no-intermediate") << "S_CERT_NOINTERMEDIATE_PORT"
+                                     << QString(FindingIds::CertChainIncomplete) << 0;
     QTest::newRow("wrong-order") << "S_CERT_WRONGORDER_PORT" << QString(FindingIds::CertChainOrder) << 0;
     QTest::newRow("expired") << "S_CERT_EXPIRED_PORT" << QString(FindingIds::CertExpired) << 0;
     QTest::newRow("not-yet-valid") << "S_CERT_NOTYETVALID_PORT" << QString(FindingIds::CertNotYetValid) << 0;
@@ -220,9 +225,12 @@ void TestTlsAudit::ocspStapling_data()
 {
     QTest::addColumn<QString>("portKey");
     QTest::addColumn<QString>("status");
-    QTest::newRow("good") << "S_OCSP_GOOD_PORT" << "good";
-    QTest::newRow("revoked") << "S_OCSP_REVOKED_PORT" << "revoked";
-    QTest::newRow("none") << "S_TLS12_PORT" << "none";
+    QTest::newRow("good") << "S_OCSP_GOOD_PORT"
+                          << "good";
+    QTest::newRow("revoked") << "S_OCSP_REVOKED_PORT"
+                             << "revoked";
+    QTest::newRow("none") << "S_TLS12_PORT"
+                          << "none";
 }
 
 void TestTlsAudit::ocspStapling()
@@ -235,7 +243,7 @@ void TestTlsAudit::ocspStapling()
     runAudit(audit);
     QCOMPARE(audit.result().ocsp, status);
     Run run;
-    run.tls = TlsFacts{};
+    run.tls = TlsFacts {};
     audit.mergeInto(run);
     QCOMPARE(run.tls->ocspStapled, std::optional<bool>(status != QLatin1String("none")));
     QCOMPARE(run.hasFinding(FindingIds::OcspRevoked), status == QLatin1String("revoked"));
@@ -283,16 +291,19 @@ void TestTlsAudit::injectionFakeServer()
     // The server saw exactly the injected NOOP in plaintext behind STARTTLS (FakeMailServer
     // reports that as its only complaint), and nothing but QUIT after the handshake.
     QCOMPARE(server.errors().size(), 1);
-    QVERIFY2(server.errors().constFirst().contains(QLatin1String("\"NOOP")), qPrintable(server.errorSummary()));
-    QCOMPARE(server.linesReceivedAfterTls(), QList<QByteArray>{QByteArray("QUIT")});
+    QVERIFY2(server.errors().constFirst().contains(QLatin1String("\"NOOP")),
+             qPrintable(server.errorSummary()));
+    QCOMPARE(server.linesReceivedAfterTls(), QList<QByteArray> {QByteArray("QUIT")});
 }
 
 void TestTlsAudit::injectionDemoServer_data()
 {
     QTest::addColumn<QString>("scenario");
     QTest::addColumn<QString>("verdict");
-    QTest::newRow("command-injection") << "command-injection" << "vulnerable";
-    QTest::newRow("good") << "good" << "not-vulnerable";
+    QTest::newRow("command-injection") << "command-injection"
+                                       << "vulnerable";
+    QTest::newRow("good") << "good"
+                          << "not-vulnerable";
 }
 
 void TestTlsAudit::injectionDemoServer()
@@ -332,12 +343,14 @@ void TestTlsAudit::cliReportsMatrix()
     QCOMPARE(versions.value(QStringLiteral("TLSv1.2")).toString(), QStringLiteral("accepted"));
     QCOMPARE(versions.value(QStringLiteral("TLSv1.3")).toString(), QStringLiteral("rejected"));
     QCOMPARE(versions.value(QStringLiteral("TLSv1.0")).toString(), refusedHere(TlsVersion::V1_0));
-    const QJsonArray tls12 = report.value(QStringLiteral("ciphers")).toObject().value(QStringLiteral("TLSv1.2")).toArray();
+    const QJsonArray tls12 =
+        report.value(QStringLiteral("ciphers")).toObject().value(QStringLiteral("TLSv1.2")).toArray();
     QCOMPARE(tls12.size(), 3);
     QCOMPARE(tls12.at(0).toString(), QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"));
     bool tls13Finding = false;
     for (const QJsonValue& f : report.value(QStringLiteral("findings")).toArray())
-        tls13Finding |= f.toObject().value(QStringLiteral("id")).toString() == QLatin1String("tls13-not-supported");
+        tls13Finding |=
+            f.toObject().value(QStringLiteral("id")).toString() == QLatin1String("tls13-not-supported");
     QVERIFY(tls13Finding);
 }
 

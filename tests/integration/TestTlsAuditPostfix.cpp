@@ -2,8 +2,8 @@
 // smtpd_tls_protocols to TLS 1.2 only and to TLS 1.3 only (STARTTLS, the real SMTP preamble in
 // every probe), and the command-injection probe against a correct server.
 
-#include "RealServers.h"
 #include "findings/FindingCatalogue.h"
+#include "RealServers.h"
 #include "tls/CipherSuites.h"
 #include "tls/TlsAudit.h"
 
@@ -64,7 +64,8 @@ void TestTlsAuditPostfix::matrix()
     QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 60000);
     const TlsAuditResult& r = audit.result();
     const auto refused = [](TlsVersion v) {
-        return CipherSuites::localSupport(v) ? QStringLiteral("rejected") : QStringLiteral("unavailable-locally");
+        return CipherSuites::localSupport(v) ? QStringLiteral("rejected")
+                                             : QStringLiteral("unavailable-locally");
     };
     QCOMPARE(r.versions.value(QStringLiteral("TLSv1.0")).status, refused(TlsVersion::V1_0));
     QCOMPARE(r.versions.value(QStringLiteral("TLSv1.1")).status, refused(TlsVersion::V1_1));
@@ -74,13 +75,16 @@ void TestTlsAuditPostfix::matrix()
              tls13Only ? QStringLiteral("accepted") : QStringLiteral("rejected"));
     if (tls13Only) {
         QVERIFY(!r.ciphers.contains(QStringLiteral("TLSv1.2")));
-        QVERIFY(r.ciphers.value(QStringLiteral("TLSv1.3")).contains(QStringLiteral("TLS_AES_256_GCM_SHA384")));
+        QVERIFY(
+            r.ciphers.value(QStringLiteral("TLSv1.3")).contains(QStringLiteral("TLS_AES_256_GCM_SHA384")));
     } else {
         QVERIFY(!r.ciphers.contains(QStringLiteral("TLSv1.3")));
-        QVERIFY(r.ciphers.value(QStringLiteral("TLSv1.2")).contains(QStringLiteral("ECDHE-RSA-AES256-GCM-SHA384")));
+        QVERIFY(r.ciphers.value(QStringLiteral("TLSv1.2"))
+                    .contains(QStringLiteral("ECDHE-RSA-AES256-GCM-SHA384")));
     }
     qInfo("%s: %d probes in %lld ms; ciphers %s", qPrintable(portKey), r.probes, r.durationMs,
-          qPrintable(r.ciphers.value(tls13Only ? QStringLiteral("TLSv1.3") : QStringLiteral("TLSv1.2")).join(QLatin1Char(' '))));
+          qPrintable(r.ciphers.value(tls13Only ? QStringLiteral("TLSv1.3") : QStringLiteral("TLSv1.2"))
+                         .join(QLatin1Char(' '))));
     Run run;
     audit.mergeInto(run);
     QCOMPARE(run.hasFinding(FindingIds::Tls13NotSupported), !tls13Only);
@@ -95,7 +99,9 @@ void TestTlsAuditPostfix::postfixDiscardsInjectedCommands()
     audit.start();
     QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 30000);
     QCOMPARE(audit.result().injection, QStringLiteral("not-vulnerable"));
-    QVERIFY2(audit.result().injectionTranscript.join(QLatin1Char('\n')).contains(QLatin1String("C: STARTTLS + NOOP")),
+    QVERIFY2(audit.result()
+                 .injectionTranscript.join(QLatin1Char('\n'))
+                 .contains(QLatin1String("C: STARTTLS + NOOP")),
              qPrintable(audit.result().injectionTranscript.join(QLatin1Char('\n'))));
 }
 

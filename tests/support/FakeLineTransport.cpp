@@ -10,28 +10,28 @@ void FakeLineTransport::connectToHost(const QHostAddress& address, quint16 port)
     m_address = address;
     m_port = port;
     m_open = true;
-    m_events.append(Event{Event::Connect, {}});
+    m_events.append(Event {Event::Connect, {}});
 }
 
-void FakeLineTransport::write(const QByteArray& bytes) { m_events.append(Event{Event::Write, bytes}); }
+void FakeLineTransport::write(const QByteArray& bytes) { m_events.append(Event {Event::Write, bytes}); }
 
 void FakeLineTransport::startClientEncryption(const TlsClientOptions& options)
 {
     m_tlsRequested = true;
     m_tlsOptions = options;
-    m_events.append(Event{Event::StartTls, {}});
+    m_events.append(Event {Event::StartTls, {}});
 }
 
 void FakeLineTransport::abort()
 {
     m_open = false;
-    m_events.append(Event{Event::Abort, {}});
+    m_events.append(Event {Event::Abort, {}});
 }
 
 void FakeLineTransport::disconnectFromHost()
 {
     m_open = false;
-    m_events.append(Event{Event::Disconnect, {}});
+    m_events.append(Event {Event::Disconnect, {}});
 }
 
 void FakeLineTransport::refuseConnection()
@@ -95,5 +95,6 @@ QByteArray FakeLineTransport::lastWrite() const
 
 int FakeLineTransport::writeCount() const
 {
-    return int(std::count_if(m_events.cbegin(), m_events.cend(), [](const Event& e) { return e.kind == Event::Write; }));
+    return int(std::count_if(m_events.cbegin(), m_events.cend(),
+                             [](const Event& e) { return e.kind == Event::Write; }));
 }

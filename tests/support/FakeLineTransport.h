@@ -16,7 +16,14 @@ public:
     /// One thing the engine did to the transport, in order.
     struct Event
     {
-        enum Kind { Connect, Write, StartTls, Abort, Disconnect } kind;
+        enum Kind
+        {
+            Connect,
+            Write,
+            StartTls,
+            Abort,
+            Disconnect
+        } kind;
         QByteArray bytes; ///< for Write
     };
 

@@ -70,11 +70,11 @@ FakeMailServer::FakeMailServer(QObject* parent)
             connect(socket, &QSslSocket::disconnected, this, &FakeMailServer::onDisconnected);
             connect(socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
                 const bool inHandshake = m_waiting && m_position < m_script.size()
-                    && m_script.at(m_position).kind == Directive::Kind::StartTls;
+                                         && m_script.at(m_position).kind == Directive::Kind::StartTls;
                 if (inHandshake && error != QAbstractSocket::RemoteHostClosedError && m_socket)
                     addError(m_script.at(m_position),
-                        QStringLiteral("the server-side TLS handshake failed: %1")
-                            .arg(m_socket->errorString()));
+                             QStringLiteral("the server-side TLS handshake failed: %1")
+                                 .arg(m_socket->errorString()));
             });
             onNewConnection();
         },
@@ -134,7 +134,7 @@ bool FakeMailServer::parseLine(const QString& rawLine, int number)
     // the rest of the line is the text, byte for byte (trailing blanks included).
     qsizetype start = 0;
     while (start < rawLine.size()
-        && (rawLine.at(start) == QLatin1Char(' ') || rawLine.at(start) == QLatin1Char('\t')))
+           && (rawLine.at(start) == QLatin1Char(' ') || rawLine.at(start) == QLatin1Char('\t')))
         ++start;
     const QString line = rawLine.mid(start);
     if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
@@ -269,15 +269,9 @@ bool FakeMailServer::listen()
     return true;
 }
 
-quint16 FakeMailServer::port() const
-{
-    return m_listener->serverPort();
-}
+quint16 FakeMailServer::port() const { return m_listener->serverPort(); }
 
-bool FakeMailServer::isComplete() const
-{
-    return !m_waiting && m_position >= m_script.size();
-}
+bool FakeMailServer::isComplete() const { return !m_waiting && m_position >= m_script.size(); }
 
 // ---- playing ----------------------------------------------------------------------------------
 
@@ -362,9 +356,9 @@ void FakeMailServer::play()
                 // RFC 3207 s.4 from the other side: a client must wait for the go-ahead and then
                 // send nothing but its ClientHello.
                 addError(d,
-                    QStringLiteral("the client sent %1 plaintext byte(s) before the handshake: \"%2\"")
-                        .arg(m_input.size())
-                        .arg(printable(m_input)));
+                         QStringLiteral("the client sent %1 plaintext byte(s) before the handshake: \"%2\"")
+                             .arg(m_input.size())
+                             .arg(printable(m_input)));
                 m_input.clear();
             }
             if (m_chain.isEmpty() || m_key.isNull()) {
@@ -533,10 +527,7 @@ void FakeMailServer::finish()
     Q_EMIT finished();
 }
 
-void FakeMailServer::addError(const QString& text)
-{
-    m_errors.append(text);
-}
+void FakeMailServer::addError(const QString& text) { m_errors.append(text); }
 
 void FakeMailServer::addError(const Directive& d, const QString& text)
 {

@@ -18,13 +18,15 @@ public:
     {
         const QString path = qEnvironmentVariable("MAILSCOPE_SERVERS_ENV");
         if (path.isEmpty()) {
-            *error = QStringLiteral("MAILSCOPE_SERVERS_ENV is not set: run this test through ctest, which starts "
-                                    "the real servers first (fixture real-servers)");
+            *error =
+                QStringLiteral("MAILSCOPE_SERVERS_ENV is not set: run this test through ctest, which starts "
+                               "the real servers first (fixture real-servers)");
             return false;
         }
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read %1 (%2): did the real-servers fixture start?").arg(path, file.errorString());
+            *error = QStringLiteral("cannot read %1 (%2): did the real-servers fixture start?")
+                         .arg(path, file.errorString());
             return false;
         }
         while (!file.atEnd()) {

@@ -39,8 +39,8 @@ TestPki::TestPki()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     m_root = CertificateFactory::selfSigned(caRequest(QStringLiteral("Mailscope Test Root CA")));
-    m_intermediate
-        = CertificateFactory::issue(caRequest(QStringLiteral("Mailscope Test Intermediate CA")), m_root);
+    m_intermediate =
+        CertificateFactory::issue(caRequest(QStringLiteral("Mailscope Test Intermediate CA")), m_root);
     m_otherRoot = CertificateFactory::selfSigned(caRequest(QStringLiteral("Untrusted Other Root CA")));
 
     m_good = CertificateFactory::issue(serverRequest(), m_intermediate);
@@ -55,14 +55,14 @@ TestPki::TestPki()
     future.notAfter = now.addDays(400);
     m_notYetValid = CertificateFactory::issue(future, m_intermediate);
 
-    m_wrongHost
-        = CertificateFactory::issue(serverRequest(QStringLiteral("mail.wrong.invalid")), m_intermediate);
+    m_wrongHost =
+        CertificateFactory::issue(serverRequest(QStringLiteral("mail.wrong.invalid")), m_intermediate);
     m_selfSigned = CertificateFactory::selfSigned(serverRequest());
     m_untrusted = CertificateFactory::issue(serverRequest(), m_otherRoot);
 
     m_valid = !m_root.isNull() && !m_intermediate.isNull() && !m_otherRoot.isNull() && !m_good.isNull()
-        && !m_expired.isNull() && !m_notYetValid.isNull() && !m_wrongHost.isNull() && !m_selfSigned.isNull()
-        && !m_untrusted.isNull();
+              && !m_expired.isNull() && !m_notYetValid.isNull() && !m_wrongHost.isNull()
+              && !m_selfSigned.isNull() && !m_untrusted.isNull();
 }
 
 TestPki::Identity TestPki::identity(Kind kind) const

@@ -5,7 +5,6 @@
 #include "FakeLineTransport.h"
 #include "findings/FindingCatalogue.h"
 #include "session/ProbeSession.h"
-
 #include "TestPrinters.h"
 
 #include <QSignalSpy>
@@ -80,21 +79,21 @@ struct Harness
 };
 
 /// Starts the run and accepts the connection.
-#define START(h)                                                                                                     \
-    do {                                                                                                             \
-        (h).session->start();                                                                                        \
-        QTRY_VERIFY((h).transport->isOpen());                                                                        \
-        (h).transport->acceptConnection();                                                                           \
+#define START(h)                                                                                             \
+    do {                                                                                                     \
+        (h).session->start();                                                                                \
+        QTRY_VERIFY((h).transport->isOpen());                                                                \
+        (h).transport->acceptConnection();                                                                   \
     } while (false)
 
 /// The server sends `bytes`; the engine must answer with exactly `expected` as its next write.
-#define EXCHANGE(h, bytes, expected)                                                                                 \
-    do {                                                                                                             \
-        const int writesBefore = (h).transport->writeCount();                                                        \
-        (h).transport->serverSends(QByteArray(bytes));                                                               \
-        QTRY_VERIFY2((h).transport->writeCount() > writesBefore || (h).session->isFinished(),                        \
-                     "no answer to " bytes);                                                                          \
-        QCOMPARE((h).transport->lastWrite(), QByteArray(expected));                                                  \
+#define EXCHANGE(h, bytes, expected)                                                                         \
+    do {                                                                                                     \
+        const int writesBefore = (h).transport->writeCount();                                                \
+        (h).transport->serverSends(QByteArray(bytes));                                                       \
+        QTRY_VERIFY2((h).transport->writeCount() > writesBefore || (h).session->isFinished(),                \
+                     "no answer to " bytes);                                                                 \
+        QCOMPARE((h).transport->lastWrite(), QByteArray(expected));                                          \
     } while (false)
 
 /// Everything the run shows: transcript, step summaries, findings.
@@ -110,12 +109,12 @@ QString everythingShown(const Run& run)
     return all.join(QLatin1Char('\n'));
 }
 
-#define VERIFY_NO_SECRET(run)                                                                                        \
-    do {                                                                                                             \
-        const QString shown = everythingShown(run);                                                                  \
-        QVERIFY2(!shown.contains(QString::fromLatin1(Password)), qPrintable(shown));                                 \
-        QVERIFY2(!shown.contains(QString::fromLatin1(PlainIr)), qPrintable(shown));                                  \
-        QVERIFY2(!shown.contains(QLatin1String("czNjcmV0")), qPrintable(shown)); /* base64("s3cret") */              \
+#define VERIFY_NO_SECRET(run)                                                                                \
+    do {                                                                                                     \
+        const QString shown = everythingShown(run);                                                          \
+        QVERIFY2(!shown.contains(QString::fromLatin1(Password)), qPrintable(shown));                         \
+        QVERIFY2(!shown.contains(QString::fromLatin1(PlainIr)), qPrintable(shown));                          \
+        QVERIFY2(!shown.contains(QLatin1String("czNjcmV0")), qPrintable(shown)); /* base64("s3cret") */      \
     } while (false)
 
 } // namespace
@@ -158,16 +157,18 @@ private Q_SLOTS:
 void TestAuthSession::planIncludesAuthOnlyWithUser()
 {
     ProbeOptions o = optionsFor(Protocol::Imap);
-    QCOMPARE(ProbeSession::planFor(o),
-             (QList<StepId>{StepId::Resolve, StepId::Connect, StepId::Banner, StepId::Greeting, StepId::StartTls,
-                            StepId::TlsHandshake, StepId::GreetingTls, StepId::Auth, StepId::Quit}));
+    QCOMPARE(
+        ProbeSession::planFor(o),
+        (QList<StepId> {StepId::Resolve, StepId::Connect, StepId::Banner, StepId::Greeting, StepId::StartTls,
+                        StepId::TlsHandshake, StepId::GreetingTls, StepId::Auth, StepId::Quit}));
     o.tls = TlsMode::Implicit;
-    QCOMPARE(ProbeSession::planFor(o), (QList<StepId>{StepId::Resolve, StepId::Connect, StepId::TlsHandshake,
-                                                      StepId::Banner, StepId::Greeting, StepId::Auth, StepId::Quit}));
+    QCOMPARE(ProbeSession::planFor(o),
+             (QList<StepId> {StepId::Resolve, StepId::Connect, StepId::TlsHandshake, StepId::Banner,
+                             StepId::Greeting, StepId::Auth, StepId::Quit}));
     o.tls = TlsMode::None;
     o.user.clear();
-    QCOMPARE(ProbeSession::planFor(o),
-             (QList<StepId>{StepId::Resolve, StepId::Connect, StepId::Banner, StepId::Greeting, StepId::Quit}));
+    QCOMPARE(ProbeSession::planFor(o), (QList<StepId> {StepId::Resolve, StepId::Connect, StepId::Banner,
+                                                       StepId::Greeting, StepId::Quit}));
     ProbeSession session(o, std::make_unique<FakeLineTransport>());
     QCOMPARE(session.plannedSteps(), ProbeSession::planFor(o));
 }
@@ -178,15 +179,20 @@ void TestAuthSession::imapStartTlsAndSaslIr()
 {
     Harness h(optionsFor(Protocol::Imap));
     START(h);
-    EXCHANGE(h, "* OK [CAPABILITY IMAP4rev1 SASL-IR STARTTLS LOGINDISABLED] Dovecot ready.\r\n", "A1 CAPABILITY\r\n");
-    EXCHANGE(h, "* CAPABILITY IMAP4rev1 SASL-IR STARTTLS LOGINDISABLED\r\nA1 OK Pre-login capabilities listed.\r\n",
-             "A2 STARTTLS\r\n");
+    EXCHANGE(h, "* OK [CAPABILITY IMAP4rev1 SASL-IR STARTTLS LOGINDISABLED] Dovecot ready.\r\n",
+             "A1 CAPABILITY\r\n");
+    EXCHANGE(
+        h,
+        "* CAPABILITY IMAP4rev1 SASL-IR STARTTLS LOGINDISABLED\r\nA1 OK Pre-login capabilities listed.\r\n",
+        "A2 STARTTLS\r\n");
     h.transport->serverSends("A2 OK Begin TLS negotiation now.\r\n");
     QTRY_VERIFY(h.transport->tlsRequested());
     h.transport->completeHandshake(goodHandshake());
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("A3 CAPABILITY\r\n"));
-    EXCHANGE(h, "* CAPABILITY IMAP4rev1 SASL-IR ID AUTH=PLAIN AUTH=LOGIN\r\nA3 OK Pre-login capabilities listed.\r\n",
-             "A4 AUTHENTICATE PLAIN " + PlainIr + "\r\n");
+    EXCHANGE(
+        h,
+        "* CAPABILITY IMAP4rev1 SASL-IR ID AUTH=PLAIN AUTH=LOGIN\r\nA3 OK Pre-login capabilities listed.\r\n",
+        "A4 AUTHENTICATE PLAIN " + PlainIr + "\r\n");
     EXCHANGE(h, "A4 OK [CAPABILITY IMAP4rev1 IDLE] Logged in\r\n", "A5 LOGOUT\r\n");
     h.transport->serverSends("* BYE Logging out\r\nA5 OK Logout completed.\r\n");
     QTRY_VERIFY(h.session->isFinished());
@@ -194,12 +200,13 @@ void TestAuthSession::imapStartTlsAndSaslIr()
     QCOMPARE(h.transport->writtenAfterTlsRequest(),
              "A3 CAPABILITY\r\nA4 AUTHENTICATE PLAIN " + PlainIr + "\r\nA5 LOGOUT\r\n");
     const Run& run = h.session->run();
-    QCOMPARE(h.steps(), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok tls-handshake=ok "
-                                       "greeting-tls=ok auth=ok quit=ok"));
+    QCOMPARE(h.steps(),
+             QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok tls-handshake=ok "
+                            "greeting-tls=ok auth=ok quit=ok"));
     QCOMPARE(run.step(StepId::Auth)->summary, QStringLiteral("Logged in as alice with PLAIN over TLS"));
     QCOMPARE(run.step(StepId::Banner)->summary, QStringLiteral("Server greeted: Dovecot ready."));
-    QCOMPARE(run.capabilitiesPlain, (QStringList{"IMAP4rev1", "SASL-IR", "STARTTLS", "LOGINDISABLED"}));
-    QCOMPARE(run.capabilitiesTls, (QStringList{"IMAP4rev1", "SASL-IR", "ID", "AUTH=PLAIN", "AUTH=LOGIN"}));
+    QCOMPARE(run.capabilitiesPlain, (QStringList {"IMAP4rev1", "SASL-IR", "STARTTLS", "LOGINDISABLED"}));
+    QCOMPARE(run.capabilitiesTls, (QStringList {"IMAP4rev1", "SASL-IR", "ID", "AUTH=PLAIN", "AUTH=LOGIN"}));
     QVERIFY2(run.findings.isEmpty(), qPrintable(run.findings.value(0).id));
     QCOMPARE(run.verdict(), Verdict::Ok);
     QVERIFY(h.clientLines().contains(QStringLiteral("A4 AUTHENTICATE PLAIN [redacted]")));
@@ -220,7 +227,8 @@ void TestAuthSession::imapAuthenticateWithoutSaslIr()
     h.transport->serverSends("* BYE bye\r\nA3 OK done\r\n");
     QTRY_VERIFY(h.session->isFinished());
     QCOMPARE(h.session->run().step(StepId::Auth)->status, StepStatus::Ok);
-    QCOMPARE(h.clientLines(), (QStringList{"A1 CAPABILITY", "A2 AUTHENTICATE PLAIN", "[redacted]", "A3 LOGOUT"}));
+    QCOMPARE(h.clientLines(),
+             (QStringList {"A1 CAPABILITY", "A2 AUTHENTICATE PLAIN", "[redacted]", "A3 LOGOUT"}));
     VERIFY_NO_SECRET(h.session->run());
 }
 
@@ -235,7 +243,8 @@ void TestAuthSession::imapLoginCommandFallback()
     EXCHANGE(h, "A2 OK Logged in\r\n", "A3 LOGOUT\r\n");
     h.transport->serverSends("A3 OK bye\r\n");
     QTRY_VERIFY(h.session->isFinished());
-    QCOMPARE(h.session->run().step(StepId::Auth)->summary, QStringLiteral("Logged in as alice with LOGIN over TLS"));
+    QCOMPARE(h.session->run().step(StepId::Auth)->summary,
+             QStringLiteral("Logged in as alice with LOGIN over TLS"));
     QVERIFY(h.clientLines().contains(QStringLiteral("A2 LOGIN [redacted]")));
     VERIFY_NO_SECRET(h.session->run());
 }
@@ -257,7 +266,8 @@ void TestAuthSession::imapLoginFails()
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Ok);
     const Finding* f = run.finding(FindingIds::AuthFailed);
     QVERIFY(f);
-    QVERIFY2(f->detail.startsWith(QLatin1String("A2 NO [AUTHENTICATIONFAILED] Authentication failed.")), qPrintable(f->detail));
+    QVERIFY2(f->detail.startsWith(QLatin1String("A2 NO [AUTHENTICATIONFAILED] Authentication failed.")),
+             qPrintable(f->detail));
     QVERIFY2(f->detail.contains(QLatin1String("password is wrong")), qPrintable(f->detail));
     QVERIFY(run.step(StepId::Auth)->summary.contains(QLatin1String("password is wrong")));
     QCOMPARE(run.verdict(), Verdict::Critical);
@@ -290,7 +300,8 @@ void TestAuthSession::imapPlaintextAlert()
     o.stopAfter = StepId::Greeting;
     Harness h(o);
     START(h);
-    EXCHANGE(h, "* OK [ALERT] Your password expired: log in at http://phish.example\r\n", "A1 CAPABILITY\r\n");
+    EXCHANGE(h, "* OK [ALERT] Your password expired: log in at http://phish.example\r\n",
+             "A1 CAPABILITY\r\n");
     EXCHANGE(h, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\nA1 OK done\r\n", "A2 LOGOUT\r\n");
     h.transport->serverSends("A2 OK bye\r\n");
     QTRY_VERIFY(h.session->isFinished());
@@ -341,7 +352,8 @@ void TestAuthSession::imapImplicitTls()
     EXCHANGE(h, "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA1 OK done\r\n", "A2 LOGOUT\r\n");
     h.transport->serverSends("* BYE\r\nA2 OK done\r\n");
     QTRY_VERIFY(h.session->isFinished());
-    QCOMPARE(h.steps(), QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
+    QCOMPARE(h.steps(),
+             QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
     QCOMPARE(h.session->run().verdict(), Verdict::Ok);
 }
 
@@ -362,10 +374,11 @@ void TestAuthSession::pop3StlsAndAuthPlain()
     h.transport->serverSends("+OK Logging out.\r\n");
     QTRY_VERIFY(h.session->isFinished());
     const Run& run = h.session->run();
-    QCOMPARE(h.steps(), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok tls-handshake=ok "
-                                       "greeting-tls=ok auth=ok quit=ok"));
-    QCOMPARE(run.capabilitiesPlain, (QStringList{"CAPA", "TOP", "UIDL", "STLS"}));
-    QCOMPARE(run.capabilitiesTls, (QStringList{"CAPA", "TOP", "USER", "SASL PLAIN LOGIN"}));
+    QCOMPARE(h.steps(),
+             QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok tls-handshake=ok "
+                            "greeting-tls=ok auth=ok quit=ok"));
+    QCOMPARE(run.capabilitiesPlain, (QStringList {"CAPA", "TOP", "UIDL", "STLS"}));
+    QCOMPARE(run.capabilitiesTls, (QStringList {"CAPA", "TOP", "USER", "SASL PLAIN LOGIN"}));
     QCOMPARE(run.verdict(), Verdict::Ok);
     QVERIFY(h.clientLines().contains(QStringLiteral("AUTH PLAIN [redacted]")));
     VERIFY_NO_SECRET(run);
@@ -386,7 +399,7 @@ void TestAuthSession::pop3UserPassFails()
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Auth)->status, StepStatus::Failed);
     QVERIFY(run.finding(FindingIds::AuthFailed)->detail.contains(QLatin1String("password is wrong")));
-    QCOMPARE(h.clientLines(), (QStringList{"CAPA", "USER alice", "PASS [redacted]", "QUIT"}));
+    QCOMPARE(h.clientLines(), (QStringList {"CAPA", "USER alice", "PASS [redacted]", "QUIT"}));
     VERIFY_NO_SECRET(run);
 }
 
@@ -412,16 +425,16 @@ void TestAuthSession::pop3WithoutCapa()
 
 namespace {
 /// Banner, EHLO, STARTTLS, handshake, EHLO again offering `authLine`; the next write is returned.
-#define SMTP_UP_TO_AUTH(h, authLine, expected)                                                                       \
-    do {                                                                                                             \
-        START(h);                                                                                        \
-        EXCHANGE(h, "220 mx.test ESMTP\r\n", "EHLO probe.test\r\n");                                                  \
-        EXCHANGE(h, "250-mx.test\r\n250 STARTTLS\r\n", "STARTTLS\r\n");                                              \
-        (h).transport->serverSends("220 2.0.0 Ready\r\n");                                                           \
-        QTRY_VERIFY((h).transport->tlsRequested());                                                                  \
-        (h).transport->completeHandshake(goodHandshake());                                                           \
-        QTRY_COMPARE((h).transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));                                 \
-        EXCHANGE(h, "250-mx.test\r\n250-" authLine "\r\n250 SIZE 1000\r\n", expected);                                \
+#define SMTP_UP_TO_AUTH(h, authLine, expected)                                                               \
+    do {                                                                                                     \
+        START(h);                                                                                            \
+        EXCHANGE(h, "220 mx.test ESMTP\r\n", "EHLO probe.test\r\n");                                         \
+        EXCHANGE(h, "250-mx.test\r\n250 STARTTLS\r\n", "STARTTLS\r\n");                                      \
+        (h).transport->serverSends("220 2.0.0 Ready\r\n");                                                   \
+        QTRY_VERIFY((h).transport->tlsRequested());                                                          \
+        (h).transport->completeHandshake(goodHandshake());                                                   \
+        QTRY_COMPARE((h).transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));                         \
+        EXCHANGE(h, "250-mx.test\r\n250-" authLine "\r\n250 SIZE 1000\r\n", expected);                       \
     } while (false)
 } // namespace
 
@@ -435,8 +448,8 @@ void TestAuthSession::smtpPlainAfterStartTls()
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Auth)->summary, QStringLiteral("Logged in as alice with PLAIN over TLS"));
     QCOMPARE(run.verdict(), Verdict::Ok);
-    QCOMPARE(h.clientLines(), (QStringList{"EHLO probe.test", "STARTTLS", "EHLO probe.test", "AUTH PLAIN [redacted]",
-                                           "QUIT"}));
+    QCOMPARE(h.clientLines(), (QStringList {"EHLO probe.test", "STARTTLS", "EHLO probe.test",
+                                            "AUTH PLAIN [redacted]", "QUIT"}));
     VERIFY_NO_SECRET(run);
 }
 
@@ -450,7 +463,7 @@ void TestAuthSession::smtpLoginForced()
     EXCHANGE(h, "334 UGFzc3dvcmQ6\r\n", "czNjcmV0\r\n");
     EXCHANGE(h, "235 2.7.0 ok\r\n", "QUIT\r\n");
     QCOMPARE(h.session->run().step(StepId::Auth)->status, StepStatus::Ok);
-    QCOMPARE(h.clientLines().mid(3, 3), (QStringList{"AUTH LOGIN", "[redacted]", "[redacted]"}));
+    QCOMPARE(h.clientLines().mid(3, 3), (QStringList {"AUTH LOGIN", "[redacted]", "[redacted]"}));
     VERIFY_NO_SECRET(h.session->run());
 }
 
@@ -464,7 +477,8 @@ void TestAuthSession::smtpCramMd5Chosen()
     EXCHANGE(h, "334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n",
              "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw\r\n");
     EXCHANGE(h, "235 2.7.0 ok\r\n", "QUIT\r\n");
-    QCOMPARE(h.session->run().step(StepId::Auth)->summary, QStringLiteral("Logged in as tim with CRAM-MD5 over TLS"));
+    QCOMPARE(h.session->run().step(StepId::Auth)->summary,
+             QStringLiteral("Logged in as tim with CRAM-MD5 over TLS"));
     QVERIFY(!everythingShown(h.session->run()).contains(QLatin1String("dGltIGI5")));
 }
 
@@ -473,7 +487,9 @@ void TestAuthSession::smtpXoauth2Failure()
     ProbeOptions o = optionsFor(Protocol::Smtp);
     o.authMechanism = QStringLiteral("xoauth2");
     Harness h(o);
-    const QByteArray ir = QByteArray("user=alice\x01" "auth=Bearer s3cret\x01\x01").toBase64();
+    const QByteArray ir = QByteArray("user=alice\x01"
+                                     "auth=Bearer s3cret\x01\x01")
+                              .toBase64();
     SMTP_UP_TO_AUTH(h, "AUTH PLAIN XOAUTH2", "AUTH XOAUTH2 " + ir + "\r\n");
     const QByteArray error = QByteArray(R"({"status":"401","schemes":"bearer"})").toBase64();
     EXCHANGE(h, "334 " + error + "\r\n", "\r\n");
@@ -498,9 +514,10 @@ void TestAuthSession::smtpWrongPassword()
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Auth)->status, StepStatus::Failed);
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Ok);
-    QCOMPARE(run.finding(FindingIds::AuthFailed)->detail,
-             QStringLiteral("535 5.7.8 Error: authentication failed: authentication failure (The user name or "
-                            "password is wrong (or this account may not log in here).)"));
+    QCOMPARE(
+        run.finding(FindingIds::AuthFailed)->detail,
+        QStringLiteral("535 5.7.8 Error: authentication failed: authentication failure (The user name or "
+                       "password is wrong (or this account may not log in here).)"));
     VERIFY_NO_SECRET(run);
 }
 
@@ -512,7 +529,8 @@ void TestAuthSession::smtpForcedMechanismNotOffered()
     SMTP_UP_TO_AUTH(h, "AUTH PLAIN LOGIN", "QUIT\r\n");
     const StepRecord* auth = h.session->run().step(StepId::Auth);
     QCOMPARE(auth->status, StepStatus::Failed);
-    QCOMPARE(auth->summary, QStringLiteral("The server does not offer CRAM-MD5 (SASL mechanisms offered: PLAIN LOGIN)"));
+    QCOMPARE(auth->summary,
+             QStringLiteral("The server does not offer CRAM-MD5 (SASL mechanisms offered: PLAIN LOGIN)"));
 }
 
 void TestAuthSession::smtpBadChallengeIsCancelled()

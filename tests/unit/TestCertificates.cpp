@@ -40,12 +40,13 @@ void TestCertificates::inspectsEveryField()
     QVERIFY(!leaf.isNull());
     QVERIFY(!leaf.key.isNull());
 
-    const CertificateInfo info = CertificateInspector::inspect(leaf.certificate, QDateTime::currentDateTimeUtc());
+    const CertificateInfo info =
+        CertificateInspector::inspect(leaf.certificate, QDateTime::currentDateTimeUtc());
     QCOMPARE(info.commonName, QStringLiteral("mx.test"));
     QVERIFY(info.subject.contains(QLatin1String("CN=mx.test")));
     QVERIFY(info.issuer.contains(QLatin1String("CN=Test Root")));
-    QCOMPARE(info.sanDns, (QStringList{QStringLiteral("mx.test"), QStringLiteral("mail.test")}));
-    QCOMPARE(info.sanIp, QStringList{QStringLiteral("127.0.0.1")});
+    QCOMPARE(info.sanDns, (QStringList {QStringLiteral("mx.test"), QStringLiteral("mail.test")}));
+    QCOMPARE(info.sanIp, QStringList {QStringLiteral("127.0.0.1")});
     QCOMPARE(info.keyAlgorithm, QStringLiteral("RSA"));
     QCOMPARE(info.keyBits, 2048);
     // Signed by the EC root with SHA-384; the leaf's own key is RSA.
@@ -57,7 +58,8 @@ void TestCertificates::inspectsEveryField()
     QVERIFY(info.pem.startsWith(QLatin1String("-----BEGIN CERTIFICATE-----")));
     QVERIFY(info.daysLeft >= 363 && info.daysLeft <= 365);
 
-    const CertificateInfo caInfo = CertificateInspector::inspect(ca.certificate, QDateTime::currentDateTimeUtc());
+    const CertificateInfo caInfo =
+        CertificateInspector::inspect(ca.certificate, QDateTime::currentDateTimeUtc());
     QVERIFY(caInfo.selfSigned);
     QCOMPARE(caInfo.keyAlgorithm, QStringLiteral("EC"));
     QCOMPARE(caInfo.keyBits, 256);
@@ -89,19 +91,19 @@ void TestCertificates::daysLeft()
 
 void TestCertificates::verificationErrorsBecomeFindings()
 {
-    const QList<QSslError> errors{QSslError(QSslError::CertificateExpired),
-                                  QSslError(QSslError::HostNameMismatch),
-                                  QSslError(QSslError::UnableToGetLocalIssuerCertificate),
-                                  QSslError(QSslError::UnableToVerifyFirstCertificate),
-                                  QSslError(QSslError::SelfSignedCertificate),
-                                  QSslError(QSslError::CertificateNotYetValid)};
+    const QList<QSslError> errors {QSslError(QSslError::CertificateExpired),
+                                   QSslError(QSslError::HostNameMismatch),
+                                   QSslError(QSslError::UnableToGetLocalIssuerCertificate),
+                                   QSslError(QSslError::UnableToVerifyFirstCertificate),
+                                   QSslError(QSslError::SelfSignedCertificate),
+                                   QSslError(QSslError::CertificateNotYetValid)};
     const QList<Finding> findings = TrustAssessment::findingsFor(errors);
     QStringList ids;
     for (const Finding& f : findings)
         ids.append(f.id);
-    QCOMPARE(ids, (QStringList{FindingIds::CertExpired, FindingIds::CertHostnameMismatch,
-                               FindingIds::CertUntrustedChain, FindingIds::CertSelfSigned,
-                               FindingIds::CertNotYetValid}));
+    QCOMPARE(ids, (QStringList {FindingIds::CertExpired, FindingIds::CertHostnameMismatch,
+                                FindingIds::CertUntrustedChain, FindingIds::CertSelfSigned,
+                                FindingIds::CertNotYetValid}));
     // Two untrusted-chain errors merge into one finding with both as evidence.
     QVERIFY(findings.at(2).detail.contains(QLatin1String("; ")));
 }
@@ -115,11 +117,11 @@ void TestCertificates::errorsAttachToTheirCertificate()
     CertificateRequest leafRequest;
     leafRequest.commonName = QStringLiteral("leaf");
     const IssuedCertificate leaf = CertificateFactory::issue(leafRequest, ca);
-    const QList<QSslError> errors{QSslError(QSslError::SelfSignedCertificateInChain, ca.certificate),
-                                  QSslError(QSslError::HostNameMismatch, leaf.certificate),
-                                  QSslError(QSslError::UnableToVerifyFirstCertificate)};
-    const QList<CertificateInfo> chain = CertificateInspector::inspectChain({leaf.certificate, ca.certificate}, errors,
-                                                                            QDateTime::currentDateTimeUtc());
+    const QList<QSslError> errors {QSslError(QSslError::SelfSignedCertificateInChain, ca.certificate),
+                                   QSslError(QSslError::HostNameMismatch, leaf.certificate),
+                                   QSslError(QSslError::UnableToVerifyFirstCertificate)};
+    const QList<CertificateInfo> chain = CertificateInspector::inspectChain(
+        {leaf.certificate, ca.certificate}, errors, QDateTime::currentDateTimeUtc());
     QCOMPARE(chain.size(), 2);
     QCOMPARE(chain.at(0).errors.size(), 2); // host name + the chain-wide error go to the leaf
     QCOMPARE(chain.at(1).errors.size(), 1);
@@ -152,20 +154,21 @@ void TestCertificates::matchingName_data()
     QTest::addColumn<QString>("host");
     QTest::addColumn<QString>("matched");
     const QStringList none;
-    QTest::newRow("exact") << QStringList{QStringLiteral("a.test"), QStringLiteral("mx.test")} << none << QString()
-                           << QStringLiteral("MX.test") << QStringLiteral("mx.test");
-    QTest::newRow("wildcard") << QStringList{QStringLiteral("*.example.org")} << none << QString()
+    QTest::newRow("exact") << QStringList {QStringLiteral("a.test"), QStringLiteral("mx.test")} << none
+                           << QString() << QStringLiteral("MX.test") << QStringLiteral("mx.test");
+    QTest::newRow("wildcard") << QStringList {QStringLiteral("*.example.org")} << none << QString()
                               << QStringLiteral("mail.example.org") << QStringLiteral("*.example.org");
-    QTest::newRow("wildcard is one label") << QStringList{QStringLiteral("*.example.org")} << none << QString()
-                                           << QStringLiteral("a.b.example.org") << QString();
-    QTest::newRow("ip host needs ip SAN") << QStringList{QStringLiteral("127.0.0.1")} << QStringList{} << QString()
-                                          << QStringLiteral("127.0.0.1") << QString();
-    QTest::newRow("ip SAN") << none << QStringList{QStringLiteral("::1")} << QString() << QStringLiteral("::1")
-                            << QStringLiteral("::1");
+    QTest::newRow("wildcard is one label") << QStringList {QStringLiteral("*.example.org")} << none
+                                           << QString() << QStringLiteral("a.b.example.org") << QString();
+    QTest::newRow("ip host needs ip SAN") << QStringList {QStringLiteral("127.0.0.1")} << QStringList {}
+                                          << QString() << QStringLiteral("127.0.0.1") << QString();
+    QTest::newRow("ip SAN") << none << QStringList {QStringLiteral("::1")} << QString()
+                            << QStringLiteral("::1") << QStringLiteral("::1");
     QTest::newRow("CN without SANs") << none << none << QStringLiteral("mx.test") << QStringLiteral("mx.test")
                                      << QStringLiteral("mx.test");
-    QTest::newRow("CN ignored with SANs") << QStringList{QStringLiteral("other.test")} << none
-                                          << QStringLiteral("mx.test") << QStringLiteral("mx.test") << QString();
+    QTest::newRow("CN ignored with SANs")
+        << QStringList {QStringLiteral("other.test")} << none << QStringLiteral("mx.test")
+        << QStringLiteral("mx.test") << QString();
 }
 
 void TestCertificates::matchingName()

@@ -57,42 +57,44 @@ void TestImapDialect::framing_data()
     QTest::addColumn<QString>("text");
 
     using E = Dialect::Expect;
-    QTest::newRow("greeting ok") << E::Banner << QList<QByteArray>{"* OK IMAP4rev1 ready"} << 0 << true << false
-                                 << QStringLiteral("IMAP4rev1 ready");
+    QTest::newRow("greeting ok") << E::Banner << QList<QByteArray> {"* OK IMAP4rev1 ready"} << 0 << true
+                                 << false << QStringLiteral("IMAP4rev1 ready");
     QTest::newRow("greeting with capability code")
-        << E::Banner << QList<QByteArray>{"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] Dovecot ready."} << 0
-        << true << false << QStringLiteral("Dovecot ready.");
-    QTest::newRow("greeting preauth") << E::Banner << QList<QByteArray>{"* PREAUTH welcome back"} << 0 << true
-                                      << false << QStringLiteral("welcome back");
-    QTest::newRow("greeting bye") << E::Banner << QList<QByteArray>{"* BYE go away"} << 0 << false << false
+        << E::Banner << QList<QByteArray> {"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] Dovecot ready."}
+        << 0 << true << false << QStringLiteral("Dovecot ready.");
+    QTest::newRow("greeting preauth") << E::Banner << QList<QByteArray> {"* PREAUTH welcome back"} << 0
+                                      << true << false << QStringLiteral("welcome back");
+    QTest::newRow("greeting bye") << E::Banner << QList<QByteArray> {"* BYE go away"} << 0 << false << false
                                   << QStringLiteral("go away");
-    QTest::newRow("greeting lower case") << E::Banner << QList<QByteArray>{"* ok hi"} << 0 << true << false
-                                         << QStringLiteral("hi");
-    QTest::newRow("greeting smtp") << E::Banner << QList<QByteArray>{"220 mx ESMTP"} << -1 << false << false
+    QTest::newRow("greeting lower case")
+        << E::Banner << QList<QByteArray> {"* ok hi"} << 0 << true << false << QStringLiteral("hi");
+    QTest::newRow("greeting smtp") << E::Banner << QList<QByteArray> {"220 mx ESMTP"} << -1 << false << false
                                    << QString();
-    QTest::newRow("greeting tagged") << E::Banner << QList<QByteArray>{"A1 OK hi"} << -1 << false << false
+    QTest::newRow("greeting tagged") << E::Banner << QList<QByteArray> {"A1 OK hi"} << -1 << false << false
                                      << QString();
     QTest::newRow("capability") << E::Capabilities
-                                << QList<QByteArray>{"* CAPABILITY IMAP4rev1 STARTTLS", "A1 OK done"} << 1 << true
-                                << false << QStringLiteral("done");
-    QTest::newRow("tagged NO") << E::Generic << QList<QByteArray>{"A1 NO [AUTHENTICATIONFAILED] nope"} << 0 << false
-                               << false << QStringLiteral("[AUTHENTICATIONFAILED] nope");
-    QTest::newRow("tagged BAD") << E::Generic << QList<QByteArray>{"A1 BAD what"} << 0 << false << false
+                                << QList<QByteArray> {"* CAPABILITY IMAP4rev1 STARTTLS", "A1 OK done"} << 1
+                                << true << false << QStringLiteral("done");
+    QTest::newRow("tagged NO") << E::Generic << QList<QByteArray> {"A1 NO [AUTHENTICATIONFAILED] nope"} << 0
+                               << false << false << QStringLiteral("[AUTHENTICATIONFAILED] nope");
+    QTest::newRow("tagged BAD") << E::Generic << QList<QByteArray> {"A1 BAD what"} << 0 << false << false
                                 << QStringLiteral("what");
-    QTest::newRow("other tag") << E::Generic << QList<QByteArray>{"A7 OK stale"} << -1 << false << false << QString();
-    QTest::newRow("tag without status") << E::Generic << QList<QByteArray>{"A1 MAYBE"} << -1 << false << false
-                                        << QString();
-    QTest::newRow("garbage") << E::Generic << QList<QByteArray>{"* OK fine", "hello"} << -1 << false << false
+    QTest::newRow("other tag") << E::Generic << QList<QByteArray> {"A7 OK stale"} << -1 << false << false
+                               << QString();
+    QTest::newRow("tag without status")
+        << E::Generic << QList<QByteArray> {"A1 MAYBE"} << -1 << false << false << QString();
+    QTest::newRow("garbage") << E::Generic << QList<QByteArray> {"* OK fine", "hello"} << -1 << false << false
                              << QString();
-    QTest::newRow("logout") << E::Quit << QList<QByteArray>{"* BYE Logging out", "A1 OK Logout completed."} << 1
-                            << true << false << QStringLiteral("Logout completed.");
-    QTest::newRow("continuation in auth") << E::Auth << QList<QByteArray>{"+ PDEyMzQ+"} << 0 << false << true
-                                          << QStringLiteral("PDEyMzQ+");
-    QTest::newRow("bare continuation in auth") << E::Auth << QList<QByteArray>{"+"} << 0 << false << true << QString();
-    QTest::newRow("continuation elsewhere") << E::StartTls << QList<QByteArray>{"+ go on"} << -1 << false << false
-                                            << QString();
+    QTest::newRow("logout") << E::Quit << QList<QByteArray> {"* BYE Logging out", "A1 OK Logout completed."}
+                            << 1 << true << false << QStringLiteral("Logout completed.");
+    QTest::newRow("continuation in auth")
+        << E::Auth << QList<QByteArray> {"+ PDEyMzQ+"} << 0 << false << true << QStringLiteral("PDEyMzQ+");
+    QTest::newRow("bare continuation in auth")
+        << E::Auth << QList<QByteArray> {"+"} << 0 << false << true << QString();
+    QTest::newRow("continuation elsewhere")
+        << E::StartTls << QList<QByteArray> {"+ go on"} << -1 << false << false << QString();
     QTest::newRow("auth ok with capabilities")
-        << E::Auth << QList<QByteArray>{"A1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in"} << 0 << true << false
+        << E::Auth << QList<QByteArray> {"A1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in"} << 0 << true << false
         << QStringLiteral("Logged in");
 }
 
@@ -131,7 +133,8 @@ void TestImapDialect::bannerKinds_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<Dialect::BannerKind>("kind");
     QTest::newRow("ok") << QByteArray("* OK ready") << Dialect::BannerKind::Ready;
-    QTest::newRow("preauth") << QByteArray("* PREAUTH [CAPABILITY IMAP4rev1] hi") << Dialect::BannerKind::PreAuthenticated;
+    QTest::newRow("preauth") << QByteArray("* PREAUTH [CAPABILITY IMAP4rev1] hi")
+                             << Dialect::BannerKind::PreAuthenticated;
     QTest::newRow("bye") << QByteArray("* BYE [UNAVAILABLE] busy") << Dialect::BannerKind::Closing;
 }
 
@@ -149,17 +152,19 @@ void TestImapDialect::capabilities_data()
 {
     QTest::addColumn<QList<QByteArray>>("lines");
     QTest::addColumn<QStringList>("caps");
-    QTest::newRow("untagged") << QList<QByteArray>{"* CAPABILITY IMAP4rev1 SASL-IR STARTTLS AUTH=PLAIN", "A1 OK ."}
-                              << QStringList{"IMAP4rev1", "SASL-IR", "STARTTLS", "AUTH=PLAIN"};
+    QTest::newRow("untagged") << QList<QByteArray> {"* CAPABILITY IMAP4rev1 SASL-IR STARTTLS AUTH=PLAIN",
+                                                    "A1 OK ."}
+                              << QStringList {"IMAP4rev1", "SASL-IR", "STARTTLS", "AUTH=PLAIN"};
     QTest::newRow("response code only")
-        << QList<QByteArray>{"* OK [CAPABILITY IMAP4rev1 LOGINDISABLED STARTTLS] ready"}
-        << QStringList{"IMAP4rev1", "LOGINDISABLED", "STARTTLS"};
+        << QList<QByteArray> {"* OK [CAPABILITY IMAP4rev1 LOGINDISABLED STARTTLS] ready"}
+        << QStringList {"IMAP4rev1", "LOGINDISABLED", "STARTTLS"};
     QTest::newRow("untagged wins over code")
-        << QList<QByteArray>{"* CAPABILITY IMAP4rev1 IDLE", "A1 OK [CAPABILITY IMAP4rev1] done"}
-        << QStringList{"IMAP4rev1", "IDLE"};
-    QTest::newRow("duplicates dropped") << QList<QByteArray>{"* CAPABILITY IMAP4rev1 IDLE", "* CAPABILITY idle X", "A1 OK"}
-                                        << QStringList{"IMAP4rev1", "IDLE", "X"};
-    QTest::newRow("none") << QList<QByteArray>{"A1 OK nothing"} << QStringList{};
+        << QList<QByteArray> {"* CAPABILITY IMAP4rev1 IDLE", "A1 OK [CAPABILITY IMAP4rev1] done"}
+        << QStringList {"IMAP4rev1", "IDLE"};
+    QTest::newRow("duplicates dropped")
+        << QList<QByteArray> {"* CAPABILITY IMAP4rev1 IDLE", "* CAPABILITY idle X", "A1 OK"}
+        << QStringList {"IMAP4rev1", "IDLE", "X"};
+    QTest::newRow("none") << QList<QByteArray> {"A1 OK nothing"} << QStringList {};
 }
 
 void TestImapDialect::capabilities()
@@ -180,14 +185,16 @@ void TestImapDialect::authOffers_data()
     QTest::addColumn<QStringList>("mechanisms");
     QTest::addColumn<bool>("saslIr");
 
-    QTest::newRow("dovecot on loopback") << QStringList{"IMAP4rev1", "SASL-IR", "STARTTLS", "AUTH=PLAIN"} << true
-                                         << true << true << QStringList{"PLAIN"} << true;
-    QTest::newRow("logindisabled") << QStringList{"IMAP4rev1", "STARTTLS", "LOGINDISABLED"} << true << false << false
-                                   << QStringList{} << false;
-    QTest::newRow("logindisabled but sasl") << QStringList{"IMAP4rev1", "LOGINDISABLED", "AUTH=PLAIN", "auth=login"}
-                                            << false << true << false << QStringList{"PLAIN", "LOGIN"} << false;
-    QTest::newRow("login only") << QStringList{"IMAP4rev1"} << false << true << true << QStringList{} << false;
-    QTest::newRow("nothing known") << QStringList{} << false << false << true << QStringList{} << false;
+    QTest::newRow("dovecot on loopback") << QStringList {"IMAP4rev1", "SASL-IR", "STARTTLS", "AUTH=PLAIN"}
+                                         << true << true << true << QStringList {"PLAIN"} << true;
+    QTest::newRow("logindisabled") << QStringList {"IMAP4rev1", "STARTTLS", "LOGINDISABLED"} << true << false
+                                   << false << QStringList {} << false;
+    QTest::newRow("logindisabled but sasl")
+        << QStringList {"IMAP4rev1", "LOGINDISABLED", "AUTH=PLAIN", "auth=login"} << false << true << false
+        << QStringList {"PLAIN", "LOGIN"} << false;
+    QTest::newRow("login only") << QStringList {"IMAP4rev1"} << false << true << true << QStringList {}
+                                << false;
+    QTest::newRow("nothing known") << QStringList {} << false << false << true << QStringList {} << false;
 }
 
 void TestImapDialect::authOffers()
@@ -214,7 +221,8 @@ void TestImapDialect::authenticateCommands()
     QCOMPARE(d.authResponse({}).bytes, QByteArray("\r\n"));
     QCOMPARE(d.authCancel(), QByteArray("*\r\n"));
     // An empty initial response is "=" (RFC 4959 s.3).
-    QCOMPARE(d.authenticateCommand("XOAUTH2", QByteArray()).bytes, QByteArray("A2 AUTHENTICATE XOAUTH2 =\r\n"));
+    QCOMPARE(d.authenticateCommand("XOAUTH2", QByteArray()).bytes,
+             QByteArray("A2 AUTHENTICATE XOAUTH2 =\r\n"));
 }
 
 void TestImapDialect::loginQuoting_data()
@@ -229,7 +237,8 @@ void TestImapDialect::loginQuoting_data()
                                          << QByteArray("A1 LOGIN \"bob\" \"a\\\"b\\\\c\"\r\n");
     QTest::newRow("space") << QStringLiteral("bob") << QByteArray("two words")
                            << QByteArray("A1 LOGIN \"bob\" \"two words\"\r\n");
-    QTest::newRow("line break") << QStringLiteral("bob") << QByteArray("a\r\nA2 DELETE INBOX") << QByteArray();
+    QTest::newRow("line break") << QStringLiteral("bob") << QByteArray("a\r\nA2 DELETE INBOX")
+                                << QByteArray();
     QTest::newRow("8-bit") << QStringLiteral("bob") << QByteArray("p\xc3\xa4ss") << QByteArray();
 }
 
@@ -255,9 +264,10 @@ void TestImapDialect::alerts()
 {
     Reply r;
     r.lines = {"* OK [ALERT] Your password expires, visit http://phish.example", "A1 OK done"};
-    QCOMPARE(ImapDialect().alerts(r), QStringList{QStringLiteral("Your password expires, visit http://phish.example")});
+    QCOMPARE(ImapDialect().alerts(r),
+             QStringList {QStringLiteral("Your password expires, visit http://phish.example")});
     r.lines = {"* OK all fine", "A1 NO [ALERT] Quota exceeded"};
-    QCOMPARE(ImapDialect().alerts(r), QStringList{QStringLiteral("Quota exceeded")});
+    QCOMPARE(ImapDialect().alerts(r), QStringList {QStringLiteral("Quota exceeded")});
     r.lines = {"A1 OK nothing"};
     QVERIFY(ImapDialect().alerts(r).isEmpty());
 }
@@ -268,7 +278,8 @@ void TestImapDialect::challengeDecoding()
     d.authenticateCommand("CRAM-MD5", std::nullopt);
     d.expectReply(Dialect::Expect::Auth);
     QCOMPARE(d.feed("+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+"), Dialect::Feed::Complete);
-    QCOMPARE(d.challenge(d.takeReply()), std::optional<QByteArray>("<1896.697170952@postoffice.reston.mci.net>"));
+    QCOMPARE(d.challenge(d.takeReply()),
+             std::optional<QByteArray>("<1896.697170952@postoffice.reston.mci.net>"));
     d.expectReply(Dialect::Expect::Auth);
     QCOMPARE(d.feed("+ not*base64"), Dialect::Feed::Complete);
     QCOMPARE(d.challenge(d.takeReply()), std::nullopt);

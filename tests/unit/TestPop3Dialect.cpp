@@ -31,31 +31,38 @@ void TestPop3Dialect::framing_data()
     QTest::addColumn<QString>("text");
 
     using E = Dialect::Expect;
-    QTest::newRow("greeting") << E::Banner << QList<QByteArray>{"+OK Dovecot ready."} << 0 << true << false
+    QTest::newRow("greeting") << E::Banner << QList<QByteArray> {"+OK Dovecot ready."} << 0 << true << false
                               << QStringLiteral("Dovecot ready.");
-    QTest::newRow("greeting apop") << E::Banner << QList<QByteArray>{"+OK POP3 <1896.697170952@dbc.mtview.ca.us>"}
-                                   << 0 << true << false << QStringLiteral("POP3 <1896.697170952@dbc.mtview.ca.us>");
-    QTest::newRow("greeting bare") << E::Banner << QList<QByteArray>{"+OK"} << 0 << true << false << QString();
-    QTest::newRow("greeting err") << E::Banner << QList<QByteArray>{"-ERR [SYS/TEMP] busy"} << 0 << false << false
-                                  << QStringLiteral("[SYS/TEMP] busy");
-    QTest::newRow("greeting smtp") << E::Banner << QList<QByteArray>{"220 mx"} << -1 << false << false << QString();
-    QTest::newRow("greeting +OKAY") << E::Banner << QList<QByteArray>{"+OKAY"} << -1 << false << false << QString();
+    QTest::newRow("greeting apop") << E::Banner
+                                   << QList<QByteArray> {"+OK POP3 <1896.697170952@dbc.mtview.ca.us>"} << 0
+                                   << true << false
+                                   << QStringLiteral("POP3 <1896.697170952@dbc.mtview.ca.us>");
+    QTest::newRow("greeting bare") << E::Banner << QList<QByteArray> {"+OK"} << 0 << true << false
+                                   << QString();
+    QTest::newRow("greeting err") << E::Banner << QList<QByteArray> {"-ERR [SYS/TEMP] busy"} << 0 << false
+                                  << false << QStringLiteral("[SYS/TEMP] busy");
+    QTest::newRow("greeting smtp") << E::Banner << QList<QByteArray> {"220 mx"} << -1 << false << false
+                                   << QString();
+    QTest::newRow("greeting +OKAY") << E::Banner << QList<QByteArray> {"+OKAY"} << -1 << false << false
+                                    << QString();
     QTest::newRow("capa") << E::Capabilities
-                          << QList<QByteArray>{"+OK capability list follows", "USER", "STLS", "SASL PLAIN", "."} << 4
-                          << true << false << QStringLiteral("capability list follows");
-    QTest::newRow("capa refused") << E::Capabilities << QList<QByteArray>{"-ERR unknown command"} << 0 << false
-                                  << false << QStringLiteral("unknown command");
-    QTest::newRow("stls") << E::StartTls << QList<QByteArray>{"+OK Begin TLS negotiation now."} << 0 << true << false
-                          << QStringLiteral("Begin TLS negotiation now.");
-    QTest::newRow("continuation") << E::Auth << QList<QByteArray>{"+ VXNlcm5hbWU6"} << 0 << false << true
+                          << QList<QByteArray> {"+OK capability list follows", "USER", "STLS", "SASL PLAIN",
+                                                "."}
+                          << 4 << true << false << QStringLiteral("capability list follows");
+    QTest::newRow("capa refused") << E::Capabilities << QList<QByteArray> {"-ERR unknown command"} << 0
+                                  << false << false << QStringLiteral("unknown command");
+    QTest::newRow("stls") << E::StartTls << QList<QByteArray> {"+OK Begin TLS negotiation now."} << 0 << true
+                          << false << QStringLiteral("Begin TLS negotiation now.");
+    QTest::newRow("continuation") << E::Auth << QList<QByteArray> {"+ VXNlcm5hbWU6"} << 0 << false << true
                                   << QStringLiteral("VXNlcm5hbWU6");
-    QTest::newRow("bare continuation") << E::Auth << QList<QByteArray>{"+"} << 0 << false << true << QString();
-    QTest::newRow("auth ok") << E::Auth << QList<QByteArray>{"+OK Logged in."} << 0 << true << false
+    QTest::newRow("bare continuation")
+        << E::Auth << QList<QByteArray> {"+"} << 0 << false << true << QString();
+    QTest::newRow("auth ok") << E::Auth << QList<QByteArray> {"+OK Logged in."} << 0 << true << false
                              << QStringLiteral("Logged in.");
-    QTest::newRow("auth err") << E::Auth << QList<QByteArray>{"-ERR [AUTH] Authentication failed."} << 0 << false
-                              << false << QStringLiteral("[AUTH] Authentication failed.");
-    QTest::newRow("continuation outside auth") << E::Generic << QList<QByteArray>{"+ hm"} << -1 << false << false
-                                               << QString();
+    QTest::newRow("auth err") << E::Auth << QList<QByteArray> {"-ERR [AUTH] Authentication failed."} << 0
+                              << false << false << QStringLiteral("[AUTH] Authentication failed.");
+    QTest::newRow("continuation outside auth")
+        << E::Generic << QList<QByteArray> {"+ hm"} << -1 << false << false << QString();
 }
 
 void TestPop3Dialect::framing()
@@ -89,11 +96,11 @@ void TestPop3Dialect::capabilities()
 {
     Pop3Dialect d;
     d.expectReply(Dialect::Expect::Capabilities);
-    const QList<QByteArray> lines{"+OK", "TOP", "USER", "SASL PLAIN LOGIN", "..odd", "STLS", "."};
+    const QList<QByteArray> lines {"+OK", "TOP", "USER", "SASL PLAIN LOGIN", "..odd", "STLS", "."};
     for (const QByteArray& l : lines)
         d.feed(l);
     const Reply r = d.takeReply();
-    QCOMPARE(d.capabilities(r), (QStringList{"TOP", "USER", "SASL PLAIN LOGIN", ".odd", "STLS"}));
+    QCOMPARE(d.capabilities(r), (QStringList {"TOP", "USER", "SASL PLAIN LOGIN", ".odd", "STLS"}));
     Reply refused;
     refused.lines = {"-ERR no"};
     QVERIFY(d.capabilities(refused).isEmpty());
@@ -108,12 +115,15 @@ void TestPop3Dialect::offers_data()
     QTest::addColumn<bool>("passwordLogin");
     QTest::addColumn<QStringList>("mechanisms");
 
-    QTest::newRow("dovecot") << QStringList{"CAPA", "TOP", "UIDL", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE",
-                                            "STLS", "USER", "SASL PLAIN LOGIN"}
-                             << true << true << true << QStringList{"PLAIN", "LOGIN"};
-    QTest::newRow("tls only login") << QStringList{"CAPA", "TOP", "STLS"} << true << false << false << QStringList{};
-    QTest::newRow("sasl only") << QStringList{"SASL CRAM-MD5"} << false << true << false << QStringList{"CRAM-MD5"};
-    QTest::newRow("no capa") << QStringList{} << false << false << true << QStringList{};
+    QTest::newRow("dovecot") << QStringList {"CAPA",       "TOP",        "UIDL",
+                                             "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE",
+                                             "STLS",       "USER",       "SASL PLAIN LOGIN"}
+                             << true << true << true << QStringList {"PLAIN", "LOGIN"};
+    QTest::newRow("tls only login") << QStringList {"CAPA", "TOP", "STLS"} << true << false << false
+                                    << QStringList {};
+    QTest::newRow("sasl only") << QStringList {"SASL CRAM-MD5"} << false << true << false
+                               << QStringList {"CRAM-MD5"};
+    QTest::newRow("no capa") << QStringList {} << false << false << true << QStringList {};
 }
 
 void TestPop3Dialect::offers()

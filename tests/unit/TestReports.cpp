@@ -3,11 +3,10 @@
 #include "findings/FindingCatalogue.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
+#include "TestPrinters.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include "TestPrinters.h"
-
 #include <QTest>
 
 namespace {
@@ -15,8 +14,13 @@ namespace {
 Run sampleRun()
 {
     Run run;
-    run.target = {QStringLiteral("mx.example.org"), 25, Protocol::Smtp, TlsMode::StartTls, TlsPolicy::Enforce,
-                  {QStringLiteral("192.0.2.1")}, QStringLiteral("192.0.2.1")};
+    run.target = {QStringLiteral("mx.example.org"),
+                  25,
+                  Protocol::Smtp,
+                  TlsMode::StartTls,
+                  TlsPolicy::Enforce,
+                  {QStringLiteral("192.0.2.1")},
+                  QStringLiteral("192.0.2.1")};
     run.startedAt = QDateTime(QDate(2026, 11, 29), QTime(8, 0), Qt::UTC);
     run.durationMs = 321;
     run.steps = {{StepId::Resolve, StepStatus::Ok, 0, 5, QStringLiteral("Resolved")},
@@ -40,7 +44,8 @@ Run sampleRun()
     cert.keyAlgorithm = QStringLiteral("EC");
     cert.keyBits = 256;
     run.certificates = {cert};
-    run.findings = {FindingCatalogue::make(FindingIds::StartTlsResponseInjection, QStringLiteral("250 forged"))};
+    run.findings = {
+        FindingCatalogue::make(FindingIds::StartTlsResponseInjection, QStringLiteral("250 forged"))};
     return run;
 }
 
@@ -63,34 +68,44 @@ private Q_SLOTS:
 void TestReports::jsonHasEverySchemaField()
 {
     const QJsonObject o = QJsonDocument::fromJson(ReportJson::toJson(sampleRun())).object();
-    for (const char* key : {"schema_version", "tool", "target", "started_at", "duration_ms", "steps", "transcript",
-                            "capabilities", "tls", "certificates", "tls_versions", "ciphers", "findings", "message",
-                            "verdict"}) {
+    for (const char* key : {"schema_version", "tool", "target", "started_at", "duration_ms", "steps",
+                            "transcript", "capabilities", "tls", "certificates", "tls_versions", "ciphers",
+                            "findings", "message", "verdict"}) {
         QVERIFY2(o.contains(QLatin1String(key)), key);
     }
     for (const char* key : {"host", "port", "protocol", "tls", "policy", "addresses"})
         QVERIFY2(o.value(QLatin1String("target")).toObject().contains(QLatin1String(key)), key);
     for (const char* key : {"id", "status", "started_ms", "duration_ms", "summary"})
-        QVERIFY2(o.value(QLatin1String("steps")).toArray().first().toObject().contains(QLatin1String(key)), key);
+        QVERIFY2(o.value(QLatin1String("steps")).toArray().first().toObject().contains(QLatin1String(key)),
+                 key);
     for (const char* key : {"t_ms", "dir", "tls", "step", "text"})
-        QVERIFY2(o.value(QLatin1String("transcript")).toArray().first().toObject().contains(QLatin1String(key)), key);
-    for (const char* key : {"protocol", "cipher", "key_exchange", "ephemeral_key", "verified", "errors", "ocsp_stapled"})
+        QVERIFY2(
+            o.value(QLatin1String("transcript")).toArray().first().toObject().contains(QLatin1String(key)),
+            key);
+    for (const char* key :
+         {"protocol", "cipher", "key_exchange", "ephemeral_key", "verified", "errors", "ocsp_stapled"})
         QVERIFY2(o.value(QLatin1String("tls")).toObject().contains(QLatin1String(key)), key);
-    for (const char* key : {"subject", "issuer", "san_dns", "san_ip", "not_before", "not_after", "days_left", "serial",
-                            "sha256", "sha1", "key_algorithm", "key_bits", "signature_algorithm", "pem"}) {
-        QVERIFY2(o.value(QLatin1String("certificates")).toArray().first().toObject().contains(QLatin1String(key)), key);
+    for (const char* key :
+         {"subject", "issuer", "san_dns", "san_ip", "not_before", "not_after", "days_left", "serial",
+          "sha256", "sha1", "key_algorithm", "key_bits", "signature_algorithm", "pem"}) {
+        QVERIFY2(
+            o.value(QLatin1String("certificates")).toArray().first().toObject().contains(QLatin1String(key)),
+            key);
     }
     for (const char* key : {"id", "severity", "title", "explanation", "reference"})
-        QVERIFY2(o.value(QLatin1String("findings")).toArray().first().toObject().contains(QLatin1String(key)), key);
+        QVERIFY2(o.value(QLatin1String("findings")).toArray().first().toObject().contains(QLatin1String(key)),
+                 key);
 }
 
 void TestReports::jsonValues()
 {
     const QJsonObject o = QJsonDocument::fromJson(ReportJson::toJson(sampleRun())).object();
     QCOMPARE(o.value(QLatin1String("schema_version")).toInt(), 1);
-    QCOMPARE(o.value(QLatin1String("tool")).toObject().value(QLatin1String("name")).toString(), QStringLiteral("mailscope"));
+    QCOMPARE(o.value(QLatin1String("tool")).toObject().value(QLatin1String("name")).toString(),
+             QStringLiteral("mailscope"));
     QCOMPARE(o.value(QLatin1String("started_at")).toString(), QStringLiteral("2026-11-29T08:00:00.000Z"));
-    QCOMPARE(o.value(QLatin1String("target")).toObject().value(QLatin1String("tls")).toString(), QStringLiteral("starttls"));
+    QCOMPARE(o.value(QLatin1String("target")).toObject().value(QLatin1String("tls")).toString(),
+             QStringLiteral("starttls"));
     const QJsonArray steps = o.value(QLatin1String("steps")).toArray();
     QCOMPARE(steps.at(1).toObject().value(QLatin1String("id")).toString(), QStringLiteral("starttls"));
     QCOMPARE(steps.at(1).toObject().value(QLatin1String("status")).toString(), QStringLiteral("warning"));
@@ -99,9 +114,19 @@ void TestReports::jsonValues()
     QVERIFY(!transcript.at(0).toObject().contains(QLatin1String("discarded")));
     QCOMPARE(transcript.at(1).toObject().value(QLatin1String("discarded")).toBool(), true);
     QVERIFY(o.value(QLatin1String("tls")).toObject().value(QLatin1String("ocsp_stapled")).isNull());
-    QCOMPARE(o.value(QLatin1String("certificates")).toArray().first().toObject().value(QLatin1String("not_after")).toString(),
+    QCOMPARE(o.value(QLatin1String("certificates"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QLatin1String("not_after"))
+                 .toString(),
              QStringLiteral("2027-01-01T00:00:00.000Z"));
-    QCOMPARE(o.value(QLatin1String("findings")).toArray().first().toObject().value(QLatin1String("severity")).toString(),
+    QCOMPARE(o.value(QLatin1String("findings"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QLatin1String("severity"))
+                 .toString(),
              QStringLiteral("critical"));
     QVERIFY(o.value(QLatin1String("message")).isNull());
     QCOMPARE(o.value(QLatin1String("verdict")).toString(), QStringLiteral("critical"));
@@ -116,14 +141,18 @@ void TestReports::verdicts_data()
     QTest::addColumn<bool>("failedStep");
     QTest::addColumn<bool>("aborted");
     QTest::addColumn<Verdict>("verdict");
-    QTest::newRow("clean") << QStringList{} << false << false << Verdict::Ok;
-    QTest::newRow("info only") << QStringList{QString(FindingIds::Tls13NotSupported)} << false << false << Verdict::Ok;
-    QTest::newRow("warning") << QStringList{QString(FindingIds::CertExpiresSoon)} << false << false << Verdict::Warning;
-    QTest::newRow("critical") << QStringList{QString(FindingIds::CertExpired)} << false << false << Verdict::Critical;
-    QTest::newRow("failed step") << QStringList{} << true << false << Verdict::Critical;
-    QTest::newRow("cancelled") << QStringList{QString(FindingIds::RunCancelled)} << true << true << Verdict::Unknown;
-    QTest::newRow("cancelled after critical") << QStringList{QString(FindingIds::CertExpired)} << true << true
-                                              << Verdict::Critical;
+    QTest::newRow("clean") << QStringList {} << false << false << Verdict::Ok;
+    QTest::newRow("info only") << QStringList {QString(FindingIds::Tls13NotSupported)} << false << false
+                               << Verdict::Ok;
+    QTest::newRow("warning") << QStringList {QString(FindingIds::CertExpiresSoon)} << false << false
+                             << Verdict::Warning;
+    QTest::newRow("critical") << QStringList {QString(FindingIds::CertExpired)} << false << false
+                              << Verdict::Critical;
+    QTest::newRow("failed step") << QStringList {} << true << false << Verdict::Critical;
+    QTest::newRow("cancelled") << QStringList {QString(FindingIds::RunCancelled)} << true << true
+                               << Verdict::Unknown;
+    QTest::newRow("cancelled after critical")
+        << QStringList {QString(FindingIds::CertExpired)} << true << true << Verdict::Critical;
 }
 
 void TestReports::verdicts()
@@ -157,31 +186,46 @@ void TestReports::textReportReadsWell()
 void TestReports::catalogueIsComplete()
 {
     // Every id the architecture promises exists, with a title and an explanation.
-    const QStringList required{
-        QStringLiteral("starttls-not-offered"), QStringLiteral("starttls-rejected"),
-        QStringLiteral("starttls-response-injection"), QStringLiteral("starttls-command-injection"),
-        QStringLiteral("plaintext-auth-offered"), QStringLiteral("imap-preauth-before-tls"),
-        QStringLiteral("tls-handshake-failed"), QStringLiteral("tls-legacy-version-accepted"),
-        QStringLiteral("tls13-not-supported"), QStringLiteral("tls-weak-cipher"), QStringLiteral("cert-expired"),
-        QStringLiteral("cert-not-yet-valid"), QStringLiteral("cert-expires-soon"),
-        QStringLiteral("cert-hostname-mismatch"), QStringLiteral("cert-self-signed"),
-        QStringLiteral("cert-untrusted-chain"), QStringLiteral("cert-weak-key"), QStringLiteral("connection-refused"),
-        QStringLiteral("connection-timeout"), QStringLiteral("host-not-found"), QStringLiteral("server-closed-early"),
-        QStringLiteral("reply-malformed"), QStringLiteral("reply-too-long"), QStringLiteral("auth-failed"),
-        QStringLiteral("mail-rejected")};
+    const QStringList required {QStringLiteral("starttls-not-offered"),
+                                QStringLiteral("starttls-rejected"),
+                                QStringLiteral("starttls-response-injection"),
+                                QStringLiteral("starttls-command-injection"),
+                                QStringLiteral("plaintext-auth-offered"),
+                                QStringLiteral("imap-preauth-before-tls"),
+                                QStringLiteral("tls-handshake-failed"),
+                                QStringLiteral("tls-legacy-version-accepted"),
+                                QStringLiteral("tls13-not-supported"),
+                                QStringLiteral("tls-weak-cipher"),
+                                QStringLiteral("cert-expired"),
+                                QStringLiteral("cert-not-yet-valid"),
+                                QStringLiteral("cert-expires-soon"),
+                                QStringLiteral("cert-hostname-mismatch"),
+                                QStringLiteral("cert-self-signed"),
+                                QStringLiteral("cert-untrusted-chain"),
+                                QStringLiteral("cert-weak-key"),
+                                QStringLiteral("connection-refused"),
+                                QStringLiteral("connection-timeout"),
+                                QStringLiteral("host-not-found"),
+                                QStringLiteral("server-closed-early"),
+                                QStringLiteral("reply-malformed"),
+                                QStringLiteral("reply-too-long"),
+                                QStringLiteral("auth-failed"),
+                                QStringLiteral("mail-rejected")};
     for (const QString& id : required) {
         QVERIFY2(FindingCatalogue::contains(id), qPrintable(id));
         const Finding f = FindingCatalogue::make(id);
         QVERIFY(!f.title.isEmpty());
         QVERIFY(f.explanation.size() > 40);
     }
-    QCOMPARE(FindingCatalogue::make(FindingIds::StartTlsNotOffered, {}, Severity::Warning).severity, Severity::Warning);
+    QCOMPARE(FindingCatalogue::make(FindingIds::StartTlsNotOffered, {}, Severity::Warning).severity,
+             Severity::Warning);
 }
 
 void TestReports::tlsAuditStaysWithinTheContract()
 {
     Run run = sampleRun();
-    QVERIFY(QJsonDocument::fromJson(ReportJson::toJson(run)).object().value(QLatin1String("tls_audit")).isNull());
+    QVERIFY(
+        QJsonDocument::fromJson(ReportJson::toJson(run)).object().value(QLatin1String("tls_audit")).isNull());
     run.tlsVersions = {{QStringLiteral("TLSv1.0"), QStringLiteral("unavailable-locally")},
                        {QStringLiteral("TLSv1.2"), QStringLiteral("accepted")},
                        {QStringLiteral("TLSv1.3"), QStringLiteral("error")}};
@@ -196,10 +240,12 @@ void TestReports::tlsAuditStaysWithinTheContract()
     QCOMPARE(versions.value(QLatin1String("TLSv1.2")).toString(), QStringLiteral("accepted"));
     const QJsonObject details = o.value(QLatin1String("tls_audit")).toObject();
     // ... and explained in tls_audit.
-    QCOMPARE(details.value(QLatin1String("version_status")).toObject().value(QLatin1String("TLSv1.3")).toString(),
-             QStringLiteral("error"));
-    QCOMPARE(details.value(QLatin1String("version_details")).toObject().value(QLatin1String("TLSv1.3")).toString(),
-             QStringLiteral("Connection refused"));
+    QCOMPARE(
+        details.value(QLatin1String("version_status")).toObject().value(QLatin1String("TLSv1.3")).toString(),
+        QStringLiteral("error"));
+    QCOMPARE(
+        details.value(QLatin1String("version_details")).toObject().value(QLatin1String("TLSv1.3")).toString(),
+        QStringLiteral("Connection refused"));
     QCOMPARE(details.value(QLatin1String("command_injection")).toString(), QStringLiteral("not-vulnerable"));
     QCOMPARE(details.value(QLatin1String("probes")).toInt(), 4);
 }

@@ -4,7 +4,6 @@
 #include "auth/SaslMechanism.h"
 #include "findings/ReplyExplainer.h"
 #include "protocol/SmtpDialect.h"
-
 #include "TestPrinters.h"
 
 #include <QTest>
@@ -61,7 +60,8 @@ void TestSasl::cramMd5Rfc2195Vector()
     auto m = SaslMechanism::create("CRAM-MD5", QStringLiteral("tim"), "tanstaaftanstaaf");
     QVERIFY(!m->initialResponse());
     QVERIFY(!m->revealsSecret());
-    const QByteArray challenge = QByteArray::fromBase64("PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+");
+    const QByteArray challenge =
+        QByteArray::fromBase64("PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+");
     QCOMPARE(challenge, QByteArray("<1896.697170952@postoffice.reston.mci.net>"));
     const auto response = m->respond(challenge);
     QCOMPARE(response, std::optional<QByteArray>("tim b913a602c7eda7a495b4e6e7334d3890"));
@@ -73,8 +73,8 @@ void TestSasl::cramMd5Rfc2195Vector()
 void TestSasl::xoauth2()
 {
     auto m = SaslMechanism::create("xoauth2", QStringLiteral("alice@example.com"), "ya29.token");
-    QCOMPARE(m->initialResponse(),
-             std::optional<QByteArray>("user=alice@example.com\x01" "auth=Bearer ya29.token\x01\x01"));
+    QCOMPARE(m->initialResponse(), std::optional<QByteArray>("user=alice@example.com\x01"
+                                                             "auth=Bearer ya29.token\x01\x01"));
     // The error challenge is answered with an empty response; its JSON becomes the problem text.
     QCOMPARE(m->respond(R"({"status":"401","schemes":"bearer"})"), std::optional<QByteArray>(QByteArray()));
     QVERIFY(m->problem().contains(QLatin1String("401")));
@@ -88,17 +88,18 @@ void TestSasl::choose_data()
     QTest::addColumn<QString>("requested");
     QTest::addColumn<QByteArray>("chosen");
 
-    const QStringList all{"LOGIN", "PLAIN", "CRAM-MD5", "XOAUTH2"};
+    const QStringList all {"LOGIN", "PLAIN", "CRAM-MD5", "XOAUTH2"};
     QTest::newRow("auto strongest") << all << "auto" << QByteArray("CRAM-MD5");
-    QTest::newRow("auto plain over login") << QStringList{"LOGIN", "PLAIN"} << "auto" << QByteArray("PLAIN");
-    QTest::newRow("auto lower case offer") << QStringList{"login"} << "auto" << QByteArray("LOGIN");
-    QTest::newRow("auto never xoauth2") << QStringList{"XOAUTH2", "OAUTHBEARER"} << "auto" << QByteArray();
-    QTest::newRow("auto unsupported only") << QStringList{"GSSAPI", "SCRAM-SHA-256"} << "auto" << QByteArray();
+    QTest::newRow("auto plain over login") << QStringList {"LOGIN", "PLAIN"} << "auto" << QByteArray("PLAIN");
+    QTest::newRow("auto lower case offer") << QStringList {"login"} << "auto" << QByteArray("LOGIN");
+    QTest::newRow("auto never xoauth2") << QStringList {"XOAUTH2", "OAUTHBEARER"} << "auto" << QByteArray();
+    QTest::newRow("auto unsupported only")
+        << QStringList {"GSSAPI", "SCRAM-SHA-256"} << "auto" << QByteArray();
     QTest::newRow("empty means auto") << all << "" << QByteArray("CRAM-MD5");
     QTest::newRow("forced login") << all << "login" << QByteArray("LOGIN");
     QTest::newRow("forced xoauth2") << all << "xoauth2" << QByteArray("XOAUTH2");
-    QTest::newRow("forced, not offered") << QStringList{"PLAIN"} << "cram-md5" << QByteArray();
-    QTest::newRow("forced, unknown") << QStringList{"GSSAPI"} << "gssapi" << QByteArray();
+    QTest::newRow("forced, not offered") << QStringList {"PLAIN"} << "cram-md5" << QByteArray();
+    QTest::newRow("forced, unknown") << QStringList {"GSSAPI"} << "gssapi" << QByteArray();
 }
 
 void TestSasl::choose()
@@ -111,8 +112,8 @@ void TestSasl::choose()
 void TestSasl::smtpAuthFraming()
 {
     SmtpDialect d("probe.test");
-    const QStringList caps{"PIPELINING", "AUTH PLAIN LOGIN CRAM-MD5", "AUTH=LOGIN", "SIZE 10"};
-    QCOMPARE(d.saslMechanisms(caps), (QStringList{"PLAIN", "LOGIN", "CRAM-MD5"}));
+    const QStringList caps {"PIPELINING", "AUTH PLAIN LOGIN CRAM-MD5", "AUTH=LOGIN", "SIZE 10"};
+    QCOMPARE(d.saslMechanisms(caps), (QStringList {"PLAIN", "LOGIN", "CRAM-MD5"}));
     QVERIFY(d.acceptsInitialResponse(caps));
     const Dialect::Command plain = d.authenticateCommand("PLAIN", QByteArray("\0alice\0s3cret", 13));
     QCOMPARE(plain.bytes, QByteArray("AUTH PLAIN AGFsaWNlAHMzY3JldA==\r\n"));
@@ -145,32 +146,39 @@ void TestSasl::explainer_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("contains"); // empty: no explanation expected
 
-    QTest::newRow("535 5.7.8") << Protocol::Smtp << QByteArray("535 5.7.8 Error: authentication failed: authentication failure")
+    QTest::newRow("535 5.7.8") << Protocol::Smtp
+                               << QByteArray("535 5.7.8 Error: authentication failed: authentication failure")
                                << "password is wrong";
     QTest::newRow("534 5.7.9") << Protocol::Smtp
-                               << QByteArray("534-5.7.9 Application-specific password required. Learn more at")
+                               << QByteArray(
+                                      "534-5.7.9 Application-specific password required. Learn more at")
                                << "application-specific password";
-    QTest::newRow("538 5.7.11") << Protocol::Smtp << QByteArray("538 5.7.11 Encryption required for requested authentication mechanism")
-                                << "requires encryption";
+    QTest::newRow("538 5.7.11")
+        << Protocol::Smtp
+        << QByteArray("538 5.7.11 Encryption required for requested authentication mechanism")
+        << "requires encryption";
     QTest::newRow("454 4.7.0") << Protocol::Smtp << QByteArray("454 4.7.0 Temporary authentication failure")
                                << "temporary";
-    QTest::newRow("530 5.7.0") << Protocol::Smtp << QByteArray("530 5.7.0 Must issue a STARTTLS command first")
-                               << "STARTTLS";
+    QTest::newRow("530 5.7.0") << Protocol::Smtp
+                               << QByteArray("530 5.7.0 Must issue a STARTTLS command first") << "STARTTLS";
     QTest::newRow("535 no enhanced") << Protocol::Smtp << QByteArray("535 Authentication failed") << "wrong";
     QTest::newRow("504") << Protocol::Smtp << QByteArray("504 5.5.4 Unrecognized authentication type")
                          << "does not support";
     QTest::newRow("250 unknown") << Protocol::Smtp << QByteArray("250 fine") << "";
-    QTest::newRow("imap authenticationfailed") << Protocol::Imap
-                                               << QByteArray("A3 NO [AUTHENTICATIONFAILED] Authentication failed.")
-                                               << "password is wrong";
-    QTest::newRow("imap privacyrequired") << Protocol::Imap
-                                          << QByteArray("A3 NO [PRIVACYREQUIRED] Plaintext authentication disallowed")
-                                          << "encrypted";
-    QTest::newRow("imap unavailable") << Protocol::Imap << QByteArray("A3 NO [UNAVAILABLE] Temporary failure")
-                                      << "temporary";
-    QTest::newRow("imap bad") << Protocol::Imap << QByteArray("A3 BAD Error in IMAP command") << "did not understand";
-    QTest::newRow("pop3 auth") << Protocol::Pop3 << QByteArray("-ERR [AUTH] Authentication failed.") << "wrong";
-    QTest::newRow("pop3 sys/temp") << Protocol::Pop3 << QByteArray("-ERR [SYS/TEMP] try later") << "temporary";
+    QTest::newRow("imap authenticationfailed")
+        << Protocol::Imap << QByteArray("A3 NO [AUTHENTICATIONFAILED] Authentication failed.")
+        << "password is wrong";
+    QTest::newRow("imap privacyrequired")
+        << Protocol::Imap << QByteArray("A3 NO [PRIVACYREQUIRED] Plaintext authentication disallowed")
+        << "encrypted";
+    QTest::newRow("imap unavailable")
+        << Protocol::Imap << QByteArray("A3 NO [UNAVAILABLE] Temporary failure") << "temporary";
+    QTest::newRow("imap bad") << Protocol::Imap << QByteArray("A3 BAD Error in IMAP command")
+                              << "did not understand";
+    QTest::newRow("pop3 auth") << Protocol::Pop3 << QByteArray("-ERR [AUTH] Authentication failed.")
+                               << "wrong";
+    QTest::newRow("pop3 sys/temp") << Protocol::Pop3 << QByteArray("-ERR [SYS/TEMP] try later")
+                                   << "temporary";
     QTest::newRow("pop3 in-use") << Protocol::Pop3 << QByteArray("-ERR [IN-USE] locked") << "locked";
     QTest::newRow("pop3 plain") << Protocol::Pop3 << QByteArray("-ERR nope") << "";
 }

@@ -29,11 +29,13 @@ void TestSmtpDialect::parseLine_data()
     QTest::addColumn<QByteArray>("text");
 
     QTest::newRow("final") << QByteArray("250 OK") << true << 250 << false << QByteArray("OK");
-    QTest::newRow("continued") << QByteArray("250-PIPELINING") << true << 250 << true << QByteArray("PIPELINING");
+    QTest::newRow("continued") << QByteArray("250-PIPELINING") << true << 250 << true
+                               << QByteArray("PIPELINING");
     QTest::newRow("code only") << QByteArray("250") << true << 250 << false << QByteArray();
     QTest::newRow("code and space") << QByteArray("220 ") << true << 220 << false << QByteArray();
     QTest::newRow("hyphen, no text") << QByteArray("250-") << true << 250 << true << QByteArray();
-    QTest::newRow("5xx") << QByteArray("554 5.7.1 go away") << true << 554 << false << QByteArray("5.7.1 go away");
+    QTest::newRow("5xx") << QByteArray("554 5.7.1 go away") << true << 554 << false
+                         << QByteArray("5.7.1 go away");
     QTest::newRow("text") << QByteArray("hello there") << false << 0 << false << QByteArray();
     QTest::newRow("empty") << QByteArray() << false << 0 << false << QByteArray();
     QTest::newRow("two digits") << QByteArray("25 OK") << false << 0 << false << QByteArray();
@@ -70,16 +72,18 @@ void TestSmtpDialect::framing_data()
     QTest::addColumn<bool>("positive");
     QTest::addColumn<QString>("text");
 
-    QTest::newRow("single") << QList<QByteArray>{"220 mx.example.org ESMTP"} << 0 << false << true
+    QTest::newRow("single") << QList<QByteArray> {"220 mx.example.org ESMTP"} << 0 << false << true
                             << QStringLiteral("mx.example.org ESMTP");
-    QTest::newRow("multi") << QList<QByteArray>{"250-mx", "250-STARTTLS", "250 SIZE 100"} << 2 << false << true
-                           << QStringLiteral("mx / STARTTLS / SIZE 100");
-    QTest::newRow("negative") << QList<QByteArray>{"454 4.7.0 TLS not available"} << 0 << false << false
+    QTest::newRow("multi") << QList<QByteArray> {"250-mx", "250-STARTTLS", "250 SIZE 100"} << 2 << false
+                           << true << QStringLiteral("mx / STARTTLS / SIZE 100");
+    QTest::newRow("negative") << QList<QByteArray> {"454 4.7.0 TLS not available"} << 0 << false << false
                               << QStringLiteral("4.7.0 TLS not available");
-    QTest::newRow("code changes") << QList<QByteArray>{"250-mx", "251 odd"} << -1 << true << false << QString();
-    QTest::newRow("garbage in the middle") << QList<QByteArray>{"250-mx", "STARTTLS"} << -1 << true << false
-                                           << QString();
-    QTest::newRow("incomplete") << QList<QByteArray>{"250-mx", "250-STARTTLS"} << -1 << false << false << QString();
+    QTest::newRow("code changes") << QList<QByteArray> {"250-mx", "251 odd"} << -1 << true << false
+                                  << QString();
+    QTest::newRow("garbage in the middle")
+        << QList<QByteArray> {"250-mx", "STARTTLS"} << -1 << true << false << QString();
+    QTest::newRow("incomplete") << QList<QByteArray> {"250-mx", "250-STARTTLS"} << -1 << false << false
+                                << QString();
 }
 
 void TestSmtpDialect::framing()
@@ -121,15 +125,15 @@ void TestSmtpDialect::capabilities()
 {
     SmtpDialect dialect("client.test");
     dialect.expectReply(Dialect::Expect::Capabilities);
-    for (const char* line : {"250-mx.example.org Hello", "250-PIPELINING", "250-SIZE   10240000", "250-STARTTLS",
-                             "250-AUTH PLAIN LOGIN", "250 8BITMIME"}) {
+    for (const char* line : {"250-mx.example.org Hello", "250-PIPELINING", "250-SIZE   10240000",
+                             "250-STARTTLS", "250-AUTH PLAIN LOGIN", "250 8BITMIME"}) {
         dialect.feed(line);
     }
     const Reply reply = dialect.takeReply();
     const QStringList caps = dialect.capabilities(reply);
-    QCOMPARE(caps, (QStringList{QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
-                                QStringLiteral("STARTTLS"), QStringLiteral("AUTH PLAIN LOGIN"),
-                                QStringLiteral("8BITMIME")}));
+    QCOMPARE(caps, (QStringList {QStringLiteral("PIPELINING"), QStringLiteral("SIZE 10240000"),
+                                 QStringLiteral("STARTTLS"), QStringLiteral("AUTH PLAIN LOGIN"),
+                                 QStringLiteral("8BITMIME")}));
 }
 
 void TestSmtpDialect::startTlsAndAuthDetection_data()
@@ -138,13 +142,14 @@ void TestSmtpDialect::startTlsAndAuthDetection_data()
     QTest::addColumn<bool>("startTls");
     QTest::addColumn<bool>("auth");
 
-    QTest::newRow("none") << QStringList{QStringLiteral("PIPELINING")} << false << false;
-    QTest::newRow("starttls lower-case") << QStringList{QStringLiteral("starttls")} << true << false;
-    QTest::newRow("STARTTLSX is not STARTTLS") << QStringList{QStringLiteral("STARTTLSX")} << false << false;
-    QTest::newRow("auth") << QStringList{QStringLiteral("AUTH PLAIN")} << false << true;
-    QTest::newRow("old AUTH=") << QStringList{QStringLiteral("AUTH=LOGIN")} << false << true;
-    QTest::newRow("bare AUTH without mechanisms") << QStringList{QStringLiteral("AUTH")} << false << false;
-    QTest::newRow("both") << QStringList{QStringLiteral("STARTTLS"), QStringLiteral("AUTH LOGIN")} << true << true;
+    QTest::newRow("none") << QStringList {QStringLiteral("PIPELINING")} << false << false;
+    QTest::newRow("starttls lower-case") << QStringList {QStringLiteral("starttls")} << true << false;
+    QTest::newRow("STARTTLSX is not STARTTLS") << QStringList {QStringLiteral("STARTTLSX")} << false << false;
+    QTest::newRow("auth") << QStringList {QStringLiteral("AUTH PLAIN")} << false << true;
+    QTest::newRow("old AUTH=") << QStringList {QStringLiteral("AUTH=LOGIN")} << false << true;
+    QTest::newRow("bare AUTH without mechanisms") << QStringList {QStringLiteral("AUTH")} << false << false;
+    QTest::newRow("both") << QStringList {QStringLiteral("STARTTLS"), QStringLiteral("AUTH LOGIN")} << true
+                          << true;
 }
 
 void TestSmtpDialect::startTlsAndAuthDetection()

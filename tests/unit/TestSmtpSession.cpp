@@ -4,17 +4,17 @@
 #include "FakeLineTransport.h"
 #include "findings/FindingCatalogue.h"
 #include "session/ProbeSession.h"
-
-#include <QSignalSpy>
 #include "TestPrinters.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 namespace {
 
 constexpr QByteArrayView Banner = "220 mx.test ESMTP\r\n";
 constexpr QByteArrayView EhloPlain = "250-mx.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 SIZE 1000\r\n";
-constexpr QByteArrayView EhloTls = "250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 1000\r\n";
+constexpr QByteArrayView EhloTls =
+    "250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 1000\r\n";
 
 TlsHandshakeInfo goodHandshake()
 {
@@ -70,13 +70,13 @@ struct Harness
     std::unique_ptr<QSignalSpy> finished;
 };
 
-#define CONNECT_AND_GREET(h)                                                                                         \
-    do {                                                                                                             \
-        (h).session->start();                                                                                        \
-        QTRY_VERIFY((h).transport->isOpen());                                                                        \
-        (h).transport->acceptConnection();                                                                           \
-        (h).transport->serverSends(Banner.toByteArray());                                                            \
-        QTRY_COMPARE((h).transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));                                 \
+#define CONNECT_AND_GREET(h)                                                                                 \
+    do {                                                                                                     \
+        (h).session->start();                                                                                \
+        QTRY_VERIFY((h).transport->isOpen());                                                                \
+        (h).transport->acceptConnection();                                                                   \
+        (h).transport->serverSends(Banner.toByteArray());                                                    \
+        QTRY_COMPARE((h).transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));                         \
     } while (false)
 
 } // namespace
@@ -138,28 +138,29 @@ void TestSmtpSession::fullStartTlsConversation()
 
     const Run& run = h.session->run();
     QCOMPARE(h.stepStatuses(),
-             (QStringList{QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"), QStringLiteral("banner=ok"),
-                          QStringLiteral("greeting=ok"), QStringLiteral("starttls=ok"),
-                          QStringLiteral("tls-handshake=ok"), QStringLiteral("greeting-tls=ok"),
-                          QStringLiteral("quit=ok")}));
-    QCOMPARE(run.capabilitiesPlain,
-             (QStringList{QStringLiteral("PIPELINING"), QStringLiteral("STARTTLS"), QStringLiteral("SIZE 1000")}));
-    QCOMPARE(run.capabilitiesTls, (QStringList{QStringLiteral("PIPELINING"), QStringLiteral("AUTH PLAIN LOGIN"),
-                                               QStringLiteral("SIZE 1000")}));
+             (QStringList {QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"),
+                           QStringLiteral("banner=ok"), QStringLiteral("greeting=ok"),
+                           QStringLiteral("starttls=ok"), QStringLiteral("tls-handshake=ok"),
+                           QStringLiteral("greeting-tls=ok"), QStringLiteral("quit=ok")}));
+    QCOMPARE(run.capabilitiesPlain, (QStringList {QStringLiteral("PIPELINING"), QStringLiteral("STARTTLS"),
+                                                  QStringLiteral("SIZE 1000")}));
+    QCOMPARE(run.capabilitiesTls,
+             (QStringList {QStringLiteral("PIPELINING"), QStringLiteral("AUTH PLAIN LOGIN"),
+                           QStringLiteral("SIZE 1000")}));
     QVERIFY(run.tls.has_value());
     QCOMPARE(run.tls->protocol, QStringLiteral("TLSv1.3"));
     QVERIFY(run.findings.isEmpty());
     QCOMPARE(run.verdict(), Verdict::Ok);
 
     // The transcript marks what travelled under TLS.
-    const auto ehloTls = std::find_if(run.transcript.cbegin(), run.transcript.cend(), [](const TranscriptEntry& e) {
-        return e.dir == 'C' && e.tls;
-    });
+    const auto ehloTls = std::find_if(run.transcript.cbegin(), run.transcript.cend(),
+                                      [](const TranscriptEntry& e) { return e.dir == 'C' && e.tls; });
     QVERIFY(ehloTls != run.transcript.cend());
     QCOMPARE(ehloTls->text, QStringLiteral("EHLO probe.test"));
     QCOMPARE(ehloTls->step, StepId::GreetingTls);
-    const auto plainStartTls = std::find_if(run.transcript.cbegin(), run.transcript.cend(),
-                                            [](const TranscriptEntry& e) { return e.text == QLatin1String("STARTTLS"); });
+    const auto plainStartTls =
+        std::find_if(run.transcript.cbegin(), run.transcript.cend(),
+                     [](const TranscriptEntry& e) { return e.text == QLatin1String("STARTTLS"); });
     QVERIFY(plainStartTls != run.transcript.cend());
     QVERIFY(!plainStartTls->tls);
 }
@@ -243,8 +244,8 @@ void TestSmtpSession::injectedBytesAfterGoAheadAreDiscarded()
             QVERIFY(!e.tls);
         }
     }
-    QCOMPARE(discarded, (QStringList{QStringLiteral("250-INJECTED"), QStringLiteral("250 AUTH PLAIN"),
-                                     QStringLiteral("partial")}));
+    QCOMPARE(discarded, (QStringList {QStringLiteral("250-INJECTED"), QStringLiteral("250 AUTH PLAIN"),
+                                      QStringLiteral("partial")}));
     QVERIFY(!run.capabilitiesTls.join(QLatin1Char(' ')).contains(QLatin1String("INJECTED")));
     QCOMPARE(run.step(StepId::GreetingTls)->status, StepStatus::Ok);
     QCOMPARE(run.step(StepId::StartTls)->status, StepStatus::Warning);
@@ -371,10 +372,10 @@ void TestSmtpSession::stopAfterGreetingSendsQuit()
     h.transport->serverSends("221 Bye\r\n");
     QTRY_COMPARE(h.finished->count(), 1);
     QCOMPARE(h.stepStatuses(),
-             (QStringList{QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"), QStringLiteral("banner=ok"),
-                          QStringLiteral("greeting=ok"), QStringLiteral("starttls=skipped"),
-                          QStringLiteral("tls-handshake=skipped"), QStringLiteral("greeting-tls=skipped"),
-                          QStringLiteral("quit=ok")}));
+             (QStringList {QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"),
+                           QStringLiteral("banner=ok"), QStringLiteral("greeting=ok"),
+                           QStringLiteral("starttls=skipped"), QStringLiteral("tls-handshake=skipped"),
+                           QStringLiteral("greeting-tls=skipped"), QStringLiteral("quit=ok")}));
     QCOMPARE(h.session->run().verdict(), Verdict::Ok);
 }
 
@@ -504,7 +505,8 @@ void TestSmtpSession::handshakeFailure()
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::TlsHandshake)->status, StepStatus::Failed);
-    QCOMPARE(run.finding(FindingIds::TlsHandshakeFailed)->detail, QStringLiteral("tlsv1 alert protocol version"));
+    QCOMPARE(run.finding(FindingIds::TlsHandshakeFailed)->detail,
+             QStringLiteral("tlsv1 alert protocol version"));
     QCOMPARE(h.transport->writtenAfterTlsRequest(), QByteArray());
 }
 
@@ -537,10 +539,9 @@ void TestSmtpSession::implicitTlsHandshakesBeforeBanner()
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("QUIT\r\n"));
     h.transport->serverSends("221 Bye\r\n");
     QTRY_COMPARE(h.finished->count(), 1);
-    QCOMPARE(h.stepStatuses(),
-             (QStringList{QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"),
-                          QStringLiteral("tls-handshake=ok"), QStringLiteral("banner=ok"),
-                          QStringLiteral("greeting=ok"), QStringLiteral("quit=ok")}));
+    QCOMPARE(h.stepStatuses(), (QStringList {QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"),
+                                             QStringLiteral("tls-handshake=ok"), QStringLiteral("banner=ok"),
+                                             QStringLiteral("greeting=ok"), QStringLiteral("quit=ok")}));
     QVERIFY(h.session->run().capabilitiesPlain.isEmpty());
     QCOMPARE(h.session->run().capabilitiesTls.size(), 3);
     QVERIFY(!h.session->run().hasFinding(FindingIds::PlaintextAuthOffered));

@@ -1,8 +1,8 @@
 // CertificateAudit over chains built with the test PKI: order, missing intermediate, SHA-1, and
 // that each problem lands on the certificate it concerns.
 
-#include "TestPki.h"
 #include "findings/FindingCatalogue.h"
+#include "TestPki.h"
 #include "tls/CertificateAudit.h"
 #include "tls/CertificateFactory.h"
 #include "tls/CertificateInspector.h"
@@ -27,11 +27,13 @@ private:
     static QStringList ids(const QList<Finding>& findings);
 };
 
-QList<Finding> TestTlsCertificateAudit::audit(const QList<QSslCertificate>& chain, QList<CertificateInfo>* infos)
+QList<Finding> TestTlsCertificateAudit::audit(const QList<QSslCertificate>& chain,
+                                              QList<CertificateInfo>* infos)
 {
-    QList<CertificateInfo> local = CertificateInspector::inspectChain(chain, {}, QDateTime::currentDateTimeUtc(),
-                                                                      QStringLiteral("localhost"));
-    const QList<Finding> findings = CertificateAudit::audit(chain, local, TestPki::instance().caCertificates());
+    QList<CertificateInfo> local = CertificateInspector::inspectChain(
+        chain, {}, QDateTime::currentDateTimeUtc(), QStringLiteral("localhost"));
+    const QList<Finding> findings =
+        CertificateAudit::audit(chain, local, TestPki::instance().caCertificates());
     if (infos)
         *infos = local;
     return findings;
@@ -65,7 +67,7 @@ void TestTlsCertificateAudit::missingIntermediate()
     const QSslCertificate leaf = TestPki::instance().identity(TestPki::Kind::Good).chain.constFirst();
     QList<CertificateInfo> infos;
     const QList<Finding> findings = audit({leaf}, &infos);
-    QCOMPARE(ids(findings), QStringList{FindingIds::CertChainIncomplete});
+    QCOMPARE(ids(findings), QStringList {FindingIds::CertChainIncomplete});
     QVERIFY(findings.constFirst().detail.contains(QLatin1String("Mailscope Test Intermediate CA")));
     QCOMPARE(infos.at(0).errors.size(), 1);
     QVERIFY(infos.at(0).errors.constFirst().contains(QLatin1String("intermediate is missing")));
@@ -77,8 +79,10 @@ void TestTlsCertificateAudit::wrongOrder()
     const QSslCertificate leaf = pki.identity(TestPki::Kind::Good).chain.constFirst();
     // leaf, root, intermediate: the leaf is not issued by the certificate after it.
     QList<CertificateInfo> infos;
-    const QList<Finding> findings = audit({leaf, pki.root().certificate, pki.intermediate().certificate}, &infos);
-    QVERIFY2(ids(findings).contains(FindingIds::CertChainOrder), qPrintable(ids(findings).join(QLatin1Char(' '))));
+    const QList<Finding> findings =
+        audit({leaf, pki.root().certificate, pki.intermediate().certificate}, &infos);
+    QVERIFY2(ids(findings).contains(FindingIds::CertChainOrder),
+             qPrintable(ids(findings).join(QLatin1Char(' '))));
     QVERIFY(!ids(findings).contains(FindingIds::CertChainIncomplete));
     QVERIFY(!infos.at(0).errors.isEmpty());
     QVERIFY(infos.at(0).errors.constFirst().contains(QLatin1String("position 2")));
@@ -95,7 +99,7 @@ void TestTlsCertificateAudit::sha1Signature()
     QVERIFY(!sha1.isNull());
     QList<CertificateInfo> infos;
     const QList<Finding> findings = audit({sha1.certificate, pki.intermediate().certificate}, &infos);
-    QCOMPARE(ids(findings), QStringList{FindingIds::CertSha1Signature});
+    QCOMPARE(ids(findings), QStringList {FindingIds::CertSha1Signature});
     QCOMPARE(findings.constFirst().detail, QStringLiteral("localhost"));
     QCOMPARE(infos.at(0).errors.size(), 1);
     QVERIFY(infos.at(1).errors.isEmpty());
@@ -107,7 +111,8 @@ void TestTlsCertificateAudit::untrustedRootIsNotIncomplete()
     // the root is trusted is verification's verdict (cert-untrusted-chain), not the audit's.
     const TestPki& pki = TestPki::instance();
     const QList<QSslCertificate> chain = pki.identity(TestPki::Kind::Good).chain;
-    QList<CertificateInfo> infos = CertificateInspector::inspectChain(chain, {}, QDateTime::currentDateTimeUtc());
+    QList<CertificateInfo> infos =
+        CertificateInspector::inspectChain(chain, {}, QDateTime::currentDateTimeUtc());
     QCOMPARE(ids(CertificateAudit::audit(chain, infos, {})), QStringList());
 }
 

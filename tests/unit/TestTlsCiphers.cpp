@@ -26,20 +26,48 @@ void TestTlsCiphers::weakness_data()
     QTest::addColumn<QString>("cipher");
     QTest::addColumn<QString>("version");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("aead-1.2") << "ECDHE-RSA-AES128-GCM-SHA256" << "TLSv1.2" << "";
-    QTest::newRow("tls13") << "TLS_AES_128_GCM_SHA256" << "TLSv1.3" << "";
-    QTest::newRow("chacha") << "ECDHE-RSA-CHACHA20-POLY1305" << "TLSv1.2" << "";
-    QTest::newRow("cbc-sha1-on-1.2") << "ECDHE-RSA-AES128-SHA" << "TLSv1.2" << "";
-    QTest::newRow("cbc-sha1-on-1.0") << "ECDHE-RSA-AES128-SHA" << "TLSv1.0" << "CBC with SHA-1 on TLS 1.0";
-    QTest::newRow("cbc-sha256-on-1.0") << "AES128-SHA256" << "TLSv1.0" << "";
-    QTest::newRow("3des") << "DES-CBC3-SHA" << "TLSv1.2" << "3DES";
-    QTest::newRow("rc4") << "RC4-SHA" << "TLSv1.2" << "RC4";
-    QTest::newRow("rc4-md5") << "RC4-MD5" << "TLSv1.0" << "RC4";
-    QTest::newRow("null") << "NULL-SHA256" << "TLSv1.2" << "NULL encryption";
-    QTest::newRow("anon-dh") << "ADH-AES256-GCM-SHA384" << "TLSv1.2" << "anonymous (no authentication)";
-    QTest::newRow("anon-ecdh") << "AECDH-AES128-SHA" << "TLSv1.1" << "anonymous (no authentication)";
-    QTest::newRow("export") << "EXP-RC4-MD5" << "TLSv1.0" << "export grade";
-    QTest::newRow("single-des") << "DES-CBC-SHA" << "TLSv1.0" << "DES";
+    QTest::newRow("aead-1.2") << "ECDHE-RSA-AES128-GCM-SHA256"
+                              << "TLSv1.2"
+                              << "";
+    QTest::newRow("tls13") << "TLS_AES_128_GCM_SHA256"
+                           << "TLSv1.3"
+                           << "";
+    QTest::newRow("chacha") << "ECDHE-RSA-CHACHA20-POLY1305"
+                            << "TLSv1.2"
+                            << "";
+    QTest::newRow("cbc-sha1-on-1.2") << "ECDHE-RSA-AES128-SHA"
+                                     << "TLSv1.2"
+                                     << "";
+    QTest::newRow("cbc-sha1-on-1.0") << "ECDHE-RSA-AES128-SHA"
+                                     << "TLSv1.0"
+                                     << "CBC with SHA-1 on TLS 1.0";
+    QTest::newRow("cbc-sha256-on-1.0") << "AES128-SHA256"
+                                       << "TLSv1.0"
+                                       << "";
+    QTest::newRow("3des") << "DES-CBC3-SHA"
+                          << "TLSv1.2"
+                          << "3DES";
+    QTest::newRow("rc4") << "RC4-SHA"
+                         << "TLSv1.2"
+                         << "RC4";
+    QTest::newRow("rc4-md5") << "RC4-MD5"
+                             << "TLSv1.0"
+                             << "RC4";
+    QTest::newRow("null") << "NULL-SHA256"
+                          << "TLSv1.2"
+                          << "NULL encryption";
+    QTest::newRow("anon-dh") << "ADH-AES256-GCM-SHA384"
+                             << "TLSv1.2"
+                             << "anonymous (no authentication)";
+    QTest::newRow("anon-ecdh") << "AECDH-AES128-SHA"
+                               << "TLSv1.1"
+                               << "anonymous (no authentication)";
+    QTest::newRow("export") << "EXP-RC4-MD5"
+                            << "TLSv1.0"
+                            << "export grade";
+    QTest::newRow("single-des") << "DES-CBC-SHA"
+                                << "TLSv1.0"
+                                << "DES";
 }
 
 void TestTlsCiphers::weakness()
@@ -67,7 +95,8 @@ void TestTlsCiphers::candidates()
     for (const QString& c : CipherSuites::candidates(TlsVersion::V1_0))
         QVERIFY2(!c.contains(QLatin1String("GCM")), qPrintable(c));
     // The cipher string always lowers the level for the probe only.
-    QCOMPARE(CipherSuites::cipherString({QStringLiteral("A"), QStringLiteral("B")}), QStringLiteral("A:B:@SECLEVEL=0"));
+    QCOMPARE(CipherSuites::cipherString({QStringLiteral("A"), QStringLiteral("B")}),
+             QStringLiteral("A:B:@SECLEVEL=0"));
 }
 
 void TestTlsCiphers::localSupportIsConsistent()
@@ -81,19 +110,24 @@ void TestTlsCiphers::localSupportIsConsistent()
         const bool first = CipherSuites::localSupport(v, &why);
         QCOMPARE(CipherSuites::localSupport(v), first);
         QCOMPARE(why.isEmpty(), first);
-        qInfo("%s locally: %s", qPrintable(CipherSuites::versionName(v)), first ? "supported" : qPrintable(why));
+        qInfo("%s locally: %s", qPrintable(CipherSuites::versionName(v)),
+              first ? "supported" : qPrintable(why));
     }
 }
 
 void TestTlsCiphers::mergeVersionsAndFindings()
 {
     TlsAuditResult r;
-    r.versions.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("accepted"), QStringLiteral("ECDHE-RSA-AES256-SHA")});
-    r.versions.insert(QStringLiteral("TLSv1.1"), {QStringLiteral("rejected"), QStringLiteral("alert protocol version")});
+    r.versions.insert(QStringLiteral("TLSv1.0"),
+                      {QStringLiteral("accepted"), QStringLiteral("ECDHE-RSA-AES256-SHA")});
+    r.versions.insert(QStringLiteral("TLSv1.1"),
+                      {QStringLiteral("rejected"), QStringLiteral("alert protocol version")});
     r.versions.insert(QStringLiteral("TLSv1.2"), {QStringLiteral("accepted"), QStringLiteral("AES256-SHA")});
-    r.versions.insert(QStringLiteral("TLSv1.3"), {QStringLiteral("rejected"), QStringLiteral("alert protocol version")});
+    r.versions.insert(QStringLiteral("TLSv1.3"),
+                      {QStringLiteral("rejected"), QStringLiteral("alert protocol version")});
     r.ciphers.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("ECDHE-RSA-AES256-SHA")});
-    r.ciphers.insert(QStringLiteral("TLSv1.2"), {QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"), QStringLiteral("DES-CBC3-SHA")});
+    r.ciphers.insert(QStringLiteral("TLSv1.2"),
+                     {QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"), QStringLiteral("DES-CBC3-SHA")});
     r.cipherOrder.insert(QStringLiteral("TLSv1.2"), QStringLiteral("server"));
     r.injection = QStringLiteral("vulnerable");
     r.injectionDetail = QStringLiteral("250 2.0.0 Ok");
@@ -101,17 +135,19 @@ void TestTlsCiphers::mergeVersionsAndFindings()
     r.probes = 12;
 
     Run run;
-    run.tls = TlsFacts{};
+    run.tls = TlsFacts {};
     run.steps.append({StepId::TlsHandshake, StepStatus::Ok, 0, 1, {}});
-    TlsAudit::merge(r, ProbeOptions{}, run);
+    TlsAudit::merge(r, ProbeOptions {}, run);
 
     QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.0")), QStringLiteral("accepted"));
     QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.3")), QStringLiteral("rejected"));
     QCOMPARE(run.ciphers.value(QStringLiteral("TLSv1.2")).size(), 2);
     QVERIFY(run.tlsAudit);
-    QCOMPARE(run.tlsAudit->versionDetails.value(QStringLiteral("TLSv1.1")), QStringLiteral("alert protocol version"));
+    QCOMPARE(run.tlsAudit->versionDetails.value(QStringLiteral("TLSv1.1")),
+             QStringLiteral("alert protocol version"));
     QCOMPARE(run.tlsAudit->cipherOrder.value(QStringLiteral("TLSv1.2")), QStringLiteral("server"));
-    QCOMPARE(run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.2")), QStringList{QStringLiteral("DES-CBC3-SHA (3DES)")});
+    QCOMPARE(run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.2")),
+             QStringList {QStringLiteral("DES-CBC3-SHA (3DES)")});
     QCOMPARE(run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.0")).size(), 1);
 
     const Finding* legacy = run.finding(FindingIds::TlsLegacyVersionAccepted);
@@ -138,9 +174,10 @@ void TestTlsCiphers::mergeKeepsExistingFindings()
     r.versions.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("accepted"), {}});
     r.ocsp = QStringLiteral("none");
     Run run;
-    run.tls = TlsFacts{};
-    run.findings.append(FindingCatalogue::make(FindingIds::TlsLegacyVersionAccepted, QStringLiteral("earlier")));
-    TlsAudit::merge(r, ProbeOptions{}, run);
+    run.tls = TlsFacts {};
+    run.findings.append(
+        FindingCatalogue::make(FindingIds::TlsLegacyVersionAccepted, QStringLiteral("earlier")));
+    TlsAudit::merge(r, ProbeOptions {}, run);
     QCOMPARE(run.findings.size(), 1);
     QCOMPARE(run.findings.constFirst().detail, QStringLiteral("earlier"));
     // "none" is a fact, not an error.
@@ -151,11 +188,12 @@ void TestTlsCiphers::mergeKeepsExistingFindings()
 void TestTlsCiphers::mergeUnavailableIsNotRejected()
 {
     TlsAuditResult r;
-    r.versions.insert(QStringLiteral("TLSv1.0"),
-                      {QStringLiteral("unavailable-locally"), QStringLiteral("Not testable from this machine: ...")});
-    r.versions.insert(QStringLiteral("TLSv1.3"), {QStringLiteral("error"), QStringLiteral("Connection refused")});
+    r.versions.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("unavailable-locally"),
+                                                  QStringLiteral("Not testable from this machine: ...")});
+    r.versions.insert(QStringLiteral("TLSv1.3"),
+                      {QStringLiteral("error"), QStringLiteral("Connection refused")});
     Run run;
-    TlsAudit::merge(r, ProbeOptions{}, run);
+    TlsAudit::merge(r, ProbeOptions {}, run);
     QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.0")), QStringLiteral("unavailable-locally"));
     QVERIFY(!run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
     // A probe that could not connect says nothing about TLS 1.3.

@@ -124,7 +124,9 @@ void TestTlsInjectionProbe::smtpPlaintextAnswerIsNotVulnerable()
     h.transport->serverSends("221 2.0.0 Bye\r\n");
     QTRY_COMPARE(done.size(), 1);
     QCOMPARE(h.probe->verdict(), CommandInjectionProbe::Verdict::NotVulnerable);
-    QVERIFY(h.probe->transcript().join(QLatin1Char('\n')).contains(QLatin1String("[plaintext, discarded] 250 2.0.0 Ok")));
+    QVERIFY(h.probe->transcript()
+                .join(QLatin1Char('\n'))
+                .contains(QLatin1String("[plaintext, discarded] 250 2.0.0 Ok")));
 }
 
 void TestTlsInjectionProbe::implicitTlsIsNotApplicable()
@@ -157,7 +159,8 @@ void TestTlsInjectionProbe::imapVulnerable()
     const QByteArray logout = h.transport->writtenAfterTlsRequest();
     QVERIFY2(logout.endsWith(" LOGOUT\r\n"), logout.constData());
     QSignalSpy done(h.probe.get(), &CommandInjectionProbe::finished);
-    h.transport->serverSends("INJ1 OK NOOP completed\r\n* BYE\r\n" + logout.left(logout.indexOf(' ')) + " OK bye\r\n");
+    h.transport->serverSends("INJ1 OK NOOP completed\r\n* BYE\r\n" + logout.left(logout.indexOf(' '))
+                             + " OK bye\r\n");
     QTRY_COMPARE(done.size(), 1);
     QCOMPARE(h.probe->verdict(), CommandInjectionProbe::Verdict::Vulnerable);
 }

@@ -1,19 +1,18 @@
 // bench_gui_startup: launches the bare window and the Mailscope window alternately, N times each,
 // and reports the median and best time from launch to first painted frame.
 //   bench_gui_startup BARE_EXE MAILSCOPE_EXE [RUNS]
+#include <algorithm>
+#include <ctime>
 #include <QCoreApplication>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTextStream>
 
-#include <algorithm>
-#include <ctime>
-
 namespace {
 
 double launch(const QString& exe, const QStringList& arguments = {})
 {
-    timespec now{};
+    timespec now {};
     clock_gettime(CLOCK_MONOTONIC, &now);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("MAILSCOPE_BENCH_T0_NS"),
@@ -56,10 +55,17 @@ int main(int argc, char* argv[])
     QTextStream out(stdout);
     const double b = median(bare);
     const double m = median(mailscope);
-    out << "platform: " << qEnvironmentVariable("QT_QPA_PLATFORM", QStringLiteral("(default)")) << ", runs: " << runs << "\n";
-    out << QStringLiteral("bare QMainWindow   : median %1 ms, best %2 ms\n").arg(b, 0, 'f', 1).arg(*std::min_element(bare.cbegin(), bare.cend()), 0, 'f', 1);
-    out << QStringLiteral("bare + one QLabel  : median %1 ms, best %2 ms\n").arg(median(bareText), 0, 'f', 1).arg(*std::min_element(bareText.cbegin(), bareText.cend()), 0, 'f', 1);
-    out << QStringLiteral("Mailscope window   : median %1 ms, best %2 ms\n").arg(m, 0, 'f', 1).arg(*std::min_element(mailscope.cbegin(), mailscope.cend()), 0, 'f', 1);
+    out << "platform: " << qEnvironmentVariable("QT_QPA_PLATFORM", QStringLiteral("(default)"))
+        << ", runs: " << runs << "\n";
+    out << QStringLiteral("bare QMainWindow   : median %1 ms, best %2 ms\n")
+               .arg(b, 0, 'f', 1)
+               .arg(*std::min_element(bare.cbegin(), bare.cend()), 0, 'f', 1);
+    out << QStringLiteral("bare + one QLabel  : median %1 ms, best %2 ms\n")
+               .arg(median(bareText), 0, 'f', 1)
+               .arg(*std::min_element(bareText.cbegin(), bareText.cend()), 0, 'f', 1);
+    out << QStringLiteral("Mailscope window   : median %1 ms, best %2 ms\n")
+               .arg(m, 0, 'f', 1)
+               .arg(*std::min_element(mailscope.cbegin(), mailscope.cend()), 0, 'f', 1);
     out << QStringLiteral("ratio (median)     : %1x (target <= 1.5x)\n").arg(b > 0 ? m / b : 0, 0, 'f', 2);
     return 0;
 }

@@ -1,20 +1,19 @@
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <QCoreApplication>
 #include <QEvent>
 #include <QObject>
 #include <QTimer>
 #include <QWidget>
 
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
-
 /// Time since the driver's MAILSCOPE_BENCH_T0_NS (CLOCK_MONOTONIC), in ms.
 inline double benchElapsedMs()
 {
     const char* t0 = std::getenv("MAILSCOPE_BENCH_T0_NS");
-    timespec now{};
+    timespec now {};
     clock_gettime(CLOCK_MONOTONIC, &now);
     const long long ns = static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
     return t0 ? double(ns - std::atoll(t0)) / 1e6 : 0.0;

@@ -5,12 +5,11 @@
 #include "MainWindow.h"
 #include "TranscriptModel.h"
 
+#include <algorithm>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTextStream>
 #include <QTimer>
-
-#include <algorithm>
 
 int main(int argc, char* argv[])
 {
@@ -86,13 +85,19 @@ int main(int argc, char* argv[])
     std::sort(gaps.begin(), gaps.end());
     const auto ms = [](qint64 ns) { return double(ns) / 1e6; };
     QTextStream out(stdout);
-    out << "platform: " << QGuiApplication::platformName() << ", lines: " << total << ", burst: " << burst << "\n";
-    out << QStringLiteral("streamed in          : %1 s (rows shown: %2)\n").arg(seconds, 0, 'f', 2).arg(model->rowCount());
-    out << QStringLiteral("longest loop gap     : %1 ms (target <= 50 ms)\n").arg(ms(gaps.isEmpty() ? 0 : gaps.constLast()), 0, 'f', 1);
+    out << "platform: " << QGuiApplication::platformName() << ", lines: " << total << ", burst: " << burst
+        << "\n";
+    out << QStringLiteral("streamed in          : %1 s (rows shown: %2)\n")
+               .arg(seconds, 0, 'f', 2)
+               .arg(model->rowCount());
+    out << QStringLiteral("longest loop gap     : %1 ms (target <= 50 ms)\n")
+               .arg(ms(gaps.isEmpty() ? 0 : gaps.constLast()), 0, 'f', 1);
     out << QStringLiteral("p99 / median gap     : %1 / %2 ms\n")
                .arg(ms(gaps.isEmpty() ? 0 : gaps.at(gaps.size() * 99 / 100)), 0, 'f', 2)
                .arg(ms(gaps.isEmpty() ? 0 : gaps.at(gaps.size() / 2)), 0, 'f', 2);
-    out << QStringLiteral("feeder (engine stand-in): longest burst %1 ms, total %2 ms\n").arg(ms(maxFeederNs), 0, 'f', 2).arg(ms(feederNs), 0, 'f', 0);
+    out << QStringLiteral("feeder (engine stand-in): longest burst %1 ms, total %2 ms\n")
+               .arg(ms(maxFeederNs), 0, 'f', 2)
+               .arg(ms(feederNs), 0, 'f', 0);
     // Every line is shown, plus the "encrypted from here on" row the first TLS line brings.
     return model->rowCount() == total + (model->boundaryRow() >= 0 ? 1 : 0) ? 0 : 1;
 }
