@@ -79,8 +79,8 @@ ProbeOptions RunController::optionsFor(const ServerChoice& choice)
     ProbeOptions options;
     if (choice.kind == ServerChoice::Kind::Demo) {
         options.host = DemoServer::hostName();
-        options.protocol = Protocol::Smtp;
-        options.tls = TlsMode::StartTls;
+        options.protocol = choice.protocol;
+        options.tls = choice.tls;
         options.policy = choice.policy;
         if (m_demo) {
             options.port = m_demo->port(options.protocol, options.tls);

@@ -111,6 +111,29 @@ ServerBar::ServerBar(QWidget* parent)
     m_scenarioDescription->setObjectName(QStringLiteral("scenarioDescription"));
     m_scenarioDescription->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     demoLayout->addWidget(m_scenarioDescription);
+    auto* serviceLabel = heading(tr("Ser&vice"), demoPage);
+    demoLayout->addWidget(serviceLabel);
+    m_demoServiceCombo = new QComboBox(demoPage);
+    m_demoServiceCombo->setObjectName(QStringLiteral("demoServiceCombo"));
+    m_demoServiceCombo->setAccessibleName(tr("Demo service (protocol and TLS mode)"));
+    const struct
+    {
+        Protocol protocol;
+        TlsMode tls;
+        const char* label;
+    } services[] = {
+        {Protocol::Smtp, TlsMode::StartTls, QT_TR_NOOP("SMTP with STARTTLS")},
+        {Protocol::Smtp, TlsMode::Implicit, QT_TR_NOOP("SMTPS (implicit TLS)")},
+        {Protocol::Imap, TlsMode::StartTls, QT_TR_NOOP("IMAP with STARTTLS")},
+        {Protocol::Imap, TlsMode::Implicit, QT_TR_NOOP("IMAPS (implicit TLS)")},
+        {Protocol::Pop3, TlsMode::StartTls, QT_TR_NOOP("POP3 with STLS")},
+        {Protocol::Pop3, TlsMode::Implicit, QT_TR_NOOP("POP3S (implicit TLS)")},
+    };
+    for (const auto& service : services)
+        m_demoServiceCombo->addItem(tr(service.label),
+                                    QVariantList {int(service.protocol), int(service.tls)});
+    serviceLabel->setBuddy(m_demoServiceCombo);
+    demoLayout->addWidget(m_demoServiceCombo);
     m_demoAddress = new WrappedLabel(demoPage);
     m_demoAddress->setForegroundRole(QPalette::PlaceholderText);
     m_demoAddress->setText(
@@ -127,6 +150,7 @@ ServerBar::ServerBar(QWidget* parent)
 
     connect(m_servers, &QListWidget::currentRowChanged, this, &ServerBar::onServerRowChanged);
     connect(m_scenarioCombo, &QComboBox::currentIndexChanged, this, &ServerBar::onScenarioChanged);
+    connect(m_demoServiceCombo, &QComboBox::currentIndexChanged, this, &ServerBar::choiceChanged);
 
     m_servers->setCurrentRow(DemoRow);
     onScenarioChanged(m_scenarioCombo->currentIndex());
@@ -266,6 +290,12 @@ ServerChoice ServerBar::choice() const
     ServerChoice c;
     c.kind = m_servers->currentRow() == QuickRow ? ServerChoice::Kind::Host : ServerChoice::Kind::Demo;
     c.demoScenario = m_scenarioCombo->currentText();
+    if (c.kind == ServerChoice::Kind::Demo) {
+        const QVariantList service = m_demoServiceCombo->currentData().toList();
+        c.protocol = Protocol(service.value(0).toInt());
+        c.tls = TlsMode(service.value(1).toInt());
+        return c;
+    }
     if (!m_hostEdit)
         return c; // quick connect never shown: its pickers hold their defaults
     c.protocol = Protocol(m_protocolCombo->currentData().toInt());
@@ -288,6 +318,10 @@ void ServerBar::setChoice(const ServerChoice& choice)
         const int i = m_scenarioCombo->findText(choice.demoScenario);
         if (i >= 0)
             m_scenarioCombo->setCurrentIndex(i);
+        const int service =
+            m_demoServiceCombo->findData(QVariantList {int(choice.protocol), int(choice.tls)});
+        if (service >= 0)
+            m_demoServiceCombo->setCurrentIndex(service);
         m_servers->setCurrentRow(DemoRow);
         return;
     }

@@ -51,6 +51,7 @@ private:
     QListWidget* m_servers = nullptr;
     QStackedWidget* m_pages = nullptr;
     QComboBox* m_scenarioCombo = nullptr;
+    QComboBox* m_demoServiceCombo = nullptr;
     QLabel* m_scenarioDescription = nullptr;
     QLabel* m_demoAddress = nullptr;
     QLineEdit* m_hostEdit = nullptr;

@@ -9,6 +9,7 @@
 #include "RunSummaryBar.h"
 #include "ServerBar.h"
 #include "session/ProbeSession.h"
+#include "TestPrinters.h"
 #include "TimelineModel.h"
 #include "TimelineView.h"
 #include "TlsPanel.h"
@@ -193,6 +194,44 @@ private Q_SLOTS:
         findings->selectRow(0);
         QCOMPARE(window.timelineView()->currentIndex().row(),
                  window.timelineModel()->rowForStep(StepId::StartTls));
+    }
+
+    void demoServesImapAndPop3_data()
+    {
+        QTest::addColumn<Protocol>("protocol");
+        QTest::addColumn<TlsMode>("tls");
+        QTest::addColumn<QString>("firstCommand");
+        QTest::newRow("imap starttls")
+            << Protocol::Imap << TlsMode::StartTls << QStringLiteral("C: A1 CAPABILITY");
+        QTest::newRow("imaps") << Protocol::Imap << TlsMode::Implicit << QStringLiteral("C: A1 CAPABILITY");
+        QTest::newRow("pop3 stls") << Protocol::Pop3 << TlsMode::StartTls << QStringLiteral("C: CAPA");
+        QTest::newRow("pop3s") << Protocol::Pop3 << TlsMode::Implicit << QStringLiteral("C: CAPA");
+    }
+
+    void demoServesImapAndPop3()
+    {
+        QFETCH(Protocol, protocol);
+        QFETCH(TlsMode, tls);
+        QFETCH(QString, firstCommand);
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ServerChoice choice;
+        choice.protocol = protocol;
+        choice.tls = tls;
+        window.serverBar()->setChoice(choice);
+        QCOMPARE(window.serverBar()->choice().protocol, protocol);
+        QCOMPARE(window.serverBar()->choice().tls, tls);
+        QSignalSpy done(window.controller(), &RunController::finished);
+        window.runAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, RunTimeoutMs);
+
+        const Run& run = window.controller()->run();
+        QCOMPARE(run.target.protocol, protocol);
+        QCOMPARE(run.target.tls, tls);
+        QCOMPARE(run.verdict(), Verdict::Ok);
+        QCOMPARE(statusOf(window, StepId::TlsHandshake), StepStatus::Ok);
+        QVERIFY(transcriptLines(window).contains(firstCommand));
     }
 
     void stepModePausesAndResumesWithNext()
