@@ -5,7 +5,9 @@
 #include "demo/DemoImapConnection.h"
 #include "demo/DemoServer.h"
 #include "findings/FindingCatalogue.h"
+#include "LineTestClient.h"
 #include "protocol/Dialect.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPrinters.h"
 
@@ -19,70 +21,10 @@
 namespace {
 
 constexpr int WaitMs = 20000;
-/// What readLine() returns when no line came (timeout or close).
-const QByteArray NoLine = QByteArrayLiteral("<no line>");
-
-QByteArray plainResponse(const QByteArray& user, const QByteArray& password)
-{
-    return (QByteArray(1, '\0') + user + QByteArray(1, '\0') + password).toBase64();
-}
-
-QStringList findingIds(const Run& run)
-{
-    QStringList ids;
-    for (const Finding& f : run.findings)
-        ids.append(f.id);
-    return ids;
-}
-
-bool hasCapability(const QStringList& capabilities, const QString& prefix)
-{
-    return std::any_of(capabilities.cbegin(), capabilities.cend(),
-                       [&prefix](const QString& c) { return c.startsWith(prefix, Qt::CaseInsensitive); });
-}
-
-/**
- * A line client over QSslSocket for IMAP and POP3. Waits on conditions with QTest::qWaitFor (what
- * the QTRY_ macros use), never on the clock.
- */
-class LineClient final
+/// IMAP and POP3 readers over the raw line client.
+class LineClient final : public LineTestClient
 {
 public:
-    LineClient()
-    {
-        QObject::connect(&m_socket, &QSslSocket::sslErrors, &m_socket,
-                         [this](const QList<QSslError>& errors) { m_sslErrors += errors; });
-    }
-    Q_DISABLE_COPY_MOVE(LineClient)
-
-    bool connectTo(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; },
-                               WaitMs);
-    }
-
-    void send(const QByteArray& bytes) { m_socket.write(bytes); }
-
-    /// The next line without CRLF; NoLine on timeout or close.
-    QByteArray readLine()
-    {
-        const bool ready = QTest::qWaitFor(
-            [this] {
-                return m_socket.canReadLine() || m_socket.state() == QAbstractSocket::UnconnectedState;
-            },
-            WaitMs);
-        if (!ready || !m_socket.canReadLine())
-            return NoLine;
-        QByteArray line = m_socket.readLine();
-        while (line.endsWith('\n') || line.endsWith('\r'))
-            line.chop(1);
-        return line;
-    }
-
-    /// True when a complete line is already buffered, without waiting.
-    bool hasLineNow() const { return m_socket.canReadLine(); }
-
     /// Sends "tag command" and returns every line up to and including the tagged reply.
     QList<QByteArray> imap(const QByteArray& tag, const QByteArray& command)
     {
@@ -96,7 +38,7 @@ public:
         for (;;) {
             const QByteArray line = readLine();
             lines.append(line);
-            if (line == NoLine || line.startsWith(tag + ' '))
+            if (line == LineTestClient::NoLine || line.startsWith(tag + ' '))
                 return lines;
         }
     }
@@ -128,40 +70,10 @@ public:
         for (;;) {
             const QByteArray line = readLine();
             lines.append(line);
-            if (line == "." || line == NoLine)
+            if (line == "." || line == LineTestClient::NoLine)
                 return lines;
         }
     }
-
-    /// Starts the client side of TLS, verifying against `caCertificates` for "localhost".
-    bool startTls(const QList<QSslCertificate>& caCertificates)
-    {
-        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-        config.addCaCertificates(caCertificates);
-        config.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        m_socket.setSslConfiguration(config);
-        m_socket.setPeerVerifyName(DemoServer::hostName());
-        m_socket.startClientEncryption();
-        return QTest::qWaitFor(
-                   [this] {
-                       return m_socket.isEncrypted() || m_socket.state() == QAbstractSocket::UnconnectedState;
-                   },
-                   WaitMs)
-               && m_socket.isEncrypted();
-    }
-
-    bool waitForClose()
-    {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
-                               WaitMs);
-    }
-
-    QSslSocket& socket() { return m_socket; }
-    const QList<QSslError>& sslErrors() const { return m_sslErrors; }
-
-private:
-    QSslSocket m_socket;
-    QList<QSslError> m_sslErrors;
 };
 
 const QByteArray ImapGreeting =
@@ -550,7 +462,7 @@ void TestDemoImapPop3::imapLimits()
         many += "X" + QByteArray::number(i) + " BOGUS\r\n";
     client.send(many);
     QByteArray last;
-    for (QByteArray line = client.readLine(); line != NoLine; line = client.readLine())
+    for (QByteArray line = client.readLine(); line != LineTestClient::NoLine; line = client.readLine())
         last = line;
     QCOMPARE(last, QByteArray("* BYE Too many invalid commands"));
     QVERIFY(client.waitForClose());
@@ -781,7 +693,7 @@ void TestDemoImapPop3::certificates()
     LineClient client;
     QVERIFY(client.connectTo(m_server.port(protocol, mode)));
     if (mode == TlsMode::StartTls) {
-        QVERIFY(client.readLine() != NoLine);
+        QVERIFY(client.readLine() != LineTestClient::NoLine);
         const QByteArray goAhead =
             protocol == Protocol::Imap ? client.imapTagged("A1", "STARTTLS") : client.pop3("STLS");
         QVERIFY2(goAhead.startsWith("A1 OK") || goAhead.startsWith("+OK"), goAhead.constData());
@@ -812,7 +724,7 @@ void TestDemoImapPop3::dropsInHandshake()
     LineClient client;
     QVERIFY(client.connectTo(m_server.port(protocol, mode)));
     if (mode == TlsMode::StartTls) {
-        QVERIFY(client.readLine() != NoLine);
+        QVERIFY(client.readLine() != LineTestClient::NoLine);
         const QByteArray goAhead =
             protocol == Protocol::Imap ? client.imapTagged("A1", "STARTTLS") : client.pop3("STLS");
         QVERIFY2(goAhead.startsWith("A1 OK") || goAhead.startsWith("+OK"), goAhead.constData());
@@ -869,7 +781,7 @@ void TestDemoImapPop3::idleTimeout()
     QVERIFY(server.start());
     LineClient client;
     QVERIFY(client.connectTo(server.port(protocol, TlsMode::StartTls)));
-    QVERIFY(client.readLine() != NoLine);
+    QVERIFY(client.readLine() != LineTestClient::NoLine);
     QCOMPARE(client.readLine(), farewell);
     QVERIFY(client.waitForClose());
 }

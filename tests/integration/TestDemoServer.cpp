@@ -4,6 +4,8 @@
 
 #include "demo/DemoServer.h"
 #include "findings/FindingCatalogue.h"
+#include "LineTestClient.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPrinters.h"
 
@@ -22,56 +24,21 @@ namespace {
 
 constexpr int WaitMs = 20000;
 
-QStringList findingIds(const Run& run)
-{
-    QStringList ids;
-    for (const Finding& f : run.findings)
-        ids.append(f.id);
-    return ids;
-}
-
-bool hasCapability(const QStringList& capabilities, const QString& prefix)
-{
-    return std::any_of(capabilities.cbegin(), capabilities.cend(),
-                       [&prefix](const QString& c) { return c.startsWith(prefix, Qt::CaseInsensitive); });
-}
-
-QByteArray plainResponse(const QByteArray& user, const QByteArray& password)
-{
-    return (QByteArray(1, '\0') + user + QByteArray(1, '\0') + password).toBase64();
-}
-
 /**
  * A minimal SMTP client over QSslSocket for the conversation tests. Waits on conditions with
  * QTest::qWaitFor (like the QTRY_ macros), never on the clock.
  */
-class SmtpTestClient final
+class SmtpTestClient final : public LineTestClient
 {
 public:
-    bool connectTo(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; },
-                               WaitMs);
-    }
-
-    void send(const QByteArray& bytes) { m_socket.write(bytes); }
-
     /// The next complete reply, one entry per line without CRLF; empty on timeout or close.
     QList<QByteArray> readReply()
     {
         QList<QByteArray> lines;
         for (;;) {
-            const bool ready = QTest::qWaitFor(
-                [this] {
-                    return m_socket.canReadLine() || m_socket.state() == QAbstractSocket::UnconnectedState;
-                },
-                WaitMs);
-            if (!ready || !m_socket.canReadLine())
+            const QByteArray line = readLine();
+            if (line == NoLine)
                 return lines;
-            QByteArray line = m_socket.readLine();
-            while (line.endsWith('\n') || line.endsWith('\r'))
-                line.chop(1);
             lines.append(line);
             if (line.size() < 4 || line.at(3) != '-')
                 return lines;
@@ -92,37 +59,6 @@ public:
         send(line + "\r\n");
         return readReply();
     }
-
-    bool startTls(const QList<QSslCertificate>& caCertificates)
-    {
-        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-        config.addCaCertificates(caCertificates);
-        config.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        m_socket.setSslConfiguration(config);
-        m_socket.setPeerVerifyName(DemoServer::hostName());
-        QObject::connect(&m_socket, &QSslSocket::sslErrors, &m_socket,
-                         [this](const QList<QSslError>& errors) { m_sslErrors += errors; });
-        m_socket.startClientEncryption();
-        return QTest::qWaitFor(
-                   [this] {
-                       return m_socket.isEncrypted() || m_socket.state() == QAbstractSocket::UnconnectedState;
-                   },
-                   WaitMs)
-               && m_socket.isEncrypted();
-    }
-
-    bool waitForClose()
-    {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
-                               WaitMs);
-    }
-
-    QSslSocket& socket() { return m_socket; }
-    const QList<QSslError>& sslErrors() const { return m_sslErrors; }
-
-private:
-    QSslSocket m_socket;
-    QList<QSslError> m_sslErrors;
 };
 
 } // namespace

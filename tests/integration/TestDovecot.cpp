@@ -8,6 +8,7 @@
 
 #include "findings/FindingCatalogue.h"
 #include "RealServers.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPrinters.h"
 
@@ -25,15 +26,6 @@ QString stepsOf(const Run& run)
     for (const StepRecord& s : run.steps)
         parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
     return parts.join(QLatin1Char(' '));
-}
-
-QStringList findingIdsOf(const Run& run)
-{
-    QStringList ids;
-    for (const Finding& f : run.findings)
-        ids.append(f.id);
-    ids.sort();
-    return ids;
 }
 
 QString dump(const Run& run)
@@ -67,8 +59,6 @@ private Q_SLOTS:
 
 private:
     ProbeOptions options(Protocol protocol, TlsMode mode) const;
-    Run runSession(const ProbeOptions& options);
-
     RealServers m_servers;
     QString m_user;
     QByteArray m_password;
@@ -106,16 +96,6 @@ ProbeOptions TestDovecot::options(Protocol protocol, TlsMode mode) const
     return o;
 }
 
-Run TestDovecot::runSession(const ProbeOptions& o)
-{
-    ProbeSession session(o);
-    QSignalSpy finished(&session, &ProbeSession::finished);
-    session.start();
-    if (!session.isFinished())
-        [&] { QVERIFY(finished.wait(60000)); }();
-    return session.run();
-}
-
 void TestDovecot::loginSucceeds_data()
 {
     QTest::addColumn<Protocol>("protocol");
@@ -143,9 +123,9 @@ void TestDovecot::loginSucceeds()
     QFETCH(QString, steps);
     QFETCH(QStringList, findings);
 
-    const Run run = runSession(options(protocol, mode));
+    const Run run = runToEnd(options(protocol, mode));
     QVERIFY2(stepsOf(run) == steps, qPrintable(stepsOf(run) + dump(run)));
-    QCOMPARE(findingIdsOf(run), findings);
+    QCOMPARE(sortedFindingIds(run), findings);
     QCOMPARE(run.step(StepId::Auth)->summary,
              QStringLiteral("Logged in as %1 with PLAIN over TLS").arg(m_user));
     QVERIFY(run.tls && run.tls->verified);
@@ -183,7 +163,7 @@ void TestDovecot::wrongPasswordIsAuthFailed()
 
     ProbeOptions o = options(protocol, mode);
     o.password = "definitely-wrong-" + m_password;
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QCOMPARE(run.step(StepId::Auth)->status, StepStatus::Failed);
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Ok); // LOGOUT / QUIT still sent
     const Finding* f = run.finding(FindingIds::AuthFailed);
@@ -199,7 +179,7 @@ void TestDovecot::imapCapabilitiesAreReReadUnderTls()
 {
     ProbeOptions o = options(Protocol::Imap, TlsMode::StartTls);
     o.user.clear();
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QVERIFY2(run.capabilitiesPlain.contains(QStringLiteral("STARTTLS")),
              qPrintable(run.capabilitiesPlain.join(' ')));
     QVERIFY(!run.capabilitiesTls.contains(QStringLiteral("STARTTLS")));
@@ -222,7 +202,7 @@ void TestDovecot::pop3CapaIsMultiLine()
 {
     ProbeOptions o = options(Protocol::Pop3, TlsMode::StartTls);
     o.user.clear();
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QCOMPARE(run.verdict(), Verdict::Warning); // plaintext-auth-offered (loopback rule)
     QVERIFY(run.capabilitiesPlain.contains(QStringLiteral("STLS")));
     QVERIFY(run.capabilitiesPlain.contains(QStringLiteral("CAPA")));
@@ -235,7 +215,7 @@ void TestDovecot::noUserMeansNoAuthStep()
     ProbeOptions o = options(Protocol::Imap, TlsMode::Implicit);
     o.user.clear();
     o.password.clear();
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QCOMPARE(stepsOf(run),
              QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
     QCOMPARE(run.verdict(), Verdict::Ok);

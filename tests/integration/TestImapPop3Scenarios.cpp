@@ -5,6 +5,7 @@
 
 #include "FakeMailServer.h"
 #include "findings/FindingCatalogue.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPki.h"
 #include "TestPrinters.h"
@@ -28,15 +29,6 @@ QString stepsOf(const Run& run)
     for (const StepRecord& s : run.steps)
         parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
     return parts.join(QLatin1Char(' '));
-}
-
-QStringList findingIdsOf(const Run& run)
-{
-    QStringList ids;
-    for (const Finding& f : run.findings)
-        ids.append(f.id);
-    ids.sort();
-    return ids;
 }
 
 QList<QByteArray> clientLinesOf(const Run& run)
@@ -237,7 +229,7 @@ void TestImapPop3Scenarios::scenarios()
     QVERIFY(server->isComplete());
     QCOMPARE(server->receivedLines(), clientLinesOf(run));
     QCOMPARE(stepsOf(run), steps);
-    QCOMPARE(findingIdsOf(run), findings);
+    QCOMPARE(sortedFindingIds(run), findings);
     if (!authSummary.isEmpty())
         QVERIFY2(run.step(StepId::Auth)->summary.contains(authSummary),
                  qPrintable(run.step(StepId::Auth)->summary));

@@ -12,6 +12,7 @@
 #include "RealServers.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPki.h"
 #include "TestPrinters.h"
@@ -140,13 +141,9 @@ Run TestNoSecretsLeak::runSession(const ProbeOptions& o)
 {
     g_logged.clear();
     const QtMessageHandler previous = qInstallMessageHandler(captureMessages);
-    ProbeSession session(o);
-    QSignalSpy finished(&session, &ProbeSession::finished);
-    session.start();
-    if (!session.isFinished())
-        finished.wait(60000);
+    const Run run = runToEnd(o);
     qInstallMessageHandler(previous);
-    return session.run();
+    return run;
 }
 
 void TestNoSecretsLeak::scanFindsSecretsInEveryEncoding()

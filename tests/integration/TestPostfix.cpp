@@ -3,6 +3,7 @@
 
 #include "findings/FindingCatalogue.h"
 #include "RealServers.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPrinters.h"
 
@@ -26,8 +27,6 @@ private Q_SLOTS:
     void cliExitCodeIsCriticalWhenUntrusted();
 
 private:
-    /// Runs one session to its end and returns the run.
-    Run runSession(ProbeOptions options);
     ProbeOptions options(quint16 port, TlsMode mode) const;
 
     RealServers m_servers;
@@ -54,19 +53,9 @@ ProbeOptions TestPostfix::options(quint16 port, TlsMode mode) const
     return o;
 }
 
-Run TestPostfix::runSession(ProbeOptions o)
-{
-    ProbeSession session(std::move(o));
-    QSignalSpy finished(&session, &ProbeSession::finished);
-    session.start();
-    if (!session.isFinished())
-        [&] { QVERIFY(finished.wait(60000)); }();
-    return session.run();
-}
-
 void TestPostfix::startTlsVerifiedWithTestCa()
 {
-    const Run run = runSession(options(m_servers.port(QStringLiteral("SMTP_PORT")), TlsMode::StartTls));
+    const Run run = runToEnd(options(m_servers.port(QStringLiteral("SMTP_PORT")), TlsMode::StartTls));
     QStringList statuses;
     for (const StepRecord& s : run.steps)
         statuses.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
@@ -110,7 +99,7 @@ void TestPostfix::startTlsVerifiedWithTestCa()
 
 void TestPostfix::implicitTlsOnSmtps()
 {
-    const Run run = runSession(options(m_servers.port(QStringLiteral("SMTPS_PORT")), TlsMode::Implicit));
+    const Run run = runToEnd(options(m_servers.port(QStringLiteral("SMTPS_PORT")), TlsMode::Implicit));
     QCOMPARE(run.verdict(), Verdict::Ok);
     QCOMPARE(run.steps.at(2).id, StepId::TlsHandshake);
     QCOMPARE(run.steps.at(2).status, StepStatus::Ok);
@@ -124,7 +113,7 @@ void TestPostfix::wrongCaIsUntrusted()
 {
     ProbeOptions o = options(m_servers.port(QStringLiteral("SMTP_PORT")), TlsMode::StartTls);
     o.extraCaCertificates = m_servers.certificates(QStringLiteral("WRONG_CA_FILE"));
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QVERIFY(run.hasFinding(FindingIds::CertUntrustedChain));
     QCOMPARE(run.step(StepId::TlsHandshake)->status, StepStatus::Failed);
     QCOMPARE(run.step(StepId::GreetingTls)->status, StepStatus::Skipped);
@@ -143,7 +132,7 @@ void TestPostfix::stopAfterGreetingNeverStartsTls()
 {
     ProbeOptions o = options(m_servers.port(QStringLiteral("SMTP_PORT")), TlsMode::StartTls);
     o.stopAfter = StepId::Greeting;
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QCOMPARE(run.verdict(), Verdict::Ok);
     QCOMPARE(run.step(StepId::StartTls)->status, StepStatus::Skipped);
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Ok);

@@ -5,6 +5,7 @@
 
 #include "FakeMailServer.h"
 #include "findings/FindingCatalogue.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPki.h"
 
@@ -38,15 +39,6 @@ QString stepsOf(const Run& run)
     for (const StepRecord& s : run.steps)
         parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
     return parts.join(QLatin1Char(' '));
-}
-
-QStringList findingIdsOf(const Run& run)
-{
-    QStringList ids;
-    for (const Finding& f : run.findings)
-        ids.append(f.id);
-    ids.sort();
-    return ids;
 }
 
 /// The client lines the engine recorded, as bytes, to compare with what the server received.
@@ -230,7 +222,7 @@ void TestSmtpScenarios::starttlsSuccess()
 
     QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
                                           "tls-handshake=ok greeting-tls=ok quit=ok"));
-    QCOMPARE(findingIdsOf(run), QStringList());
+    QCOMPARE(sortedFindingIds(run), QStringList());
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Ok));
     verifyServerAgrees(*server, run);
     QCOMPARE(server->receivedLines(),
@@ -313,7 +305,7 @@ void TestSmtpScenarios::starttlsNotOffered()
     const Run& run = session.run();
 
     QCOMPARE(stepsOf(run), steps);
-    QCOMPARE(findingIdsOf(run), findings);
+    QCOMPARE(sortedFindingIds(run), findings);
     QCOMPARE(toKey(run.finding(FindingIds::StartTlsNotOffered)->severity), toKey(severity));
     QCOMPARE(toKey(run.verdict()), toKey(verdict));
     verifyServerAgrees(*server, run);
@@ -336,7 +328,7 @@ void TestSmtpScenarios::starttlsRejected()
 
     QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=failed "
                                           "tls-handshake=skipped greeting-tls=skipped quit=ok"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-rejected")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("starttls-rejected")});
     QVERIFY(run.finding(FindingIds::StartTlsRejected)->detail.contains(QLatin1String("454")));
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
     verifyServerAgrees(*server, run);
@@ -366,7 +358,7 @@ void TestSmtpScenarios::handshakeFailure()
 
     QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
                                           "tls-handshake=failed greeting-tls=skipped quit=skipped"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("tls-handshake-failed")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("tls-handshake-failed")});
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
     const StepRecord* step = run.step(StepId::TlsHandshake);
     QVERIFY(step);
@@ -419,7 +411,7 @@ void TestSmtpScenarios::certificateFailure()
         return;
     const Run& run = session.run();
 
-    QVERIFY2(run.hasFinding(finding), qPrintable(findingIdsOf(run).join(QLatin1Char(' '))));
+    QVERIFY2(run.hasFinding(finding), qPrintable(sortedFindingIds(run).join(QLatin1Char(' '))));
     QCOMPARE(toKey(run.finding(finding)->severity), toKey(Severity::Critical));
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
     QVERIFY(run.tls.has_value());
@@ -431,7 +423,7 @@ void TestSmtpScenarios::certificateFailure()
     if (!insecure) {
         QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
                                               "tls-handshake=failed greeting-tls=skipped quit=skipped"));
-        QCOMPARE(findingIdsOf(run), QStringList {finding});
+        QCOMPARE(sortedFindingIds(run), QStringList {finding});
         // Nothing at all went to a server whose identity is not proven, not even QUIT.
         QCOMPARE(server->bytesReceivedAfterTls(), qint64(0));
         QVERIFY(server->linesReceivedAfterTls().isEmpty());
@@ -444,7 +436,7 @@ void TestSmtpScenarios::certificateFailure()
                                               "tls-handshake=warning greeting-tls=ok quit=ok"));
         QStringList expected {QStringLiteral("cert-verification-overridden"), finding};
         expected.sort();
-        QCOMPARE(findingIdsOf(run), expected);
+        QCOMPARE(sortedFindingIds(run), expected);
         QVERIFY(server->tlsEstablished());
         QVERIFY(run.tls->verificationOverridden);
         QCOMPARE(server->linesReceivedAfterTls(), bytesList({"EHLO mailscope.invalid", "QUIT"}));
@@ -465,7 +457,7 @@ void TestSmtpScenarios::responseInjection()
 
     QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
                                           "tls-handshake=ok greeting-tls=ok quit=ok"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-response-injection")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("starttls-response-injection")});
     QVERIFY(run.finding(FindingIds::StartTlsResponseInjection)->step == StepId::StartTls);
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Critical));
 
@@ -503,7 +495,7 @@ void TestSmtpScenarios::silentServer()
     QCOMPARE(stepsOf(run),
              QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
                             "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("server-timeout")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("server-timeout")});
     const StepRecord* banner = run.step(StepId::Banner);
     QVERIFY(banner->durationMs >= 250);
     QVERIFY2(banner->durationMs < 2000, qPrintable(QString::number(banner->durationMs)));
@@ -524,7 +516,7 @@ void TestSmtpScenarios::fragmentedReplies()
 
     QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
                                           "tls-handshake=ok greeting-tls=ok quit=ok"));
-    QCOMPARE(findingIdsOf(run), QStringList());
+    QCOMPARE(sortedFindingIds(run), QStringList());
     QCOMPARE(run.capabilitiesPlain, (QStringList {QStringLiteral("SIZE 10240000"), QStringLiteral("STARTTLS"),
                                                   QStringLiteral("8BITMIME")}));
     QCOMPARE(run.capabilitiesTls, (QStringList {QStringLiteral("SIZE 10240000"), QStringLiteral("AUTH PLAIN"),
@@ -553,7 +545,7 @@ void TestSmtpScenarios::ehloRejectedFallsBackToHelo()
 
     QCOMPARE(stepsOf(run), QStringLiteral("resolve=ok connect=ok banner=ok greeting=warning starttls=failed "
                                           "tls-handshake=skipped greeting-tls=skipped quit=ok"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("starttls-not-offered")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("starttls-not-offered")});
     QVERIFY(run.capabilitiesPlain.isEmpty());
     verifyServerAgrees(*server, run);
     QCOMPARE(server->receivedLines(),
@@ -574,7 +566,7 @@ void TestSmtpScenarios::malformedReply()
     QCOMPARE(stepsOf(run),
              QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
                             "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("reply-malformed")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("reply-malformed")});
     QVERIFY(run.finding(FindingIds::ReplyMalformed)->detail.contains(QLatin1String("hello there")));
     QCOMPARE(serverTextsOf(run, false), QStringList {QStringLiteral("hello there")});
     verifyServerAgrees(*server, run);
@@ -604,7 +596,7 @@ void TestSmtpScenarios::hugeLine()
     QCOMPARE(stepsOf(run),
              QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
                             "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("reply-too-long")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("reply-too-long")});
     for (const TranscriptEntry& e : run.transcript)
         QVERIFY(e.text.size() < 4096);
     verifyServerAgrees(*server, run);
@@ -624,7 +616,7 @@ void TestSmtpScenarios::banner554()
     QCOMPARE(stepsOf(run),
              QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
                             "tls-handshake=skipped greeting-tls=skipped quit=ok"));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("service-unavailable")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("service-unavailable")});
     QVERIFY(run.finding(FindingIds::ServiceUnavailable)->detail.contains(QLatin1String("554")));
     verifyServerAgrees(*server, run);
     QCOMPARE(server->receivedLines(), bytesList({"QUIT"}));
@@ -652,7 +644,7 @@ void TestSmtpScenarios::banner554ThenClose()
                        "tls-handshake=skipped greeting-tls=skipped ");
     QVERIFY2(steps == prefix + QStringLiteral("quit=skipped") || steps == prefix + QStringLiteral("quit=ok"),
              qPrintable(steps));
-    QCOMPARE(findingIdsOf(run), QStringList {QStringLiteral("service-unavailable")});
+    QCOMPARE(sortedFindingIds(run), QStringList {QStringLiteral("service-unavailable")});
     QVERIFY2(run.step(StepId::Quit)->durationMs < 2000, qPrintable(run.step(StepId::Quit)->summary));
     // A QUIT the engine wrote after the server closed reaches nobody; everything else was expected.
     QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
@@ -673,7 +665,7 @@ void TestSmtpScenarios::implicitTlsSuccess()
 
     QCOMPARE(stepsOf(run),
              QStringLiteral("resolve=ok connect=ok tls-handshake=ok banner=ok greeting=ok quit=ok"));
-    QCOMPARE(findingIdsOf(run), QStringList());
+    QCOMPARE(sortedFindingIds(run), QStringList());
     QCOMPARE(toKey(run.verdict()), toKey(Verdict::Ok));
     QVERIFY(run.tls.has_value());
     QVERIFY(run.tls->verified);
@@ -727,7 +719,7 @@ void TestSmtpScenarios::transcriptReplaysAsScenario()
 
     QVERIFY2(replay->errors().isEmpty(), qPrintable(replay->errorSummary() + QStringLiteral("\n") + script));
     QCOMPARE(stepsOf(second.run()), stepsOf(first.run()));
-    QCOMPARE(findingIdsOf(second.run()), findingIdsOf(first.run()));
+    QCOMPARE(sortedFindingIds(second.run()), sortedFindingIds(first.run()));
     QCOMPARE(clientLinesOf(second.run()), clientLinesOf(first.run()));
     QCOMPARE(serverTextsOf(second.run(), false), serverTextsOf(first.run(), false));
     QCOMPARE(serverTextsOf(second.run(), true), serverTextsOf(first.run(), true));
@@ -791,7 +783,7 @@ void TestSmtpScenarios::serverClosesWhileStepModePaused()
 
     QCOMPARE(stepsOf(run), steps);
     QVERIFY2(run.hasFinding(FindingIds::ServerClosedEarly) || run.hasFinding(FindingIds::TlsHandshakeFailed),
-             qPrintable(findingIdsOf(run).join(QLatin1Char(' '))));
+             qPrintable(sortedFindingIds(run).join(QLatin1Char(' '))));
     QVERIFY(!run.hasFinding(FindingIds::ServerTimeout));
     QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
 }

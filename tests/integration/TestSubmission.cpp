@@ -3,6 +3,7 @@
 
 #include "findings/FindingCatalogue.h"
 #include "RealServers.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPrinters.h"
 
@@ -47,8 +48,6 @@ private Q_SLOTS:
 
 private:
     ProbeOptions options() const;
-    Run runSession(const ProbeOptions& options);
-
     RealServers m_servers;
     QString m_user;
     QByteArray m_password;
@@ -81,16 +80,6 @@ ProbeOptions TestSubmission::options() const
     return o;
 }
 
-Run TestSubmission::runSession(const ProbeOptions& o)
-{
-    ProbeSession session(o);
-    QSignalSpy finished(&session, &ProbeSession::finished);
-    session.start();
-    if (!session.isFinished())
-        [&] { QVERIFY(finished.wait(60000)); }();
-    return session.run();
-}
-
 void TestSubmission::authSucceedsAfterStartTls_data()
 {
     QTest::addColumn<QString>("mechanism");
@@ -106,7 +95,7 @@ void TestSubmission::authSucceedsAfterStartTls()
     QFETCH(QString, used);
     ProbeOptions o = options();
     o.authMechanism = mechanism;
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QVERIFY2(stepsOf(run)
                  == QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=ok "
                                    "tls-handshake=ok greeting-tls=ok auth=ok quit=ok"),
@@ -134,7 +123,7 @@ void TestSubmission::wrongPasswordIs535()
 {
     ProbeOptions o = options();
     o.password = "wrong-" + m_password;
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QCOMPARE(run.step(StepId::Auth)->status, StepStatus::Failed);
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Ok);
     const Finding* f = run.finding(FindingIds::AuthFailed);
@@ -156,7 +145,7 @@ void TestSubmission::withoutTlsAuthIsAbsentAndExplained()
     ProbeOptions o = options();
     o.tls = TlsMode::None;
     o.policy = policy;
-    const Run run = runSession(o);
+    const Run run = runToEnd(o);
     QCOMPARE(stepsOf(run),
              QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok auth=skipped quit=ok"));
     QVERIFY(run.capabilitiesPlain.contains(QStringLiteral("STARTTLS")));
