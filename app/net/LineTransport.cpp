@@ -7,7 +7,7 @@ LineTransport::LineTransport(QObject* parent)
 
 LineTransport::~LineTransport() = default;
 
-bool LineTransport::canReadLine() const { return m_buffer.contains('\n'); }
+bool LineTransport::canReadLine() const { return m_lineStart > 0; }
 
 QByteArray LineTransport::readLine()
 {
@@ -16,6 +16,7 @@ QByteArray LineTransport::readLine()
         return {};
     QByteArray line = m_buffer.left(eol);
     m_buffer.remove(0, eol + 1);
+    m_lineStart -= eol + 1;
     if (line.endsWith('\r'))
         line.chop(1);
     return line;
@@ -25,6 +26,7 @@ QByteArray LineTransport::takeUnread()
 {
     QByteArray all = m_buffer + drainLowerBuffer();
     m_buffer.clear();
+    m_lineStart = 0;
     return all;
 }
 
@@ -32,18 +34,21 @@ void LineTransport::appendReceived(const QByteArray& bytes)
 {
     if (bytes.isEmpty() || m_overflowed)
         return;
+    // Lines already in the buffer were measured when they arrived: only the new bytes are searched,
+    // so a line that trickles in byte by byte costs linear, not quadratic, time.
+    qsizetype from = m_buffer.size();
     m_buffer.append(bytes);
-    // Only the unterminated tail can grow without bound; complete lines are checked by length too.
-    const qsizetype lastEol = m_buffer.lastIndexOf('\n');
-    const qsizetype tail = m_buffer.size() - (lastEol + 1);
-    qsizetype longest = tail;
-    for (qsizetype start = 0, eol; (eol = m_buffer.indexOf('\n', start)) >= 0; start = eol + 1)
-        longest = std::max(longest, eol - start);
+    qsizetype longest = 0;
+    for (qsizetype eol; (eol = m_buffer.indexOf('\n', from)) >= 0; from = eol + 1) {
+        longest = std::max(longest, eol - m_lineStart);
+        m_lineStart = eol + 1;
+    }
+    longest = std::max(longest, m_buffer.size() - m_lineStart); // the unterminated tail
     if (longest > m_maxLineLength) {
         m_overflowed = true;
         Q_EMIT linesAvailable();
         return;
     }
-    if (lastEol >= 0)
+    if (canReadLine())
         Q_EMIT linesAvailable();
 }

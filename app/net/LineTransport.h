@@ -77,6 +77,8 @@ protected:
 
 private:
     QByteArray m_buffer;
+    /// Where the first line without a line ending starts in m_buffer (0 when none is complete).
+    qsizetype m_lineStart = 0;
     qsizetype m_maxLineLength = DefaultMaxLineLength;
     bool m_overflowed = false;
 };
