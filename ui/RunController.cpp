@@ -1,5 +1,6 @@
 #include "RunController.h"
 
+#include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "session/ProbeSession.h"
 #include "tls/TlsAudit.h"
@@ -16,28 +17,26 @@ RunController::RunController(QObject* parent)
 RunController::~RunController()
 {
     // The session and the audit talk to the demo server: stop talking first.
-    m_audit.reset();
-    if (m_session)
-        m_session->disconnect(this);
-    m_session.reset();
+    if (m_runner)
+        m_runner->disconnect(this);
+    m_runner.reset();
     m_demo.reset();
 }
 
-const Run& RunController::run() const
-{
-    if (m_merged)
-        return *m_merged;
-    return m_session ? m_session->run() : m_previewRun;
-}
+const Run& RunController::run() const { return m_runner ? m_runner->run() : m_previewRun; }
 
 QList<StepId> RunController::plannedSteps() const
 {
-    return m_session ? m_session->plannedSteps() : m_previewPlan;
+    return m_runner ? m_runner->plannedSteps() : m_previewPlan;
 }
+
+ProbeSession* RunController::session() const { return m_runner ? m_runner->session() : nullptr; }
+
+TlsAudit* RunController::audit() const { return m_runner ? m_runner->audit() : nullptr; }
 
 void RunController::preview(const ServerChoice& choice)
 {
-    if (m_session)
+    if (m_runner)
         return;
     const ProbeOptions options = optionsFor(choice);
     m_previewPlan = ProbeSession::planFor(options);
@@ -52,12 +51,9 @@ void RunController::preview(const ServerChoice& choice)
     Q_EMIT runStarted();
 }
 
-bool RunController::isRunning() const
-{
-    return (m_session && !m_session->isFinished()) || (m_audit && !m_audit->isFinished());
-}
+bool RunController::isRunning() const { return m_runner && m_runner->isRunning(); }
 
-bool RunController::isPaused() const { return m_session && m_session->isPaused(); }
+bool RunController::isPaused() const { return m_runner && m_runner->isPaused(); }
 
 bool RunController::ensureDemo()
 {
@@ -111,66 +107,52 @@ bool RunController::start(const ServerChoice& choice)
             return false;
         m_demo->setScenario(choice.demoScenario);
     }
-    if (m_session) {
-        m_session->disconnect(this);
-        m_session->cancel();
+    if (m_runner) {
+        m_runner->disconnect(this);
+        m_runner->cancel();
     }
-    if (m_audit) {
-        m_audit->disconnect(this);
-        m_audit->cancel();
-    }
-    const ProbeOptions options = optionsFor(choice);
-    std::unique_ptr<TlsAudit> audit;
+    CheckOptions check;
+    check.probe = optionsFor(choice);
     if (m_auditTls) {
-        ProbeOptions auditOptions = options;
-        auditOptions.audit.versions = true;
-        auditOptions.audit.ciphers = true;
-        auditOptions.audit.commandInjection = true;
-        auditOptions.audit.ocsp = true;
-        audit = std::make_unique<TlsAudit>(auditOptions);
-        connect(audit.get(), &TlsAudit::progress, this, &RunController::auditProgress);
-        connect(audit.get(), &TlsAudit::finished, this, &RunController::onAuditFinished);
+        check.probe.audit.versions = true;
+        check.probe.audit.ciphers = true;
+        check.probe.audit.commandInjection = true;
+        check.probe.audit.ocsp = true;
     }
-    auto session = std::make_unique<ProbeSession>(options);
-    session->setStepMode(m_stepMode);
-    ProbeSession* s = session.get();
-    connect(s, &ProbeSession::stepStarted, this, &RunController::stepStarted);
-    connect(s, &ProbeSession::stepFinished, this, &RunController::stepFinished);
-    connect(s, &ProbeSession::transcriptAppended, this, &RunController::transcriptAppended);
-    connect(s, &ProbeSession::findingAdded, this, &RunController::findingAdded);
-    connect(s, &ProbeSession::tlsChanged, this, &RunController::tlsChanged);
-    connect(s, &ProbeSession::capabilitiesChanged, this, &RunController::capabilitiesChanged);
-    connect(s, &ProbeSession::paused, this, &RunController::onPaused);
-    connect(s, &ProbeSession::finished, this, &RunController::onFinished);
+    auto runner = std::make_unique<CheckRunner>(check);
+    runner->setStepMode(m_stepMode);
+    CheckRunner* r = runner.get();
+    connect(r, &CheckRunner::stepStarted, this, &RunController::stepStarted);
+    connect(r, &CheckRunner::stepFinished, this, &RunController::stepFinished);
+    connect(r, &CheckRunner::transcriptAppended, this, &RunController::transcriptAppended);
+    connect(r, &CheckRunner::findingAdded, this, &RunController::findingAdded);
+    connect(r, &CheckRunner::tlsChanged, this, &RunController::tlsChanged);
+    connect(r, &CheckRunner::capabilitiesChanged, this, &RunController::capabilitiesChanged);
+    connect(r, &CheckRunner::paused, this, &RunController::onPaused);
+    connect(r, &CheckRunner::sessionFinished, this, &RunController::onSessionFinished);
+    connect(r, &CheckRunner::auditProgress, this, &RunController::auditProgress);
+    connect(r, &CheckRunner::finished, this, &RunController::onFinished);
     // Models drop their pointers into the old run on runStarted(); only then may it go.
-    std::unique_ptr<ProbeSession> old = std::exchange(m_session, std::move(session));
-    std::unique_ptr<TlsAudit> oldAudit = std::exchange(m_audit, std::move(audit));
-    m_merged.reset();
+    std::unique_ptr<CheckRunner> old = std::exchange(m_runner, std::move(runner));
     m_pausedBefore.reset();
     Q_EMIT runStarted();
     old.reset();
-    oldAudit.reset();
     Q_EMIT stateChanged();
-    // The audit's probes run beside the conversation: the whole costs about one check.
-    m_session->start();
-    if (m_audit)
-        m_audit->start();
+    m_runner->start();
     return true;
 }
 
 void RunController::stop()
 {
-    if (m_audit && !m_audit->isFinished())
-        m_audit->cancel(); // its finished() completes the run once the session is over too
-    if (m_session && !m_session->isFinished())
-        m_session->cancel();
+    if (m_runner)
+        m_runner->cancel();
 }
 
 void RunController::next()
 {
-    if (m_session && m_session->isPaused()) {
+    if (m_runner && m_runner->isPaused()) {
         m_pausedBefore.reset();
-        m_session->resume();
+        m_runner->resume();
         Q_EMIT stateChanged();
     }
 }
@@ -180,8 +162,8 @@ void RunController::setStepMode(bool enabled)
     if (m_stepMode == enabled)
         return;
     m_stepMode = enabled;
-    if (m_session && !m_session->isFinished()) {
-        m_session->setStepMode(enabled);
+    if (m_runner && !m_runner->isSessionFinished()) {
+        m_runner->setStepMode(enabled);
         // Leaving step mode while paused means "run to the end".
         if (!enabled)
             next();
@@ -206,33 +188,19 @@ void RunController::onPaused(StepId next)
     Q_EMIT stateChanged();
 }
 
-void RunController::onFinished()
+void RunController::onSessionFinished()
 {
     m_pausedBefore.reset();
-    if (m_audit && !m_audit->isFinished()) {
-        // The conversation is over, the audit is not: the run finishes with it.
+    // The conversation is over, the audit is not: the run finishes with it.
+    if (m_runner && m_runner->audit() && !m_runner->audit()->isFinished())
         Q_EMIT stateChanged();
-        return;
-    }
-    completeRun();
 }
 
-void RunController::onAuditFinished()
+void RunController::onFinished()
 {
-    if (m_session && m_session->isFinished())
-        completeRun();
-}
-
-void RunController::completeRun()
-{
-    if (m_audit && m_session) {
-        Run merged = m_session->run();
-        if (!merged.aborted)
-            m_audit->mergeInto(merged);
-        m_merged = std::move(merged);
-        // Views hold pointers into the session's run: rebind them to the merged one.
+    // Views hold pointers into the session's run: rebind them to the merged one.
+    if (m_runner && m_runner->hasMergedRun())
         Q_EMIT runStarted();
-    }
     Q_EMIT finished();
     Q_EMIT stateChanged();
 }

@@ -9,14 +9,15 @@
 #include <QObject>
 #include <QPointer>
 
+class CheckRunner;
 class DemoServer;
 class ProbeSession;
 class TlsAudit;
 
 /**
- * Owns the ProbeSession of the current run (and keeps the last one after it finished, so the
+ * Owns the CheckRunner of the current run (and keeps the last one after it finished, so the
  * views go on showing it), plus the built-in DemoServer for the demo profile. It translates a
- * ServerChoice into ProbeOptions and forwards the session's signals; it makes no protocol
+ * ServerChoice into ProbeOptions and forwards the runner's signals; it makes no protocol
  * decision of its own.
  */
 class RunController final : public QObject
@@ -35,7 +36,7 @@ public:
     const Run& run() const;
     /// Planned steps of the current run (empty before the first one).
     QList<StepId> plannedSteps() const;
-    ProbeSession* session() const { return m_session.get(); }
+    ProbeSession* session() const;
     bool isRunning() const;
     bool isPaused() const;
     std::optional<StepId> pausedBefore() const { return m_pausedBefore; }
@@ -44,7 +45,7 @@ public:
     /// Whether a run includes the TLS audit (version matrix, ciphers, injection and OCSP probes).
     bool auditTls() const { return m_auditTls; }
     /// The audit of the current run, if it has one.
-    TlsAudit* audit() const { return m_audit.get(); }
+    TlsAudit* audit() const;
     std::optional<StepId> stopAfter() const { return m_stopAfter; }
     /// The demo server, started on first use (null before).
     DemoServer* demoServer() const { return m_demo.get(); }
@@ -53,7 +54,7 @@ public:
     ProbeOptions optionsFor(const ServerChoice& choice);
     /// Before the first run: shows the steps a run to `choice` would take (as pending rows).
     void preview(const ServerChoice& choice);
-    bool hasRun() const { return m_session != nullptr; }
+    bool hasRun() const { return m_runner != nullptr; }
 
 public Q_SLOTS:
     void stop();
@@ -82,16 +83,12 @@ Q_SIGNALS:
 private:
     bool ensureDemo();
     void onPaused(StepId next);
+    void onSessionFinished();
+    /// Both the conversation and the audit are over: rebind the views, report finished.
     void onFinished();
-    void onAuditFinished();
-    /// Both the conversation and the audit are over: merge, rebind the views, report finished.
-    void completeRun();
 
     std::unique_ptr<DemoServer> m_demo;
-    std::unique_ptr<ProbeSession> m_session;
-    std::unique_ptr<TlsAudit> m_audit;
-    /// The session's run with the audit merged in, once both are over.
-    std::optional<Run> m_merged;
+    std::unique_ptr<CheckRunner> m_runner;
     Run m_previewRun;
     QList<StepId> m_previewPlan;
     bool m_stepMode = false;

@@ -1,13 +1,11 @@
 #include "CheckCommand.h"
 
+#include "check/CheckRunner.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
-#include "session/ProbeSession.h"
 #include "TerminationSignals.h"
-#include "tls/TlsAudit.h"
 
 #include <cstdio>
-#include <memory>
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QSaveFile>
@@ -51,37 +49,19 @@ bool CheckCommand::writeReport(const Run& run, ReportFormat format, const QStrin
 
 int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream& err)
 {
-    ProbeSession session(request.probe);
     // The TLS audit (--tls-versions, --ciphers, --injection-test) starts together with the check,
     // so the whole costs about the longer of the two, not their sum.
-    std::unique_ptr<TlsAudit> audit;
-    if (request.probe.audit.any())
-        audit = std::make_unique<TlsAudit>(request.probe);
+    CheckRunner runner(CheckOptions {request.probe});
     QEventLoop loop;
-    const auto quitWhenDone = [&] {
-        if (session.isFinished() && (!audit || audit->isFinished()))
-            loop.quit();
-    };
-    QObject::connect(&session, &ProbeSession::finished, &loop, quitWhenDone);
-    if (audit)
-        QObject::connect(audit.get(), &TlsAudit::finished, &loop, quitWhenDone);
+    QObject::connect(&runner, &CheckRunner::finished, &loop, &QEventLoop::quit);
     // Ctrl+C stops the run cleanly: the report shows what happened so far (verdict UNKNOWN
     // unless something grave was already found).
     TerminationSignals termination;
-    QObject::connect(&termination, &TerminationSignals::received, &loop, [&] {
-        session.cancel();
-        if (audit)
-            audit->cancel();
-        loop.quit();
-    });
-    session.start();
-    if (audit)
-        audit->start();
-    if (!session.isFinished() || (audit && !audit->isFinished()))
+    QObject::connect(&termination, &TerminationSignals::received, &runner, &CheckRunner::cancel);
+    runner.start();
+    if (!runner.isFinished())
         loop.exec();
-    Run run = session.run();
-    if (audit && !run.aborted)
-        audit->mergeInto(run);
+    const Run& run = runner.run();
 
     if (!request.outputFile.isEmpty()) {
         const ReportFormat format = request.format.value_or(

@@ -3,10 +3,10 @@
 // cases and stapled OCSP; FakeMailServer scripts and the DemoServer for the STARTTLS
 // command-injection probe. Synchronisation is QTRY_* / QSignalSpy only.
 
+#include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "FakeMailServer.h"
 #include "findings/FindingCatalogue.h"
-#include "session/ProbeSession.h"
 #include "TestPki.h"
 #include "tls/CipherSuites.h"
 #include "tls/CommandInjectionProbe.h"
@@ -202,13 +202,10 @@ void TestTlsAudit::certificateCases()
     ProbeOptions o = implicitOptions(portKey);
     o.stopAfter = StepId::TlsHandshake; // s_server speaks no mail protocol
     o.audit.ocsp = true;
-    ProbeSession session(o);
-    TlsAudit audit(o);
-    session.start();
-    audit.start();
-    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished() && audit.isFinished(), AuditTimeoutMs);
-    Run run = session.run();
-    audit.mergeInto(run);
+    CheckRunner runner(CheckOptions {o});
+    runner.start();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), AuditTimeoutMs);
+    const Run& run = runner.run();
     QStringList ids;
     for (const Finding& f : run.findings)
         ids.append(f.id);
@@ -218,7 +215,7 @@ void TestTlsAudit::certificateCases()
     QVERIFY2(!run.certificates.at(certificate).errors.isEmpty(), qPrintable(finding));
     // The leaf's matching name is checked against what the user typed, not the address.
     QCOMPARE(run.target.host, QStringLiteral("localhost"));
-    QCOMPARE(audit.result().ocsp, QStringLiteral("none"));
+    QCOMPARE(runner.audit()->result().ocsp, QStringLiteral("none"));
 }
 
 void TestTlsAudit::ocspStapling_data()
