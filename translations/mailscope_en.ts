@@ -11,11 +11,6 @@
 <context>
     <name>ProbeSession</name>
     <message numerus="yes">
-        <source>… (%n more byte(s))</source>
-        <translation>
-            <numerusform>… (%n more byte)</numerusform><numerusform>… (%n more bytes)</numerusform></translation>
-    </message>
-    <message numerus="yes">
         <source>%1 has %n address(es): %2</source>
         <translation>
             <numerusform>%1 has %n address: %2</numerusform><numerusform>%1 has %n addresses: %2</numerusform></translation>
@@ -62,6 +57,14 @@
         <source>%n probe(s), %1 ms</source>
         <translation>
             <numerusform>%n probe, %1 ms</numerusform><numerusform>%n probes, %1 ms</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>RunRecorder</name>
+    <message numerus="yes">
+        <source>… (%n more byte(s))</source>
+        <translation>
+            <numerusform>… (%n more byte)</numerusform><numerusform>… (%n more bytes)</numerusform></translation>
     </message>
 </context>
 </TS>

@@ -10,14 +10,6 @@
 
 Q_LOGGING_CATEGORY(lcSession, "mailscope.session", QtInfoMsg)
 
-QString ProbeSession::clipped(const QByteArray& bytes)
-{
-    if (bytes.size() <= MaxTranscriptText)
-        return QString::fromUtf8(bytes);
-    return QString::fromUtf8(bytes.left(MaxTranscriptText))
-           + tr("… (%n more byte(s))", nullptr, int(bytes.size() - MaxTranscriptText));
-}
-
 ProbeSession::ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> transport, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
@@ -34,6 +26,8 @@ ProbeSession::ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> 
 
     m_stepTimer.setSingleShot(true);
     connect(&m_stepTimer, &QTimer::timeout, this, &ProbeSession::onStepTimeout);
+    connect(&m_recorder, &RunRecorder::transcriptAppended, this, &ProbeSession::transcriptAppended);
+    connect(&m_recorder, &RunRecorder::findingAdded, this, &ProbeSession::findingAdded);
     connect(m_transport.get(), &LineTransport::connected, this, &ProbeSession::onConnected);
     connect(m_transport.get(), &LineTransport::linesAvailable, this, &ProbeSession::onLinesAvailable);
     connect(m_transport.get(), &LineTransport::encrypted, this, &ProbeSession::onEncrypted);
@@ -78,7 +72,7 @@ void ProbeSession::start()
     if (m_started)
         return;
     m_started = true;
-    m_clock.start();
+    m_recorder.startClock();
     m_run.startedAt = QDateTime::currentDateTimeUtc();
     if (!m_dialect) {
         m_run.aborted = true;
@@ -137,7 +131,7 @@ void ProbeSession::cancel()
         return;
     if (!m_started) {
         m_started = true;
-        m_clock.start();
+        m_recorder.startClock();
         m_run.startedAt = QDateTime::currentDateTimeUtc();
     }
     m_paused = false;
@@ -700,32 +694,6 @@ void ProbeSession::handleQuit(const Reply& reply)
     m_transport->disconnectFromHost();
     completeStep(reply.positive ? StepStatus::Ok : StepStatus::Warning,
                  tr("Server said goodbye: %1").arg(QString::fromUtf8(reply.statusLine())));
-}
-
-// ---- recording ----------------------------------------------------------------------------------
-
-void ProbeSession::note(const QString& text) { recordLine('I', text); }
-
-void ProbeSession::recordLine(char dir, const QString& text, bool discarded)
-{
-    TranscriptEntry e;
-    e.tMs = m_clock.isValid() ? now() : 0;
-    e.dir = dir;
-    e.tls = dir != 'I' && !discarded && m_transport->isEncrypted();
-    e.stepIndex = m_current;
-    e.step = m_current >= 0 ? m_run.steps.at(m_current).id : StepId::Resolve;
-    e.text = text;
-    e.discarded = discarded;
-    m_run.transcript.append(e);
-    Q_EMIT transcriptAppended(int(m_run.transcript.size()) - 1);
-}
-
-void ProbeSession::addFinding(Finding finding)
-{
-    if (m_current >= 0 && !finding.step)
-        finding.step = m_run.steps.at(m_current).id;
-    m_run.findings.append(std::move(finding));
-    Q_EMIT findingAdded(int(m_run.findings.size()) - 1);
 }
 
 bool ProbeSession::needsConnection(StepId id) { return id != StepId::Resolve && id != StepId::Connect; }

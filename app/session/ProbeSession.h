@@ -5,9 +5,9 @@
 #include "ProbeOptions.h"
 #include "protocol/Dialect.h"
 #include "run/Run.h"
+#include "RunRecorder.h"
 
 #include <memory>
-#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QHostInfo>
@@ -134,27 +134,25 @@ private:
     void decideTrust();
     void dropConnection();
 
-    /// Longest transcript text kept for one line; the rest is summarised (the GUI stays responsive).
-    static constexpr qsizetype MaxTranscriptText = 2000;
-    /// Server bytes as transcript text, clipped to MaxTranscriptText.
-    static QString clipped(const QByteArray& bytes);
-    void note(const QString& text);
-    void recordLine(char dir, const QString& text, bool discarded = false);
-    void addFinding(Finding finding);
+    // Recording is RunRecorder's job; these keep the call sites short.
+    static QString clipped(const QByteArray& bytes) { return RunRecorder::clipped(bytes); }
+    void note(const QString& text) { m_recorder.note(text); }
+    void recordLine(char dir, const QString& text) { m_recorder.recordLine(dir, text); }
+    void addFinding(Finding finding) { m_recorder.addFinding(std::move(finding)); }
     static bool needsConnection(StepId id);
     bool underTls() const;
     bool stopsAfter(StepId id) const;
-    qint64 now() const { return m_clock.elapsed(); }
+    qint64 now() const { return m_recorder.now(); }
 
     ProbeOptions m_options;
     std::unique_ptr<LineTransport> m_transport;
     std::unique_ptr<Dialect> m_dialect;
     Run m_run;
+    RunRecorder m_recorder {m_run, *m_transport};
     QList<StepId> m_plan;
     int m_planIndex = -1;
     int m_current = -1; ///< index into m_run.steps of the running step
     Wait m_wait = Wait::Nothing;
-    QElapsedTimer m_clock;
     QTimer m_stepTimer;
     int m_lookupId = -1;
     QList<QHostAddress> m_addresses;

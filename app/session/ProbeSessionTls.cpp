@@ -85,13 +85,7 @@ bool ProbeSession::discardInjectedBytes()
     const QByteArray extra = m_transport->takeUnread();
     if (extra.isEmpty())
         return false;
-    const QList<QByteArray> lines = extra.split('\n');
-    for (QByteArray line : lines) {
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (!line.isEmpty())
-            recordLine('S', clipped(line), true);
-    }
+    m_recorder.recordDiscarded(extra);
     if (m_options.tls == TlsMode::Implicit) {
         note(tr("The server spoke in plaintext on an implicit-TLS port (%n byte(s) discarded)", nullptr,
                 int(extra.size())));
