@@ -1,5 +1,6 @@
 #include "CapabilitiesModel.h"
 
+#include "run/TerminalText.h"
 #include "UiStyle.h"
 
 #include <QApplication>
@@ -97,14 +98,14 @@ QVariant CapabilitiesModel::data(const QModelIndex& index, int role) const
             return tr("not read");
         if (!v)
             return QStringLiteral("—");
-        return v->isEmpty() ? tr("yes") : *v;
+        return v->isEmpty() ? tr("yes") : TerminalText::escaped(*v);
     };
     if (role == ChangeRole)
         return int(r.change);
     switch (index.column()) {
     case NameColumn:
         if (role == Qt::DisplayRole)
-            return r.name;
+            return TerminalText::escaped(r.name);
         if (role == Qt::FontRole) {
             QFont font = UiStyle::monospaceFont();
             font.setBold(true);

@@ -1,5 +1,6 @@
 #include "CertificateChainModel.h"
 
+#include "run/TerminalText.h"
 #include "UiStyle.h"
 
 CertificateChainModel::CertificateChainModel(QObject* parent)
@@ -78,14 +79,20 @@ QVariant CertificateChainModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole: {
         const QString name = c->commonName.isEmpty() ? c->subject : c->commonName;
-        return tr("%1 (%2)").arg(name, role_);
+        return tr("%1 (%2)").arg(TerminalText::escaped(name), role_);
     }
     case Qt::DecorationRole:
         if (!c->errors.isEmpty() || c->daysLeft < 0)
             return UiStyle::statusIcon(StepStatus::Failed);
         return UiStyle::icon(QStringLiteral("certificate"));
-    case Qt::ToolTipRole:
-        return c->errors.isEmpty() ? c->subject : c->errors.join(QLatin1Char('\n'));
+    case Qt::ToolTipRole: {
+        if (c->errors.isEmpty())
+            return TerminalText::escaped(c->subject);
+        QStringList errors;
+        for (const QString& e : c->errors)
+            errors.append(TerminalText::escaped(e));
+        return errors.join(QLatin1Char('\n'));
+    }
     case ChainIndexRole:
         return chain;
     case HasErrorsRole:

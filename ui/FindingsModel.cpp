@@ -1,5 +1,6 @@
 #include "FindingsModel.h"
 
+#include "run/TerminalText.h"
 #include "UiStyle.h"
 
 #include <QFont>
@@ -67,13 +68,13 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
         return {};
     switch (role) {
     case Qt::DisplayRole:
-        return f->title;
+        return TerminalText::escaped(f->title);
     case Qt::DecorationRole:
         return UiStyle::severityIcon(f->severity);
     case Qt::ToolTipRole:
-        return f->detail.isEmpty() ? f->explanation : f->detail;
+        return TerminalText::escaped(f->detail.isEmpty() ? f->explanation : f->detail);
     case Qt::AccessibleTextRole:
-        return tr("%1: %2").arg(UiStyle::severityText(f->severity), f->title);
+        return tr("%1: %2").arg(UiStyle::severityText(f->severity), TerminalText::escaped(f->title));
     case Qt::FontRole:
         if (f->severity == Severity::Critical) {
             QFont font;

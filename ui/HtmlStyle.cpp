@@ -1,12 +1,15 @@
 #include "HtmlStyle.h"
 
+#include "run/TerminalText.h"
 #include "UiStyle.h"
 
 #include <QRegularExpression>
 
 namespace HtmlStyle {
 
-QString escape(const QString& text) { return text.toHtmlEscaped(); }
+// Server text in a rich-text pane: control characters, line breaks and bidi overrides become
+// visible escapes first (a newline would otherwise start a paragraph, an RLO reorder the rest).
+QString escape(const QString& text) { return TerminalText::escaped(text).toHtmlEscaped(); }
 
 QString colour(const QColor& c) { return c.name(QColor::HexRgb); }
 

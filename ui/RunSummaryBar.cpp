@@ -1,5 +1,6 @@
 #include "RunSummaryBar.h"
 
+#include "run/TerminalText.h"
 #include "UiStyle.h"
 
 #include <QEvent>
@@ -24,6 +25,7 @@ RunSummaryBar::RunSummaryBar(QWidget* parent)
     auto* texts = new QVBoxLayout;
     texts->setSpacing(2);
     m_headline = new QLabel(this);
+    m_headline->setTextFormat(Qt::PlainText);
     m_headline->setObjectName(QStringLiteral("summaryHeadline"));
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QFont font = m_headline->font();
@@ -31,6 +33,7 @@ RunSummaryBar::RunSummaryBar(QWidget* parent)
     font.setBold(true);
     m_headline->setFont(font);
     m_detail = new QLabel(this);
+    m_detail->setTextFormat(Qt::PlainText);
     m_detail->setObjectName(QStringLiteral("summaryDetail"));
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
     texts->addWidget(m_headline);
@@ -46,8 +49,10 @@ void RunSummaryBar::set(const QIcon& icon, const QString& headline, const QStrin
     m_currentIcon = icon;
     m_accent = accent;
     update();
-    m_headline->setText(headline);
-    m_detail->setText(detail);
+    // Headlines quote server text (a step summary, a finding title): shown as plain text with
+    // its control characters escaped, so neither markup nor a line break from a server takes effect.
+    m_headline->setText(TerminalText::escaped(headline));
+    m_detail->setText(TerminalText::escaped(detail));
     setAccessibleDescription(headline + QLatin1Char('\n') + detail);
     QPalette pal = palette();
     const QPalette app = parentWidget() ? parentWidget()->palette() : palette();

@@ -1,5 +1,6 @@
 #include "TimelineModel.h"
 
+#include "run/TerminalText.h"
 #include "UiStyle.h"
 
 #include <QApplication>
@@ -110,7 +111,7 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const
                 return UiStyle::stepPlan(id, m_run->target.protocol) + QStringLiteral("…");
             if (!started)
                 return UiStyle::stepPlan(id, m_run->target.protocol);
-            return m_run->steps.at(row).summary;
+            return TerminalText::escaped(m_run->steps.at(row).summary);
         }
         break;
     default:

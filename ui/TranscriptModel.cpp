@@ -1,5 +1,6 @@
 #include "TranscriptModel.h"
 
+#include "run/TerminalText.h"
 #include "UiStyle.h"
 
 #include <QApplication>
@@ -113,7 +114,7 @@ QString TranscriptModel::lineText(int row) const
     QString prefix = QString(QLatin1Char(e.dir)) + QLatin1Char(':');
     if (e.discarded)
         prefix = QStringLiteral("S! ");
-    return prefix + QLatin1Char(' ') + e.text;
+    return prefix + QLatin1Char(' ') + TerminalText::escaped(e.text);
 }
 
 int TranscriptModel::rowCount(const QModelIndex& parent) const
@@ -198,15 +199,16 @@ QVariant TranscriptModel::data(const QModelIndex& index, int role) const
         }
         break;
     case TextColumn:
+        // Server text is shown escaped: an embedded CR, LF or bidi override must not forge a line.
         if (role == Qt::DisplayRole || role == Qt::AccessibleTextRole)
-            return e.text;
+            return TerminalText::escaped(e.text);
         if (role == Qt::ToolTipRole) {
             if (e.discarded)
                 return tr("Received in plaintext after the server agreed to start TLS. Mailscope discarded "
                           "it: "
                           "bytes like these are how STARTTLS injection attacks work.\n\n%1")
-                    .arg(e.text);
-            return e.text.size() > 80 ? e.text : QVariant();
+                    .arg(TerminalText::escaped(e.text));
+            return e.text.size() > 80 ? TerminalText::escaped(e.text) : QVariant();
         }
         break;
     default:

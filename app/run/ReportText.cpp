@@ -1,5 +1,7 @@
 #include "ReportText.h"
 
+#include "TerminalText.h"
+
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QStringList>
@@ -7,6 +9,11 @@
 namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("ReportText", text); }
+
+/// Text a server, a certificate or a name lookup controls, made inert for a terminal. Every such
+/// value passes through here (or through Writer::field/wrapped, which call it); the report's own
+/// colours are added around it afterwards.
+QString safe(const QString& text) { return TerminalText::escaped(text); }
 
 class Writer
 {
@@ -57,13 +64,18 @@ public:
 
     void heading(const QString& title) { m_out += QLatin1Char('\n') + bold(title) + QLatin1Char('\n'); }
     void line(const QString& text) { m_out += text + QLatin1Char('\n'); }
-    void field(const QString& name, const QString& value)
+    /// `value` is escaped here; pass it raw.
+    void field(const QString& name, const QString& value) { paintedField(name, safe(value)); }
+    /// For a value already escaped (and perhaps painted).
+    void paintedField(const QString& name, const QString& value)
     {
         if (!value.isEmpty())
             line(QStringLiteral("  %1 %2").arg(name.leftJustified(20), value));
     }
 
-    /// Word-wraps `text` with the given indent.
+    /// Word-wraps `text` with the given indent. Escape server text before (safe()) so that its
+    /// line breaks show as \r\n rather than vanish as spaces; each word is escaped again here, a
+    /// guard that costs nothing (escaping is idempotent: a backslash is never escaped).
     void wrapped(const QString& text, int indent)
     {
         const QString pad(indent, QLatin1Char(' '));
@@ -71,7 +83,8 @@ public:
         // Any whitespace (also line breaks in evidence) separates words: every line gets the indent.
         static const QRegularExpression space(QStringLiteral("\\s+"));
         const QStringList words = text.split(space, Qt::SkipEmptyParts);
-        for (const QString& w : words) {
+        for (const QString& raw : words) {
+            const QString w = safe(raw);
             if (!current.isEmpty() && indent + current.size() + 1 + w.size() > m_options.width) {
                 line(pad + current);
                 current.clear();
@@ -101,7 +114,7 @@ QString versionMark(const Writer& w, const QString& version, const QString& stat
                       : w.paint(QStringLiteral("rejected   "), "33");
     if (status == QLatin1String("unavailable-locally"))
         return w.paint(QStringLiteral("not tested "), "2");
-    return w.paint(status.leftJustified(11), "33");
+    return w.paint(safe(status).leftJustified(11), "33");
 }
 
 /// The version matrix, the accepted ciphers per version (weak ones marked), the injection and
@@ -112,13 +125,13 @@ void renderAudit(Writer& w, const Run& run)
     if (!run.tlsVersions.isEmpty()) {
         w.heading(tr("TLS versions"));
         for (auto it = run.tlsVersions.cbegin(); it != run.tlsVersions.cend(); ++it) {
-            const QString detail = audit.versionDetails.value(it.key());
+            const QString detail = safe(audit.versionDetails.value(it.key()));
             QString text = versionMark(w, it.key(), it.value());
             if (it.value() == QLatin1String("accepted") && !detail.isEmpty())
                 text += tr("with %1").arg(detail);
             else if (!detail.isEmpty())
                 text += detail;
-            w.line(QStringLiteral("  %1 %2").arg(it.key().leftJustified(8), text));
+            w.line(QStringLiteral("  %1 %2").arg(safe(it.key()).leftJustified(8), text));
         }
     }
     if (!run.ciphers.isEmpty()) {
@@ -130,7 +143,7 @@ void renderAudit(Writer& w, const Run& run)
                 orderText = tr("in the server's order of preference");
             else if (order == QLatin1String("client"))
                 orderText = tr("the server follows the client's order");
-            w.line(QStringLiteral("  %1 %2").arg(w.bold(it.key()),
+            w.line(QStringLiteral("  %1 %2").arg(w.bold(safe(it.key())),
                                                  QCoreApplication::translate("ReportText", "%n cipher(s)",
                                                                              nullptr, int(it.value().size())))
                    + (orderText.isEmpty() ? QString() : QStringLiteral(", ") + orderText));
@@ -143,10 +156,10 @@ void renderAudit(Writer& w, const Run& run)
                         reason = entry.mid(c.size() + 2).chopped(1);
                 }
                 const QString row =
-                    QStringLiteral("    %1 %2").arg(QString::number(i + 1).rightJustified(2), c);
+                    QStringLiteral("    %1 %2").arg(QString::number(i + 1).rightJustified(2), safe(c));
                 w.line(reason.isEmpty()
                            ? row
-                           : w.paint(row + QStringLiteral("  ") + tr("WEAK: %1").arg(reason), "33"));
+                           : w.paint(row + QStringLiteral("  ") + tr("WEAK: %1").arg(safe(reason)), "33"));
             }
         }
     }
@@ -154,10 +167,11 @@ void renderAudit(Writer& w, const Run& run)
         w.heading(tr("TLS probes"));
         if (!audit.commandInjection.isEmpty()) {
             const bool bad = audit.commandInjection == QLatin1String("vulnerable");
-            w.field(tr("Command injection"),
-                    bad ? w.paint(tr("VULNERABLE"), "31;1") : audit.commandInjection);
+            w.paintedField(tr("Command injection"),
+                           bad ? w.paint(tr("VULNERABLE"), "31;1") : safe(audit.commandInjection));
+            // Escaped before wrapping, so that line breaks in the evidence show as \r\n.
             if (!audit.commandInjectionDetail.isEmpty())
-                w.wrapped(audit.commandInjectionDetail, 23);
+                w.wrapped(safe(audit.commandInjectionDetail), 23);
         }
         if (!audit.ocsp.isEmpty())
             w.field(tr("OCSP stapling"), audit.ocsp);
@@ -175,7 +189,7 @@ QString ReportText::render(const Run& run, const Options& options)
     Writer w(options);
     const RunTarget& t = run.target;
     w.line(w.bold(tr("Mailscope %1: %2 check of %3:%4")
-                      .arg(QStringLiteral(MAILSCOPE_VERSION), displayName(t.protocol), t.host)
+                      .arg(QStringLiteral(MAILSCOPE_VERSION), displayName(t.protocol), safe(t.host))
                       .arg(t.port)));
     w.line(tr("TLS mode %1, policy %2; started %3, took %4 ms")
                .arg(toKey(t.tls), toKey(t.policy), run.startedAt.toUTC().toString(Qt::ISODate))
@@ -188,7 +202,7 @@ QString ReportText::render(const Run& run, const Options& options)
     for (const StepRecord& s : run.steps) {
         w.line(QStringLiteral("  %1 %2 %3  %4")
                    .arg(w.statusMark(s.status), toKey(s.id).leftJustified(13),
-                        QStringLiteral("%1 ms").arg(s.durationMs).rightJustified(8), s.summary));
+                        QStringLiteral("%1 ms").arg(s.durationMs).rightJustified(8), safe(s.summary)));
     }
 
     if (run.tls) {
@@ -211,7 +225,7 @@ QString ReportText::render(const Run& run, const Options& options)
         w.heading(tr("Certificate chain (as sent by the server)"));
         for (int i = 0; i < run.certificates.size(); ++i) {
             const CertificateInfo& c = run.certificates.at(i);
-            w.line(QStringLiteral("  [%1] %2").arg(i).arg(c.subject));
+            w.line(QStringLiteral("  [%1] %2").arg(i).arg(safe(c.subject)));
             w.field(tr("  Issuer"), c.issuer);
             w.field(tr("  Names (DNS)"), c.sanDns.join(QStringLiteral(", ")));
             w.field(tr("  Names (IP)"), c.sanIp.join(QStringLiteral(", ")));
@@ -237,12 +251,13 @@ QString ReportText::render(const Run& run, const Options& options)
     if (run.findings.isEmpty())
         w.line(tr("  None: nothing wrong was found."));
     for (const Finding& f : run.findings) {
-        w.line(QStringLiteral("  %1 %2  [%3]").arg(w.severityMark(f.severity), w.bold(f.title), f.id));
-        w.wrapped(f.explanation, 11);
+        w.line(QStringLiteral("  %1 %2  [%3]")
+                   .arg(w.severityMark(f.severity), w.bold(safe(f.title)), safe(f.id)));
+        w.wrapped(safe(f.explanation), 11);
         if (!f.detail.isEmpty())
-            w.wrapped(tr("Evidence: %1").arg(f.detail), 11);
+            w.wrapped(tr("Evidence: %1").arg(safe(f.detail)), 11);
         if (!f.reference.isEmpty())
-            w.line(QStringLiteral("           ") + tr("See: %1").arg(f.reference));
+            w.line(QStringLiteral("           ") + tr("See: %1").arg(safe(f.reference)));
     }
 
     if (options.transcript && !run.transcript.isEmpty()) {
@@ -250,9 +265,11 @@ QString ReportText::render(const Run& run, const Options& options)
         for (const TranscriptEntry& e : run.transcript) {
             const QString time = QStringLiteral("%1 ms").arg(e.tMs).rightJustified(9);
             const QString lock = e.tls ? QStringLiteral("TLS") : QStringLiteral("   ");
-            const QString marker =
-                e.dir == 'I' ? QStringLiteral(" *") : QStringLiteral("%1:").arg(QLatin1Char(e.dir));
-            const QString text = e.discarded ? tr("[discarded, never processed] %1").arg(e.text) : e.text;
+            const QString marker = e.dir == 'I'
+                                       ? QStringLiteral(" *")
+                                       : QStringLiteral("%1:").arg(safe(QString(QLatin1Char(e.dir))));
+            const QString text =
+                e.discarded ? tr("[discarded, never processed] %1").arg(safe(e.text)) : safe(e.text);
             QString row = QStringLiteral("  %1 %2 %3 %4").arg(time, lock, marker, text);
             if (e.dir == 'C')
                 row = w.paint(row, "36");

@@ -138,6 +138,41 @@ private Q_SLOTS:
         QCOMPARE(model.find(QStringLiteral("nothing"), 0, true), -1);
     }
 
+    void serverTextIsShownEscaped()
+    {
+        // A server line with an embedded CRLF, a bare CR, ESC and a bidi override: one visible
+        // row, escapes shown, nothing reordered; the same text in a step summary, a finding, a
+        // capability and a certificate subject (expected strings written out by hand).
+        const QString hostile =
+            QStringLiteral("220 ok\r\n250 forged\rX\x1b[2J") + QChar(0x202e) + QStringLiteral("gpj.exe");
+        const QString shown = QStringLiteral("220 ok\\r\\n250 forged\\rX\\x1b[2J\\u202egpj.exe");
+        Run run;
+        addLine(run, 'S', hostile, false, 2);
+        run.steps.append({StepId::Banner, StepStatus::Ok, 0, 1, hostile});
+        run.capabilitiesPlain = {hostile};
+        Finding f = finding(QStringLiteral("x"), Severity::Warning);
+        f.title = f.detail = hostile;
+        run.findings = {f};
+        CertificateInfo cert;
+        cert.subject = hostile;
+        run.certificates = {cert};
+
+        TranscriptModel transcript;
+        transcript.setRun(&run);
+        QCOMPARE(transcript.index(0, TranscriptModel::TextColumn).data().toString(), shown);
+        QCOMPARE(transcript.lineText(0), QStringLiteral("S: ") + shown);
+        TimelineModel timeline;
+        timeline.setRun(&run, {StepId::Banner});
+        QCOMPARE(timeline.index(0, TimelineModel::SummaryColumn).data().toString(), shown);
+        FindingsModel findings;
+        findings.setRun(&run);
+        QCOMPARE(findings.index(0).data().toString(), shown);
+        QCOMPARE(findings.index(0).data(Qt::ToolTipRole).toString(), shown);
+        CertificateChainModel chain;
+        chain.setRun(&run);
+        QCOMPARE(chain.index(0, 0).data(Qt::ToolTipRole).toString(), shown);
+    }
+
     void findingsMostSevereFirst()
     {
         Run run;
