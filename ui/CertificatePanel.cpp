@@ -2,6 +2,7 @@
 
 #include "CertificateChainModel.h"
 #include "HtmlStyle.h"
+#include "run/OutputFile.h"
 #include "UiStyle.h"
 
 #include <QFileDialog>
@@ -9,7 +10,6 @@
 #include <QHeaderView>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QTreeView>
@@ -237,10 +237,9 @@ void CertificatePanel::exportSelected()
         this, tr("Export certificate"), base + QStringLiteral(".pem"), tr("PEM certificate (*.pem *.crt)"));
     if (path.isEmpty())
         return;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(c->pem.toUtf8()) < 0 || !file.commit())
-        QMessageBox::warning(this, tr("Export certificate"),
-                             tr("Could not save %1: %2").arg(path, file.errorString()));
+    QString error;
+    if (!OutputFile::writeAll(path, c->pem.toUtf8(), &error))
+        QMessageBox::warning(this, tr("Export certificate"), error);
 }
 
 void CertificatePanel::exportChain()
@@ -255,8 +254,7 @@ void CertificatePanel::exportChain()
     QByteArray pem;
     for (const CertificateInfo& c : m_run->certificates)
         pem += c.pem.toUtf8();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(pem) < 0 || !file.commit())
-        QMessageBox::warning(this, tr("Export certificate chain"),
-                             tr("Could not save %1: %2").arg(path, file.errorString()));
+    QString error;
+    if (!OutputFile::writeAll(path, pem, &error))
+        QMessageBox::warning(this, tr("Export certificate chain"), error);
 }

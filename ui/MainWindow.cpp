@@ -4,6 +4,7 @@
 #include "CertificatePanel.h"
 #include "demo/DemoServer.h"
 #include "FindingsPanel.h"
+#include "run/OutputFile.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "RunController.h"
@@ -28,7 +29,6 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -579,10 +579,9 @@ void MainWindow::saveReport()
         selectedFilter == jsonFilter || path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
     // Secrets are redacted by the engine unless the run was made with them shown.
     const QByteArray bytes = json ? ReportJson::toJson(run) : ReportText::render(run).toUtf8();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
-        QMessageBox::warning(this, tr("Save report"),
-                             tr("Could not save %1: %2").arg(path, file.errorString()));
+    QString error;
+    if (!OutputFile::writeAll(path, bytes, &error)) {
+        QMessageBox::warning(this, tr("Save report"), error);
         return;
     }
     m_statusLabel->setText(tr("Saved %1").arg(path));
@@ -602,10 +601,9 @@ void MainWindow::saveTranscript()
         text += tr("# Credentials, if any, are redacted.\n");
     for (int row = 0; row < m_transcriptModel->rowCount(); ++row)
         text += m_transcriptModel->lineText(row) + QLatin1Char('\n');
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
-        QMessageBox::warning(this, tr("Save transcript"),
-                             tr("Could not save %1: %2").arg(path, file.errorString()));
+    QString error;
+    if (!OutputFile::writeAll(path, text.toUtf8(), &error)) {
+        QMessageBox::warning(this, tr("Save transcript"), error);
         return;
     }
     m_statusLabel->setText(tr("Saved %1").arg(path));

@@ -1,6 +1,7 @@
 #include "CheckCommand.h"
 
 #include "check/CheckRunner.h"
+#include "run/OutputFile.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "TerminationSignals.h"
@@ -8,7 +9,6 @@
 #include <cstdio>
 #include <QCoreApplication>
 #include <QEventLoop>
-#include <QSaveFile>
 #include <unistd.h>
 
 namespace {
@@ -32,23 +32,45 @@ int CheckCommand::exitCodeFor(Verdict verdict)
     return 3;
 }
 
-bool CheckCommand::writeReport(const Run& run, ReportFormat format, const QString& path, QString* error)
+ReportFormat CheckCommand::outputFormat(const CheckRequest& request)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        return false;
+    if (request.format)
+        return *request.format;
+    if (request.outputFile == QLatin1String("-"))
+        return request.stdoutJson ? ReportFormat::Json : ReportFormat::Text;
+    return request.outputFile.endsWith(QLatin1String(".json"), Qt::CaseInsensitive) ? ReportFormat::Json
+                                                                                    : ReportFormat::Text;
+}
+
+std::unique_ptr<OutputFile> CheckCommand::openOutput(const CheckRequest& request, QTextStream& err)
+{
+    if (request.outputFile.isEmpty())
+        return nullptr;
+    auto output = std::make_unique<OutputFile>(request.outputFile);
+    if (!output->open()) {
+        err << tr("mailscope-cli check: %1").arg(output->errorString()) << Qt::endl;
+        return nullptr;
     }
-    file.write(format == ReportFormat::Json ? ReportJson::toJson(run) : ReportText::render(run).toUtf8());
-    if (!file.commit()) {
-        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return output;
+}
+
+bool CheckCommand::writeReport(const Run& run, ReportFormat format, OutputFile& output, QString* error)
+{
+    const QByteArray bytes =
+        format == ReportFormat::Json ? ReportJson::toJson(run) : ReportText::render(run).toUtf8();
+    if (output.write(bytes) && output.commit())
+        return true;
+    *error = output.errorString();
+    return false;
 }
 
 int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream& err)
 {
+    // The report file is opened before anything is sent: an unwritable --output ends here, not
+    // after a login whose report would then be lost.
+    const std::unique_ptr<OutputFile> output = openOutput(request, err);
+    if (!request.outputFile.isEmpty() && !output)
+        return 3;
     // The TLS audit (--tls-versions, --ciphers, --injection-test) starts together with the check,
     // so the whole costs about the longer of the two, not their sum.
     CheckRunner runner(CheckOptions {request.probe});
@@ -63,15 +85,21 @@ int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream
         loop.exec();
     const Run& run = runner.run();
 
-    if (!request.outputFile.isEmpty()) {
-        const ReportFormat format = request.format.value_or(
-            request.outputFile.endsWith(QLatin1String(".json"), Qt::CaseInsensitive) ? ReportFormat::Json
-                                                                                     : ReportFormat::Text);
+    return finishReports(request, run, output.get(), out, err);
+}
+
+int CheckCommand::finishReports(const CheckRequest& request, const Run& run, OutputFile* output,
+                                QTextStream& out, QTextStream& err)
+{
+    if (output) {
         QString error;
-        if (!writeReport(run, format, request.outputFile, &error)) {
-            err << error << Qt::endl;
+        if (!writeReport(run, outputFormat(request), *output, &error)) {
+            err << tr("mailscope-cli check: %1").arg(error) << Qt::endl;
             return 3;
         }
+        // With --output -, the report file is standard output and replaces the terminal report.
+        if (output->kind() == OutputFile::Kind::StandardOutput)
+            return exitCodeFor(run.verdict());
     }
     const bool json =
         request.stdoutJson || (request.outputFile.isEmpty() && request.format == ReportFormat::Json);

@@ -1,11 +1,20 @@
 #include "CliOptions.h"
 
+#include "run/InputFile.h"
+
+#include <algorithm>
 #include <QCoreApplication>
-#include <QFile>
-#include <QFileInfo>
 #include <QHostAddress>
+#include <QRegularExpression>
 
 namespace {
+
+// Bounds of the numeric options and of the files read at start-up.
+constexpr int MinTimeoutMs = 1; // the timer's resolution; below it a timeout would be 0 ms
+constexpr int MaxTimeoutMs = 3600 * 1000;
+constexpr int MaxExpiryWarningDays = 3650;
+constexpr qsizetype MaxCaFileBytes = 4 * 1024 * 1024; // the Debian bundle of all roots is ~200 KB
+constexpr qsizetype MaxPasswordBytes = 64 * 1024; // an XOAUTH2 token is a few KB
 
 QString tr(const char* text) { return QCoreApplication::translate("CliOptions", text); }
 
@@ -18,44 +27,48 @@ QCommandLineOption opt(const QString& name, const char* description, const QStri
 
 std::optional<HostPort> CliOptions::parseHostPort(const QString& text, QString* error)
 {
-    HostPort hp;
-    QString portText;
-    if (text.startsWith(QLatin1Char('['))) {
-        const qsizetype close = text.indexOf(QLatin1Char(']'));
-        if (close < 0) {
-            *error = tr("\"%1\": missing ']' after the IPv6 address.").arg(text);
-            return std::nullopt;
-        }
-        hp.host = text.mid(1, close - 1);
-        const QString rest = text.mid(close + 1);
-        if (!rest.isEmpty()) {
-            if (!rest.startsWith(QLatin1Char(':'))) {
-                *error = tr("\"%1\": expected ':PORT' after ']'.").arg(text);
-                return std::nullopt;
-            }
-            portText = rest.mid(1);
-        }
-    } else if (text.count(QLatin1Char(':')) > 1) {
-        hp.host = text; // a bare IPv6 address; a port needs the [addr]:port form
-    } else {
-        hp.host = text.section(QLatin1Char(':'), 0, 0);
-        if (text.contains(QLatin1Char(':')))
-            portText = text.section(QLatin1Char(':'), 1);
-    }
-    if (hp.host.isEmpty()) {
-        *error = tr("\"%1\": no host name.").arg(text);
+    return HostSyntax::parse(text, error);
+}
+
+std::optional<int> CliOptions::parseSeconds(const QString& option, const QString& text, int minMs, int maxMs,
+                                            QString* error)
+{
+    const QString range = tr("%1 takes a number of seconds from %2 to %3, like 5 or 0.5")
+                              .arg(option, QString::number(minMs / 1000.0), QString::number(maxMs / 1000.0));
+    // Parsed by hand, digit by digit: toDouble() accepts "nan" and "inf", and a float would turn
+    // 0.0001 into 0 ms without a word.
+    static const QRegularExpression decimal(QStringLiteral("^([0-9]{1,9})?(?:\\.([0-9]*))?$"));
+    const QRegularExpressionMatch m = decimal.match(text);
+    if (text.isEmpty() || text == QLatin1String(".") || !m.hasMatch()) {
+        *error = tr("%1, not \"%2\".").arg(range, text);
         return std::nullopt;
     }
-    if (!portText.isNull()) {
-        bool ok = false;
-        const uint port = portText.toUInt(&ok);
-        if (!ok || port == 0 || port > 65535) {
-            *error = tr("\"%1\": the port must be a number from 1 to 65535.").arg(portText);
-            return std::nullopt;
-        }
-        hp.port = quint16(port);
+    QString fraction = m.captured(2);
+    while (fraction.endsWith(QLatin1Char('0')))
+        fraction.chop(1);
+    if (fraction.size() > 3) {
+        *error = tr("%1: \"%2\" is finer than a millisecond.").arg(range, text);
+        return std::nullopt;
     }
-    return hp;
+    const qint64 ms = m.captured(1).toLongLong() * 1000 + fraction.leftJustified(3, QLatin1Char('0')).toInt();
+    if (ms < minMs || ms > maxMs) {
+        *error = tr("%1, not \"%2\".").arg(range, text);
+        return std::nullopt;
+    }
+    return int(ms);
+}
+
+std::optional<int> CliOptions::parseWholeNumber(const QString& option, const QString& text, int min, int max,
+                                                QString* error)
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,9}$"));
+    const int value = digits.match(text).hasMatch() ? text.toInt() : -1;
+    if (value < min || value > max) {
+        *error = tr("%1 takes a whole number from %2 to %3, not \"%4\".")
+                     .arg(option, QString::number(min), QString::number(max), text);
+        return std::nullopt;
+    }
+    return value;
 }
 
 void CliOptions::addCheckOptions(QCommandLineParser& parser)
@@ -75,12 +88,12 @@ void CliOptions::addCheckOptions(QCommandLineParser& parser)
         opt(QStringLiteral("insecure"), "Continue past certificate errors (they stay findings)."),
         opt(QStringLiteral("helo"), "Name to announce in EHLO/HELO (default: mailscope.invalid).",
             QStringLiteral("name")),
-        opt(QStringLiteral("timeout"), "Timeout per step in seconds (default: 15).",
+        opt(QStringLiteral("timeout"), "Timeout per step in seconds, 0.001 to 3600 (default: 15).",
             QStringLiteral("seconds")),
         opt(QStringLiteral("stop-after"),
             "End the run cleanly after this step (e.g. greeting, tls-handshake).", QStringLiteral("step")),
         opt(QStringLiteral("expiry-warning-days"),
-            "Warn when the certificate expires within this many days "
+            "Warn when the certificate expires within this many days, 0 to 3650 "
             "(default: 21).",
             QStringLiteral("days")),
         opt(QStringLiteral("tls-versions"), "Probe which TLS versions (1.0 to 1.3) the server accepts."),
@@ -102,7 +115,11 @@ void CliOptions::addCheckOptions(QCommandLineParser& parser)
             "this machine. Use --password-env or --password-file.",
             QStringLiteral("password")),
         opt(QStringLiteral("json"), "Print the JSON report on standard output."),
-        opt(QStringLiteral("output"), "Also write the report to this file.", QStringLiteral("file")),
+        opt(QStringLiteral("output"),
+            "Also write the report to this file, checked before the run starts. A FIFO or device is "
+            "written in place, never replaced; - writes it to standard output instead of the "
+            "terminal report.",
+            QStringLiteral("file")),
         opt(QStringLiteral("format"),
             "Report format: text or json (default: text; for --output, from the "
             "file name).",
@@ -121,6 +138,12 @@ bool CliOptions::parseCredentials(const QCommandLineParser& parser, ProbeOptions
     const bool fromEnv = parser.isSet(QStringLiteral("password-env"));
     const bool fromFile = parser.isSet(QStringLiteral("password-file"));
     p.user = parser.value(QStringLiteral("user"));
+    // A CR or LF in a user name would end the command it is sent in and start another one.
+    if (std::any_of(p.user.begin(), p.user.end(),
+                    [](QChar c) { return c.category() == QChar::Other_Control; })) {
+        *error = tr("--user must not contain control characters such as CR or LF.");
+        return false;
+    }
     p.showSecrets = parser.isSet(QStringLiteral("show-secrets"));
     if (parser.isSet(QStringLiteral("auth"))) {
         const QString mechanism = parser.value(QStringLiteral("auth")).toLower();
@@ -155,14 +178,15 @@ bool CliOptions::parseCredentials(const QCommandLineParser& parser, ProbeOptions
         p.password = qgetenv(var.toLocal8Bit().constData());
     } else if (fromFile) {
         const QString path = parser.value(QStringLiteral("password-file"));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = tr("--password-file: cannot read %1: %2").arg(path, file.errorString());
+        InputFile::Limits limits;
+        limits.maxBytes = MaxPasswordBytes;
+        limits.firstLineOnly = true;
+        const InputFile::Result line = InputFile::read(path, limits);
+        if (!line.ok()) {
+            *error = tr("--password-file: %1").arg(line.error);
             return false;
         }
-        p.password = file.readLine();
-        while (p.password.endsWith('\n') || p.password.endsWith('\r'))
-            p.password.chop(1);
+        p.password = line.data;
     }
     if (fromEnv || fromFile) {
         if (p.password.isEmpty()) {
@@ -236,12 +260,14 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
 
     if (parser.isSet(QStringLiteral("ca-file"))) {
         const QString path = parser.value(QStringLiteral("ca-file"));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            result.error = tr("--ca-file: cannot read %1: %2").arg(path, file.errorString());
+        InputFile::Limits limits;
+        limits.maxBytes = MaxCaFileBytes;
+        const InputFile::Result pem = InputFile::read(path, limits);
+        if (!pem.ok()) {
+            result.error = tr("--ca-file: %1").arg(pem.error);
             return result;
         }
-        p.extraCaCertificates = QSslCertificate::fromData(file.readAll(), QSsl::Pem);
+        p.extraCaCertificates = QSslCertificate::fromData(pem.data, QSsl::Pem);
         if (p.extraCaCertificates.isEmpty()) {
             result.error = tr("--ca-file: %1 holds no PEM certificate.").arg(path);
             return result;
@@ -251,20 +277,18 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
     if (parser.isSet(QStringLiteral("helo"))) {
         p.heloName = parser.value(QStringLiteral("helo"));
         if (p.heloName.isEmpty() || p.heloName.contains(QLatin1Char(' '))
-            || p.heloName.contains(QLatin1Char('\r')) || p.heloName.contains(QLatin1Char('\n'))) {
+            || std::any_of(p.heloName.begin(), p.heloName.end(),
+                           [](QChar c) { return c.category() == QChar::Other_Control; })) {
             result.error = tr("--helo must be a single host name without spaces.");
             return result;
         }
     }
     if (parser.isSet(QStringLiteral("timeout"))) {
-        bool ok = false;
-        const double seconds = parser.value(QStringLiteral("timeout")).toDouble(&ok);
-        if (!ok || seconds <= 0 || seconds > 3600) {
-            result.error = tr("--timeout must be a number of seconds between 0 and 3600, not \"%1\".")
-                               .arg(parser.value(QStringLiteral("timeout")));
+        const auto ms = parseSeconds(QStringLiteral("--timeout"), parser.value(QStringLiteral("timeout")),
+                                     MinTimeoutMs, MaxTimeoutMs, &result.error);
+        if (!ms)
             return result;
-        }
-        p.stepTimeoutMs = int(seconds * 1000);
+        p.stepTimeoutMs = *ms;
     }
     if (parser.isSet(QStringLiteral("stop-after"))) {
         const auto step = stepIdFromString(parser.value(QStringLiteral("stop-after")));
@@ -278,13 +302,12 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
         p.stopAfter = step;
     }
     if (parser.isSet(QStringLiteral("expiry-warning-days"))) {
-        bool ok = false;
-        const int days = parser.value(QStringLiteral("expiry-warning-days")).toInt(&ok);
-        if (!ok || days < 0) {
-            result.error = tr("--expiry-warning-days must be a whole number of days.");
+        const auto days = parseWholeNumber(QStringLiteral("--expiry-warning-days"),
+                                           parser.value(QStringLiteral("expiry-warning-days")), 0,
+                                           MaxExpiryWarningDays, &result.error);
+        if (!days)
             return result;
-        }
-        p.expiryWarningDays = days;
+        p.expiryWarningDays = *days;
     }
 
     p.audit.versions = parser.isSet(QStringLiteral("tls-versions"));

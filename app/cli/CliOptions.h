@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/HostSyntax.h"
 #include "session/ProbeOptions.h"
 
 #include <optional>
@@ -30,18 +31,19 @@ template<typename T> struct Parsed
     QString error;
 };
 
-/// Host and port from "host", "host:port", "[v6]:port" or a bare IPv6 address.
-struct HostPort
-{
-    QString host;
-    std::optional<quint16> port;
-};
-
 /// Command-line option handling for the subcommands, kept apart from running them.
 class CliOptions final
 {
 public:
     static std::optional<HostPort> parseHostPort(const QString& text, QString* error);
+    /// A duration given in seconds ("5", "0.25"), as whole milliseconds within [minMs, maxMs].
+    /// Refuses nan, inf, signs, exponents and anything finer than a millisecond, with a message
+    /// naming `option`.
+    static std::optional<int> parseSeconds(const QString& option, const QString& text, int minMs, int maxMs,
+                                           QString* error);
+    /// A whole number within [min, max] written in decimal digits only.
+    static std::optional<int> parseWholeNumber(const QString& option, const QString& text, int min, int max,
+                                               QString* error);
     /// Adds the options of `check` (and of `send`, which shares them) to `parser`.
     static void addCheckOptions(QCommandLineParser& parser);
     static Parsed<CheckRequest> parseCheck(const QCommandLineParser& parser);

@@ -1,5 +1,6 @@
 #include "DemoCommand.h"
 
+#include "CliOptions.h"
 #include "demo/DemoServer.h"
 #include "TerminationSignals.h"
 
@@ -74,12 +75,11 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
         printScenarios(err);
         return ExitUnknown;
     }
-    bool portOk = false;
-    const uint port = parser.value(portOption).toUInt(&portOk);
-    if (!portOk || port > 65535) {
-        err << tr("mailscope-cli demo: --port must be a number from 0 to 65535, not \"%1\".")
-                   .arg(parser.value(portOption))
-            << Qt::endl;
+    QString portError;
+    const auto port = CliOptions::parseWholeNumber(QStringLiteral("--port"), parser.value(portOption), 0,
+                                                   65535, &portError);
+    if (!port) {
+        err << tr("mailscope-cli demo: %1").arg(portError) << Qt::endl;
         return ExitUnknown;
     }
 
@@ -95,7 +95,7 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
 
     DemoServer server;
     server.setScenario(scenario);
-    if (!server.start(quint16(port))) {
+    if (!server.start(quint16(*port))) {
         err << tr("mailscope-cli demo: the demo server could not start: %1").arg(server.errorString())
             << Qt::endl;
         return ExitUnknown;

@@ -38,12 +38,19 @@ void LineTransport::appendReceived(const QByteArray& bytes)
     // so a line that trickles in byte by byte costs linear, not quadratic, time.
     qsizetype from = m_buffer.size();
     m_buffer.append(bytes);
+    // The limit is on a line's content: its ending (CRLF, or a bare LF) does not count, so a line
+    // of exactly the maximum plus CRLF is accepted.
+    const auto contentLength = [this](qsizetype end) {
+        const qsizetype length = end - m_lineStart;
+        return length > 0 && m_buffer.at(end - 1) == '\r' ? length - 1 : length;
+    };
     qsizetype longest = 0;
     for (qsizetype eol; (eol = m_buffer.indexOf('\n', from)) >= 0; from = eol + 1) {
-        longest = std::max(longest, eol - m_lineStart);
+        longest = std::max(longest, contentLength(eol));
         m_lineStart = eol + 1;
     }
-    longest = std::max(longest, m_buffer.size() - m_lineStart); // the unterminated tail
+    // The unterminated tail; a CR at its end may be the first half of a CRLF split across reads.
+    longest = std::max(longest, contentLength(m_buffer.size()));
     if (longest > m_maxLineLength) {
         m_overflowed = true;
         Q_EMIT linesAvailable();

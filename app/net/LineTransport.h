@@ -31,7 +31,8 @@ public:
     };
     Q_ENUM(Error)
 
-    /// Longest line accepted; past it the transport stops buffering and reports overflowed().
+    /// Longest line accepted, counted without its line ending (so 65,536 bytes + CRLF is fine);
+    /// past it the transport stops buffering and reports overflowed().
     static constexpr qsizetype DefaultMaxLineLength = 64 * 1024;
 
     explicit LineTransport(QObject* parent = nullptr);

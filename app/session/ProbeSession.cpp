@@ -25,6 +25,8 @@ ProbeSession::ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> 
     m_run.target.policy = m_options.policy;
 
     m_stepTimer.setSingleShot(true);
+    // The report states the limit ("no reply within 5 s"): a coarse timer may fire 5% early.
+    m_stepTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_stepTimer, &QTimer::timeout, this, &ProbeSession::onStepTimeout);
     connect(&m_recorder, &RunRecorder::transcriptAppended, this, &ProbeSession::transcriptAppended);
     connect(&m_recorder, &RunRecorder::findingAdded, this, &ProbeSession::findingAdded);
@@ -402,8 +404,9 @@ void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect, 
 void ProbeSession::onLinesAvailable()
 {
     if (m_wait == Wait::Reply && m_transport->overflowed()) {
-        const QString problem = tr("A line longer than %1 bytes arrived without a line ending")
-                                    .arg(LineTransport::DefaultMaxLineLength);
+        // Said the same way whether or not its ending had arrived: past the limit it cannot matter.
+        const QString problem =
+            tr("A line longer than %1 bytes arrived").arg(LineTransport::DefaultMaxLineLength);
         addFinding(FindingCatalogue::make(FindingIds::ReplyTooLong, problem));
         dropConnection();
         failStep(tr("Reply too long: %1").arg(problem), false);

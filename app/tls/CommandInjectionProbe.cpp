@@ -30,6 +30,7 @@ CommandInjectionProbe::CommandInjectionProbe(ProbeOptions options, std::unique_p
     , m_dialect(Dialect::create(m_options.protocol, m_options.heloName.toUtf8()))
 {
     m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer); // its limit is quoted in the finding
     connect(&m_timer, &QTimer::timeout, this, &CommandInjectionProbe::onTimeout);
     connect(m_transport.get(), &LineTransport::connected, this, &CommandInjectionProbe::onConnected);
     connect(m_transport.get(), &LineTransport::linesAvailable, this,

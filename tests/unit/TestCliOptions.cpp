@@ -19,6 +19,8 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void exitCodes();
+    void seconds_data();
+    void seconds();
     void credentialsFromEnvironmentAndFile();
 
 private:
@@ -64,6 +66,41 @@ void TestCliOptions::hostPort_data()
                              << "" << -2;
     QTest::newRow("unclosed bracket") << "[::1:25"
                                       << "" << -2;
+    // Hardening (issue 8): an empty port is not "the default port", and a host must be a name
+    // (RFC 1123 s.2.1, IDN through its ACE form) or an address.
+    const auto bad = [](const char* name, const char* text) { QTest::newRow(name) << text << "" << -2; };
+    bad("empty port", "host:");
+    bad("empty port after [v6]", "[::1]:");
+    bad("port 65536", "host:65536");
+    bad("port with sign", "host:+25");
+    bad("port with space", "host: 25");
+    bad("space in name", "exa mple.org");
+    bad("tab in name", "exa\tmple.org");
+    bad("underscore", "a_b.example");
+    bad("leading hyphen", "-mx.example.org");
+    bad("trailing hyphen", "mx-.example.org");
+    bad("empty label", "mx..example.org");
+    bad("label of 64", qPrintable(QString(64, QLatin1Char('a')) + QStringLiteral(".example")));
+    bad("name of 254",
+        qPrintable((QString(62, QLatin1Char('a')) + QLatin1Char('.')).repeated(4) + QStringLiteral("ab")));
+    bad("IPv4 out of range", "999.1.1.1");
+    bad("IPv4 short form", "1.2.3");
+    bad("bare number", "123");
+    bad("name in brackets", "[mx.example.org]:25");
+    bad("bad IPv6", "1:2:3:4:5:6:7:8:9");
+    bad("slash", "mx.example.org/25");
+    QTest::newRow("trailing dot") << "mx.example.org.:587"
+                                  << "mx.example.org." << 587;
+    QTest::newRow("IDN") << "b\u00fccher.example"
+                         << "b\u00fccher.example" << -1;
+    QTest::newRow("label of 63") << qPrintable(QString(63, QLatin1Char('a')) + QStringLiteral(".example:25"))
+                                 << QString(63, QLatin1Char('a')) + QStringLiteral(".example") << 25;
+    QTest::newRow("single label") << "localhost:2525"
+                                  << "localhost" << 2525;
+    QTest::newRow("digits and letters") << "123mail.example"
+                                        << "123mail.example" << -1;
+    QTest::newRow("port 65535") << "[::1]:65535"
+                                << "::1" << 65535;
 }
 
 void TestCliOptions::hostPort()
@@ -186,6 +223,44 @@ void TestCliOptions::exitCodes()
     QCOMPARE(CheckCommand::exitCodeFor(Verdict::Warning), 1);
     QCOMPARE(CheckCommand::exitCodeFor(Verdict::Critical), 2);
     QCOMPARE(CheckCommand::exitCodeFor(Verdict::Unknown), 3);
+}
+
+void TestCliOptions::seconds_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("ms"); // -1: refused
+    QTest::newRow("whole") << "5" << 5000;
+    QTest::newRow("fraction") << "0.25" << 250;
+    QTest::newRow("leading dot") << ".5" << 500;
+    QTest::newRow("trailing zeros") << "1.5000" << 1500;
+    QTest::newRow("minimum") << "0.001" << 1;
+    QTest::newRow("maximum") << "3600" << 3600000;
+    QTest::newRow("one past the maximum") << "3600.001" << -1;
+    QTest::newRow("below the minimum") << "0.0009" << -1;
+    QTest::newRow("sub-millisecond") << "1.0001" << -1;
+    QTest::newRow("zero") << "0" << -1;
+    QTest::newRow("nan") << "nan" << -1;
+    QTest::newRow("inf") << "inf" << -1;
+    QTest::newRow("negative") << "-1" << -1;
+    QTest::newRow("exponent") << "1e2" << -1;
+    QTest::newRow("lone dot") << "." << -1;
+    QTest::newRow("empty") << "" << -1;
+}
+
+void TestCliOptions::seconds()
+{
+    QFETCH(QString, text);
+    QFETCH(int, ms);
+    QString error;
+    const auto parsed = CliOptions::parseSeconds(QStringLiteral("--timeout"), text, 1, 3600 * 1000, &error);
+    if (ms < 0) {
+        QVERIFY(!parsed);
+        QVERIFY2(error.startsWith(QLatin1String("--timeout takes a number of seconds from 0.001 to 3600")),
+                 qPrintable(error));
+        return;
+    }
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(*parsed, ms);
 }
 
 void TestCliOptions::credentialsFromEnvironmentAndFile()
