@@ -1,6 +1,7 @@
 #include "ServerBar.h"
 
 #include "demo/DemoServer.h"
+#include "net/HostSyntax.h"
 #include "UiStyle.h"
 
 #include <QCheckBox>
@@ -239,32 +240,15 @@ void ServerBar::onScenarioChanged(int index)
 
 bool ServerBar::parseHostPort(const QString& text, QString* host, quint16* port)
 {
-    const QString t = text.trimmed();
+    // The same syntax as mailscope-cli: "host:" or a name with a space is not a server.
     *port = 0;
-    if (t.isEmpty())
+    QString error;
+    const std::optional<HostPort> hp = HostSyntax::parse(text.trimmed(), &error);
+    if (!hp)
         return false;
-    QString h = t;
-    QString p;
-    if (t.startsWith(QLatin1Char('['))) {
-        const qsizetype close = t.indexOf(QLatin1Char(']'));
-        if (close < 0)
-            return false;
-        h = t.mid(1, close - 1);
-        if (t.mid(close + 1).startsWith(QLatin1Char(':')))
-            p = t.mid(close + 2);
-    } else if (t.count(QLatin1Char(':')) == 1) {
-        h = t.section(QLatin1Char(':'), 0, 0);
-        p = t.section(QLatin1Char(':'), 1);
-    }
-    if (!p.isEmpty()) {
-        bool ok = false;
-        const uint n = p.toUInt(&ok);
-        if (!ok || n == 0 || n > 65535)
-            return false;
-        *port = quint16(n);
-    }
-    *host = h;
-    return !h.isEmpty();
+    *host = hp->host;
+    *port = hp->port.value_or(0);
+    return true;
 }
 
 void ServerBar::onHostEdited(const QString& text)

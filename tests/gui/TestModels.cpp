@@ -280,6 +280,11 @@ private Q_SLOTS:
         QTest::newRow("v6") << "[2001:db8::1]:465" << true << "2001:db8::1" << 465;
         QTest::newRow("bad-port") << "mail.example.org:99999" << false << "" << 0;
         QTest::newRow("empty") << "  " << false << "" << 0;
+        QTest::newRow("empty port") << "mail.example.org:" << false << "" << 0;
+        QTest::newRow("space in name") << "mail example.org" << false << "" << 0;
+        QTest::newRow("port 0") << "mail.example.org:0" << false << "" << 0;
+        QTest::newRow("bare v6") << "::1" << true << "::1" << 0;
+        QTest::newRow("trimmed") << " mail.example.org:25 " << true << "mail.example.org" << 25;
     }
 
     void serverBarParsesHostAndPort()
