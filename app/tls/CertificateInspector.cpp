@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
+#include <QCoreApplication>
 #include <QHostAddress>
 #include <QSslKey>
 
@@ -83,9 +84,20 @@ CertificateInfo CertificateInspector::inspect(const QSslCertificate& certificate
     info.serial = QString::fromLatin1(certificate.serialNumber().toUpper());
     info.sha256 = colonHex(certificate.digest(QCryptographicHash::Sha256));
     info.sha1 = colonHex(certificate.digest(QCryptographicHash::Sha1));
-    const QSslKey key = certificate.publicKey();
-    info.keyAlgorithm = keyAlgorithmName(key.algorithm());
-    info.keyBits = key.length();
+    // OpenSSL 3 parses a certificate whose public key does not decode (a point off the curve, a
+    // truncated modulus) and leaves the key out; Qt 6.4's QSslCertificate::publicKey() then
+    // dereferences that null key and crashes. A server may send such a certificate anywhere in
+    // its chain, so ask OpenSSL first (found by tests/fuzz/fuzz_certificate).
+    const auto* x509 = static_cast<const X509*>(certificate.handle());
+    if (x509 && X509_get0_pubkey(x509)) {
+        const QSslKey key = certificate.publicKey();
+        info.keyAlgorithm = keyAlgorithmName(key.algorithm());
+        info.keyBits = key.length();
+    } else {
+        info.keyAlgorithm = keyAlgorithmName(QSsl::Opaque);
+        info.errors.append(
+            QCoreApplication::translate("CertificateInspector", "Its public key cannot be decoded"));
+    }
     info.signatureAlgorithm = signatureAlgorithm(certificate);
     info.selfSigned = certificate.isSelfSigned();
     info.pem = QString::fromLatin1(certificate.toPem());

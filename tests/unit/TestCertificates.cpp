@@ -20,6 +20,7 @@ private Q_SLOTS:
     void chainFindings();
     void matchingName_data();
     void matchingName();
+    void undecodablePublicKey();
 };
 
 void TestCertificates::inspectsEveryField()
@@ -183,6 +184,30 @@ void TestCertificates::matchingName()
     info.sanIp = ips;
     info.commonName = cn;
     QCOMPARE(CertificateInspector::matchingName(info, host), matched);
+}
+
+void TestCertificates::undecodablePublicKey()
+{
+    // Regression (tests/fuzz/fuzz_certificate): an EC key whose point is not on the curve still
+    // parses as a certificate, but has no usable key; Qt's publicKey() crashed on it.
+    CertificateRequest request;
+    request.commonName = QStringLiteral("broken.test");
+    const IssuedCertificate issued = CertificateFactory::selfSigned(request);
+    QVERIFY(!issued.isNull());
+    QByteArray der = issued.certificate.toDer();
+    // RFC 5480 s.2.2: subjectPublicKey is BIT STRING (66 bytes: no unused bits, 04, X, Y) for P-256.
+    const qsizetype point = der.indexOf(QByteArray::fromHex("034200") + '\x04');
+    QVERIFY(point > 0);
+    const qsizetype lastOfY = point + 4 + 64 - 1;
+    der[lastOfY] = char(der.at(lastOfY) ^ 1); // y+-1 is (but for 2^-255) not on the curve
+    const QSslCertificate broken(der, QSsl::Der);
+    QVERIFY(!broken.isNull());
+
+    const CertificateInfo info = CertificateInspector::inspect(broken, QDateTime::currentDateTimeUtc());
+    QCOMPARE(info.commonName, QStringLiteral("broken.test"));
+    QCOMPARE(info.keyAlgorithm, QStringLiteral("unknown"));
+    QCOMPARE(info.keyBits, 0);
+    QCOMPARE(info.errors, QStringList {QStringLiteral("Its public key cannot be decoded")});
 }
 
 QTEST_GUILESS_MAIN(TestCertificates)
