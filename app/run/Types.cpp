@@ -84,6 +84,9 @@ std::optional<Protocol> protocolFromString(const QString& s) { return reverse(pr
 std::optional<TlsMode> tlsModeFromString(const QString& s) { return reverse(tlsModes, s); }
 std::optional<TlsPolicy> policyFromString(const QString& s) { return reverse(policies, s); }
 std::optional<StepId> stepIdFromString(const QString& s) { return reverse(steps, s); }
+std::optional<StepStatus> stepStatusFromString(const QString& s) { return reverse(statuses, s); }
+std::optional<Severity> severityFromString(const QString& s) { return reverse(severities, s); }
+std::optional<Verdict> verdictFromString(const QString& s) { return reverse(verdicts, s); }
 
 QString displayName(Protocol p) { return toKey(p).toUpper(); }
 

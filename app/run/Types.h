@@ -76,6 +76,9 @@ std::optional<Protocol> protocolFromString(const QString& s);
 std::optional<TlsMode> tlsModeFromString(const QString& s);
 std::optional<TlsPolicy> policyFromString(const QString& s);
 std::optional<StepId> stepIdFromString(const QString& s);
+std::optional<StepStatus> stepStatusFromString(const QString& s);
+std::optional<Severity> severityFromString(const QString& s);
+std::optional<Verdict> verdictFromString(const QString& s);
 
 /// Upper-case display name of a protocol ("SMTP").
 QString displayName(Protocol p);

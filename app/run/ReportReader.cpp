@@ -1,0 +1,537 @@
+#include "ReportReader.h"
+
+#include "ReportJson.h"
+
+#include <cmath>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSslCertificate>
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("ReportReader", text); }
+
+/// Integers beyond 2^53 do not survive a JSON number (a double) exactly.
+constexpr qint64 MaxExact = qint64(1) << 53;
+
+/// The deepest nesting of arrays and objects in `json`, counting outside strings; stops at
+/// `limit + 1` so a hostile document costs one pass and no recursion.
+int nestingDepth(const QByteArray& json, int limit)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : json) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > limit)
+                return deepest;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+/**
+ * Walks the document with a path for messages. The first problem wins: afterwards every accessor
+ * returns an empty value, so the caller reads straight through and checks failed() once.
+ */
+class Walker
+{
+public:
+    bool failed() const { return !m_error.isEmpty(); }
+    QString error() const { return m_error; }
+
+    void fail(const QString& path, const QString& problem)
+    {
+        if (m_error.isEmpty())
+            m_error = path.isEmpty() ? problem : QStringLiteral("%1: %2").arg(path, problem);
+    }
+
+    static QString at(const QString& path, const char* key)
+    {
+        return path.isEmpty() ? QString::fromLatin1(key) : path + QLatin1Char('.') + QLatin1String(key);
+    }
+    static QString at(const QString& path, qsizetype index)
+    {
+        return QStringLiteral("%1[%2]").arg(path, QString::number(index));
+    }
+    /// A key of the document itself (a TLS version), clipped: it is only there to point.
+    static QString at(const QString& path, const char* key, const QString& documentKey)
+    {
+        return at(path, key) + QLatin1Char('.') + documentKey.left(40);
+    }
+
+    /// The member `key`; Undefined (and an error when `required`) if it is missing.
+    QJsonValue member(const QJsonObject& o, const QString& path, const char* key, bool required = true)
+    {
+        if (failed())
+            return {};
+        const auto it = o.constFind(QLatin1String(key));
+        if (it == o.constEnd()) {
+            if (required)
+                fail(at(path, key), tr("missing"));
+            return QJsonValue::Undefined;
+        }
+        return *it;
+    }
+
+    QString string(const QJsonObject& o, const QString& path, const char* key, bool required = true)
+    {
+        const QJsonValue v = member(o, path, key, required);
+        if (v.isUndefined())
+            return {};
+        if (!v.isString()) {
+            fail(at(path, key), tr("expected a string"));
+            return {};
+        }
+        return v.toString();
+    }
+
+    qint64 integer(const QJsonObject& o, const QString& path, const char* key, qint64 min, qint64 max,
+                   bool required = true)
+    {
+        const QJsonValue v = member(o, path, key, required);
+        if (v.isUndefined())
+            return 0;
+        const double d = v.toDouble();
+        if (!v.isDouble() || !std::isfinite(d) || std::trunc(d) != d || d < double(min) || d > double(max)) {
+            fail(at(path, key), tr("expected a whole number from %1 to %2").arg(min).arg(max));
+            return 0;
+        }
+        return v.toInteger();
+    }
+
+    bool boolean(const QJsonObject& o, const QString& path, const char* key, bool required = true)
+    {
+        const QJsonValue v = member(o, path, key, required);
+        if (v.isUndefined())
+            return false;
+        if (!v.isBool()) {
+            fail(at(path, key), tr("expected true or false"));
+            return false;
+        }
+        return v.toBool();
+    }
+
+    QJsonArray array(const QJsonObject& o, const QString& path, const char* key, bool required = true)
+    {
+        const QJsonValue v = member(o, path, key, required);
+        if (v.isUndefined())
+            return {};
+        if (!v.isArray()) {
+            fail(at(path, key), tr("expected an array"));
+            return {};
+        }
+        const QJsonArray a = v.toArray();
+        if (a.size() > ReportReader::MaxItems) {
+            fail(at(path, key), tr("more than %1 entries").arg(ReportReader::MaxItems));
+            return {};
+        }
+        return a;
+    }
+
+    /// An object member; nullopt when it is null (or absent and not required).
+    std::optional<QJsonObject> object(const QJsonObject& o, const QString& path, const char* key,
+                                      bool required = true, bool nullable = false)
+    {
+        const QJsonValue v = member(o, path, key, required);
+        if (v.isUndefined() || (nullable && v.isNull()))
+            return std::nullopt;
+        return asObject(v, at(path, key));
+    }
+
+    std::optional<QJsonObject> asObject(const QJsonValue& v, const QString& path)
+    {
+        if (failed())
+            return std::nullopt;
+        if (!v.isObject()) {
+            fail(path, tr("expected an object"));
+            return std::nullopt;
+        }
+        const QJsonObject o = v.toObject();
+        if (o.size() > ReportReader::MaxItems) {
+            fail(path, tr("more than %1 entries").arg(ReportReader::MaxItems));
+            return std::nullopt;
+        }
+        return o;
+    }
+
+    QStringList stringList(const QJsonValue& v, const QString& path)
+    {
+        if (failed())
+            return {};
+        if (!v.isArray() || v.toArray().size() > ReportReader::MaxItems) {
+            fail(path, v.isArray() ? tr("more than %1 entries").arg(ReportReader::MaxItems)
+                                   : tr("expected an array of strings"));
+            return {};
+        }
+        QStringList out;
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            if (!a.at(i).isString()) {
+                fail(at(path, i), tr("expected a string"));
+                return {};
+            }
+            out.append(a.at(i).toString());
+        }
+        return out;
+    }
+
+    QStringList strings(const QJsonObject& o, const QString& path, const char* key, bool required = true)
+    {
+        const QJsonValue v = member(o, path, key, required);
+        return v.isUndefined() ? QStringList() : stringList(v, at(path, key));
+    }
+
+    /// An object of strings ("TLSv1.2": "accepted").
+    QMap<QString, QString> stringMap(const QJsonObject& o, const QString& path, const char* key,
+                                     bool required = true)
+    {
+        QMap<QString, QString> out;
+        const std::optional<QJsonObject> map = object(o, path, key, required);
+        if (!map)
+            return out;
+        for (auto it = map->constBegin(); it != map->constEnd() && !failed(); ++it) {
+            if (!it.value().isString())
+                fail(at(path, key, it.key()), tr("expected a string"));
+            out.insert(it.key(), it.value().toString());
+        }
+        return out;
+    }
+
+    /// An object of string arrays ("TLSv1.2": ["ECDHE-...", ...]).
+    QMap<QString, QStringList> stringListMap(const QJsonObject& o, const QString& path, const char* key,
+                                             bool required = true)
+    {
+        QMap<QString, QStringList> out;
+        const std::optional<QJsonObject> map = object(o, path, key, required);
+        if (!map)
+            return out;
+        for (auto it = map->constBegin(); it != map->constEnd() && !failed(); ++it)
+            out.insert(it.key(), stringList(it.value(), at(path, key, it.key())));
+        return out;
+    }
+
+    template<typename E>
+    E enumeration(const QJsonObject& o, const QString& path, const char* key,
+                  std::optional<E> (*fromString)(const QString&))
+    {
+        const QString text = string(o, path, key);
+        if (failed())
+            return E {};
+        const std::optional<E> value = fromString(text);
+        if (!value) {
+            fail(at(path, key), tr("unknown value \"%1\"").arg(text.left(40)));
+            return E {};
+        }
+        return *value;
+    }
+
+    /// An ISO 8601 time; "" is "not known" (an invalid QDateTime).
+    QDateTime time(const QJsonObject& o, const QString& path, const char* key)
+    {
+        const QString text = string(o, path, key);
+        if (failed() || text.isEmpty())
+            return {};
+        const QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+        if (!t.isValid()) {
+            fail(at(path, key), tr("not an ISO 8601 time: \"%1\"").arg(text.left(40)));
+            return {};
+        }
+        return t.toUTC();
+    }
+
+private:
+    QString m_error;
+};
+
+RunTarget readTarget(Walker& w, const QJsonObject& o, const QString& path)
+{
+    RunTarget t;
+    t.host = w.string(o, path, "host");
+    t.port = quint16(w.integer(o, path, "port", 0, 65535));
+    t.protocol = w.enumeration(o, path, "protocol", &protocolFromString);
+    t.tls = w.enumeration(o, path, "tls", &tlsModeFromString);
+    t.policy = w.enumeration(o, path, "policy", &policyFromString);
+    t.addresses = w.strings(o, path, "addresses");
+    return t;
+}
+
+QList<StepRecord> readSteps(Walker& w, const QJsonArray& a, const QString& path)
+{
+    QList<StepRecord> steps;
+    for (qsizetype i = 0; i < a.size() && !w.failed(); ++i) {
+        const QString p = Walker::at(path, i);
+        const std::optional<QJsonObject> o = w.asObject(a.at(i), p);
+        if (!o)
+            break;
+        StepRecord s;
+        s.id = w.enumeration(*o, p, "id", &stepIdFromString);
+        s.status = w.enumeration(*o, p, "status", &stepStatusFromString);
+        s.startedMs = w.integer(*o, p, "started_ms", 0, MaxExact);
+        s.durationMs = w.integer(*o, p, "duration_ms", 0, MaxExact);
+        s.summary = w.string(*o, p, "summary");
+        steps.append(s);
+    }
+    return steps;
+}
+
+/// The index of the step that produced a line with step id `id`: steps and lines are both in
+/// order, so it is the first step with that id from the previous line's step on (else the last
+/// one with that id before it; -1 when no step has that id).
+int stepIndexFor(const QList<StepRecord>& steps, StepId id, int from)
+{
+    for (int i = std::max(from, 0); i < steps.size(); ++i) {
+        if (steps.at(i).id == id)
+            return i;
+    }
+    for (int i = std::min(from, int(steps.size()) - 1); i >= 0; --i) {
+        if (steps.at(i).id == id)
+            return i;
+    }
+    return -1;
+}
+
+QList<TranscriptEntry> readTranscript(Walker& w, const QJsonArray& a, const QString& path,
+                                      const QList<StepRecord>& steps)
+{
+    QList<TranscriptEntry> lines;
+    int cursor = 0;
+    for (qsizetype i = 0; i < a.size() && !w.failed(); ++i) {
+        const QString p = Walker::at(path, i);
+        const std::optional<QJsonObject> o = w.asObject(a.at(i), p);
+        if (!o)
+            break;
+        TranscriptEntry e;
+        e.tMs = w.integer(*o, p, "t_ms", 0, MaxExact);
+        const QString dir = w.string(*o, p, "dir");
+        if (!w.failed() && dir != QLatin1String("C") && dir != QLatin1String("S")
+            && dir != QLatin1String("I"))
+            w.fail(Walker::at(p, "dir"), tr("expected \"C\", \"S\" or \"I\""));
+        e.dir = dir.isEmpty() ? 'I' : char(dir.at(0).toLatin1());
+        e.tls = w.boolean(*o, p, "tls");
+        e.step = w.enumeration(*o, p, "step", &stepIdFromString);
+        e.text = w.string(*o, p, "text");
+        e.discarded = w.boolean(*o, p, "discarded", false);
+        e.stepIndex = stepIndexFor(steps, e.step, cursor);
+        if (e.stepIndex >= 0)
+            cursor = e.stepIndex;
+        lines.append(e);
+    }
+    return lines;
+}
+
+std::optional<TlsFacts> readTls(Walker& w, const QJsonObject& report)
+{
+    const std::optional<QJsonObject> o = w.object(report, QString(), "tls", true, true);
+    if (!o)
+        return std::nullopt;
+    const QString p = QStringLiteral("tls");
+    TlsFacts f;
+    f.protocol = w.string(*o, p, "protocol");
+    f.cipher = w.string(*o, p, "cipher");
+    f.keyExchange = w.string(*o, p, "key_exchange");
+    f.ephemeralKey = w.string(*o, p, "ephemeral_key");
+    f.verified = w.boolean(*o, p, "verified");
+    f.verificationOverridden = w.boolean(*o, p, "verification_overridden", false);
+    f.errors = w.strings(*o, p, "errors");
+    const QJsonValue stapled = w.member(*o, p, "ocsp_stapled");
+    if (stapled.isBool())
+        f.ocspStapled = stapled.toBool();
+    else if (!stapled.isNull() && !stapled.isUndefined())
+        w.fail(Walker::at(p, "ocsp_stapled"), tr("expected true, false or null"));
+    return f;
+}
+
+QList<CertificateInfo> readCertificates(Walker& w, const QJsonArray& a, const QString& path)
+{
+    QList<CertificateInfo> chain;
+    for (qsizetype i = 0; i < a.size() && !w.failed(); ++i) {
+        const QString p = Walker::at(path, i);
+        const std::optional<QJsonObject> o = w.asObject(a.at(i), p);
+        if (!o)
+            break;
+        CertificateInfo c;
+        c.subject = w.string(*o, p, "subject");
+        c.issuer = w.string(*o, p, "issuer");
+        c.sanDns = w.strings(*o, p, "san_dns");
+        c.sanIp = w.strings(*o, p, "san_ip");
+        c.matchedName = w.string(*o, p, "matched_name", false);
+        c.notBefore = w.time(*o, p, "not_before");
+        c.notAfter = w.time(*o, p, "not_after");
+        c.daysLeft = w.integer(*o, p, "days_left", -MaxExact, MaxExact);
+        c.serial = w.string(*o, p, "serial");
+        c.sha256 = w.string(*o, p, "sha256");
+        c.sha1 = w.string(*o, p, "sha1");
+        c.keyAlgorithm = w.string(*o, p, "key_algorithm");
+        c.keyBits = int(w.integer(*o, p, "key_bits", 0, 1 << 20));
+        c.signatureAlgorithm = w.string(*o, p, "signature_algorithm");
+        c.errors = w.strings(*o, p, "errors", false);
+        c.pem = w.string(*o, p, "pem");
+        // Not in the report, but in the certificate it carries.
+        const QList<QSslCertificate> parsed = QSslCertificate::fromData(c.pem.toLatin1(), QSsl::Pem);
+        if (parsed.size() == 1) {
+            c.commonName = parsed.first().subjectInfo(QSslCertificate::CommonName).value(0);
+            c.selfSigned = parsed.first().isSelfSigned();
+        }
+        chain.append(c);
+    }
+    return chain;
+}
+
+QList<Finding> readFindings(Walker& w, const QJsonArray& a, const QString& path)
+{
+    QList<Finding> findings;
+    for (qsizetype i = 0; i < a.size() && !w.failed(); ++i) {
+        const QString p = Walker::at(path, i);
+        const std::optional<QJsonObject> o = w.asObject(a.at(i), p);
+        if (!o)
+            break;
+        Finding f;
+        f.id = w.string(*o, p, "id");
+        f.severity = w.enumeration(*o, p, "severity", &severityFromString);
+        f.title = w.string(*o, p, "title");
+        f.explanation = w.string(*o, p, "explanation");
+        f.reference = w.string(*o, p, "reference");
+        f.detail = w.string(*o, p, "detail", false);
+        if (o->contains(QLatin1String("step")))
+            f.step = w.enumeration(*o, p, "step", &stepIdFromString);
+        findings.append(f);
+    }
+    return findings;
+}
+
+/// The audit's details; `versionStatus` receives its map of every version's result.
+std::optional<TlsAuditInfo> readTlsAudit(Walker& w, const QJsonObject& report,
+                                         QMap<QString, QString>* versionStatus)
+{
+    const std::optional<QJsonObject> o = w.object(report, QString(), "tls_audit", false, true);
+    if (!o)
+        return std::nullopt;
+    const QString p = QStringLiteral("tls_audit");
+    *versionStatus = w.stringMap(*o, p, "version_status", false);
+    TlsAuditInfo a;
+    a.versionDetails = w.stringMap(*o, p, "version_details");
+    a.cipherOrder = w.stringMap(*o, p, "cipher_order");
+    a.weakCiphers = w.stringListMap(*o, p, "weak_ciphers");
+    a.commandInjection = w.string(*o, p, "command_injection");
+    a.commandInjectionDetail = w.string(*o, p, "command_injection_detail");
+    a.ocsp = w.string(*o, p, "ocsp");
+    a.probeCount = int(w.integer(*o, p, "probes", 0, 1 << 30));
+    a.durationMs = w.integer(*o, p, "duration_ms", 0, MaxExact);
+    return a;
+}
+
+Run readRun(Walker& w, const QJsonObject& report)
+{
+    Run run;
+    if (const std::optional<QJsonObject> target = w.object(report, QString(), "target"))
+        run.target = readTarget(w, *target, QStringLiteral("target"));
+    run.startedAt = w.time(report, QString(), "started_at");
+    run.durationMs = w.integer(report, QString(), "duration_ms", 0, MaxExact);
+    run.steps = readSteps(w, w.array(report, QString(), "steps"), QStringLiteral("steps"));
+    run.transcript =
+        readTranscript(w, w.array(report, QString(), "transcript"), QStringLiteral("transcript"), run.steps);
+    if (const std::optional<QJsonObject> caps = w.object(report, QString(), "capabilities")) {
+        run.capabilitiesPlain = w.strings(*caps, QStringLiteral("capabilities"), "plaintext");
+        run.capabilitiesTls = w.strings(*caps, QStringLiteral("capabilities"), "tls");
+    }
+    run.tls = readTls(w, report);
+    run.certificates =
+        readCertificates(w, w.array(report, QString(), "certificates"), QStringLiteral("certificates"));
+    run.tlsVersions = w.stringMap(report, QString(), "tls_versions");
+    run.ciphers = w.stringListMap(report, QString(), "ciphers");
+    run.findings = readFindings(w, w.array(report, QString(), "findings"), QStringLiteral("findings"));
+    if (const std::optional<QJsonObject> m = w.object(report, QString(), "message", true, true)) {
+        run.message = MessageInfo {w.string(*m, QStringLiteral("message"), "message_id"),
+                                   w.string(*m, QStringLiteral("message"), "queue_reply")};
+    }
+    // tls_versions keeps to schema 1's values; the audit's own map has every result.
+    QMap<QString, QString> versionStatus;
+    run.tlsAudit = readTlsAudit(w, report, &versionStatus);
+    if (!versionStatus.isEmpty())
+        run.tlsVersions = versionStatus;
+    run.secretsShown = w.boolean(report, QString(), "secrets_shown", false);
+    // The verdict follows from steps and findings, except for a run that was stopped early.
+    const Verdict verdict = w.enumeration(report, QString(), "verdict", &verdictFromString);
+    run.aborted = verdict == Verdict::Unknown;
+    return run;
+}
+
+} // namespace
+
+ReportReader::Result ReportReader::read(const QByteArray& json)
+{
+    if (json.size() > MaxFileBytes)
+        return {std::nullopt, tr("The report is larger than %1 MB.").arg(MaxFileBytes / (1024 * 1024))};
+    if (nestingDepth(json, MaxDepth) > MaxDepth)
+        return {std::nullopt, tr("The report nests deeper than %1 levels.").arg(MaxDepth)};
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return {std::nullopt,
+                tr("Not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString())};
+    if (!document.isObject())
+        return {std::nullopt, tr("Not a Mailscope report: the document is not a JSON object.")};
+    const QJsonObject report = document.object();
+
+    const QJsonValue version = report.value(QLatin1String("schema_version"));
+    if (version.isUndefined())
+        return {std::nullopt, tr("Not a Mailscope report: it has no schema_version.")};
+    if (!version.isDouble() || version.toDouble() != ReportJson::SchemaVersion) {
+        const QString shown = version.isDouble()   ? QString::number(version.toDouble())
+                              : version.isString() ? QStringLiteral("\"%1\"").arg(version.toString().left(40))
+                                                   : tr("(not a number)");
+        return {std::nullopt, tr("The report has schema_version %1; this Mailscope reads schema_version %2.")
+                                  .arg(shown)
+                                  .arg(ReportJson::SchemaVersion)};
+    }
+
+    Walker walker;
+    Run run = readRun(walker, report);
+    if (walker.failed())
+        return {std::nullopt, tr("Not a valid report: %1").arg(walker.error())};
+    return {std::move(run), QString()};
+}
+
+ReportReader::Result ReportReader::readFile(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return {std::nullopt, tr("Cannot read %1: no such file.").arg(path)};
+    if (!info.isFile())
+        return {std::nullopt, tr("Cannot read %1: not a regular file.").arg(path)};
+    if (info.size() > MaxFileBytes)
+        return {std::nullopt, tr("Cannot read %1: larger than %2 MB.")
+                                  .arg(path, QString::number(MaxFileBytes / (1024 * 1024)))};
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {std::nullopt, tr("Cannot read %1: %2").arg(path, file.errorString())};
+    // Read one byte past the limit: a file that grew since the check is refused, not cut.
+    const QByteArray json = file.read(MaxFileBytes + 1);
+    if (json.size() > MaxFileBytes)
+        return {std::nullopt, tr("Cannot read %1: larger than %2 MB.")
+                                  .arg(path, QString::number(MaxFileBytes / (1024 * 1024)))};
+    Result result = read(json);
+    if (!result.run)
+        result.error = tr("%1: %2").arg(path, result.error);
+    return result;
+}
