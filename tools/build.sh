@@ -6,6 +6,8 @@
 #   tools/build.sh deps    only install the Debian packages
 #   tools/build.sh build   only configure and build (into build/)
 #   tools/build.sh asan    build with AddressSanitizer/UBSan into build-asan/ and run the tests there
+#   tools/build.sh fuzz    build the libFuzzer targets with clang into build-fuzz/ and run each for
+#                          FUZZ_SECONDS (default 40) seconds (tests/fuzz/README.md)
 #
 # Environment: BUILD_DIR (default: build), BUILD_TYPE (default: RelWithDebInfo), JOBS (default: nproc).
 set -euo pipefail
@@ -26,6 +28,8 @@ PACKAGES=(
     postfix dovecot-core dovecot-imapd dovecot-pop3d
     xvfb xauth fonts-dejavu-core
 )
+# Only for `fuzz`: clang and its runtime libraries (libclang_rt.fuzzer, ASan/UBSan for clang).
+FUZZ_PACKAGES=(clang libclang-rt-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -83,8 +87,18 @@ case "${1:-}" in
         ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             run_tests "$ROOT/build-asan"
         ;;
+    fuzz)
+        PACKAGES+=("${FUZZ_PACKAGES[@]}")
+        deps
+        log "Building the fuzz targets into $ROOT/build-fuzz (clang, ASan/UBSan, libFuzzer)"
+        cmake -S "$ROOT" -B "$ROOT/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            -DCMAKE_CXX_COMPILER=clang++ -DMAILSCOPE_WERROR=ON -DMAILSCOPE_FUZZ=ON \
+            -DMAILSCOPE_BUILD_GUI=OFF -DMAILSCOPE_BUILD_TESTS=OFF
+        cmake --build "$ROOT/build-fuzz" -j "$JOBS" --target fuzzers
+        "$ROOT/tests/fuzz/run.sh" "$ROOT/build-fuzz" "${@:2}"
+        ;;
     *)
-        sed -n '2,12p' "$0"
+        sed -n '2,14p' "$0"
         exit 2
         ;;
 esac
