@@ -23,34 +23,6 @@ namespace {
 constexpr int RunTimeoutMs = 8000;
 const QByteArray ScenarioPassword = "fake-s3cret"; // the password the scenario files expect
 
-QString stepsOf(const Run& run)
-{
-    QStringList parts;
-    for (const StepRecord& s : run.steps)
-        parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
-    return parts.join(QLatin1Char(' '));
-}
-
-QList<QByteArray> clientLinesOf(const Run& run)
-{
-    QList<QByteArray> lines;
-    for (const TranscriptEntry& e : run.transcript) {
-        if (e.dir == 'C')
-            lines.append(e.text.toUtf8());
-    }
-    return lines;
-}
-
-QString dump(const Run& run)
-{
-    QString out;
-    for (const TranscriptEntry& e : run.transcript)
-        out += QStringLiteral("\n  %1 [%2] %3").arg(QLatin1Char(e.dir)).arg(toKey(e.step), e.text);
-    for (const StepRecord& s : run.steps)
-        out += QStringLiteral("\n  step %1: %2").arg(toKey(s.id), s.summary);
-    return out;
-}
-
 } // namespace
 
 class TestImapPop3Scenarios final : public QObject
@@ -229,12 +201,13 @@ void TestImapPop3Scenarios::scenarios()
     QVERIFY(server->isComplete());
     QCOMPARE(server->receivedLines(), clientLinesOf(run));
     QCOMPARE(stepsOf(run), steps);
-    QCOMPARE(sortedFindingIds(run), findings);
+    QCOMPARE(findingIds(run), ids(findings));
     if (!authSummary.isEmpty())
         QVERIFY2(run.step(StepId::Auth)->summary.contains(authSummary),
                  qPrintable(run.step(StepId::Auth)->summary));
-    if (run.hasFinding(FindingIds::AuthFailed))
-        QVERIFY(run.finding(FindingIds::AuthFailed)->detail.contains(authSummary));
+    if (findings.contains(FindingIds::AuthFailed))
+        QVERIFY2(findingDetail(run, FindingIds::AuthFailed).contains(authSummary),
+                 qPrintable(findingDetail(run, FindingIds::AuthFailed)));
     if (tls == TlsMode::StartTls && run.tls) {
         QVERIFY(run.tls->verified);
         QVERIFY(!run.capabilitiesTls.isEmpty());
@@ -267,7 +240,7 @@ void TestImapPop3Scenarios::injectionIsDiscarded()
     const Run& run = session.run();
     QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary() + dump(run)));
     QCOMPARE(server->receivedLines(), clientLinesOf(run));
-    QVERIFY(run.hasFinding(FindingIds::StartTlsResponseInjection));
+    QCOMPARE(findingIds(run), ids({FindingIds::StartTlsResponseInjection}));
     QCOMPARE(run.step(StepId::StartTls)->status, StepStatus::Warning);
     QCOMPARE(run.step(StepId::GreetingTls)->status, StepStatus::Ok);
     QStringList seen;

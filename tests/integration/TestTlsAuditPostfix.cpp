@@ -4,6 +4,7 @@
 
 #include "findings/FindingCatalogue.h"
 #include "RealServers.h"
+#include "RunHelpers.h"
 #include "tls/CipherSuites.h"
 #include "tls/TlsAudit.h"
 
@@ -63,12 +64,12 @@ void TestTlsAuditPostfix::matrix()
     audit.start();
     QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 60000);
     const TlsAuditResult& r = audit.result();
-    const auto refused = [](TlsVersion v) {
-        return CipherSuites::localSupport(v) ? QStringLiteral("rejected")
-                                             : QStringLiteral("unavailable-locally");
-    };
-    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.0")).status, refused(TlsVersion::V1_0));
-    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.1")).status, refused(TlsVersion::V1_1));
+    // Pinned for Debian 12 (OpenSSL 3.0), not taken from the engine's own CipherSuites::localSupport():
+    // its OpenSSL still offers TLS 1.0/1.1 at security level 0 (`openssl s_client -tls1 -cipher
+    // DEFAULT:@SECLEVEL=0` completes against a server that allows it, see the tls-servers fixture),
+    // and these Postfix listeners refuse both (smtpd_tls_protocols, start-postfix.sh).
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.0")).status, QStringLiteral("rejected"));
+    QCOMPARE(r.versions.value(QStringLiteral("TLSv1.1")).status, QStringLiteral("rejected"));
     QCOMPARE(r.versions.value(QStringLiteral("TLSv1.2")).status,
              tls13Only ? QStringLiteral("rejected") : QStringLiteral("accepted"));
     QCOMPARE(r.versions.value(QStringLiteral("TLSv1.3")).status,
@@ -87,8 +88,10 @@ void TestTlsAuditPostfix::matrix()
                          .join(QLatin1Char(' '))));
     Run run;
     audit.mergeInto(run);
-    QCOMPARE(run.hasFinding(FindingIds::Tls13NotSupported), !tls13Only);
-    QVERIFY(!run.hasFinding(FindingIds::TlsLegacyVersionAccepted));
+    // The TLS 1.2-only listener keeps Postfix's default cipher list, which accepts anonymous
+    // (aNULL) suites on opportunistic STARTTLS: the audit must say so.
+    QCOMPARE(findingIds(run),
+             tls13Only ? ids({}) : ids({FindingIds::Tls13NotSupported, FindingIds::TlsWeakCipher}));
 }
 
 void TestTlsAuditPostfix::postfixDiscardsInjectedCommands()

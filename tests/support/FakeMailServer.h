@@ -157,6 +157,9 @@ public:
     /// The DATA bodies consumed by `C*`, without the final dot.
     QList<QByteArray> dataBodies() const { return m_dataBodies; }
     /// errors() as one text, a problem a line; handy in QVERIFY2 messages.
+    /// Closes the connection now, as `X` would: for a test that must choose the moment (e.g.
+    /// while the engine is paused in step mode), which a script line cannot.
+    void hangUp() { closeConnection(); }
     QString errorSummary() const { return m_errors.join(QLatin1Char('\n')); }
 
 Q_SIGNALS:

@@ -185,38 +185,72 @@ void TestReports::textReportReadsWell()
 
 void TestReports::catalogueIsComplete()
 {
-    // Every id the architecture promises exists, with a title and an explanation.
-    const QStringList required {QStringLiteral("starttls-not-offered"),
-                                QStringLiteral("starttls-rejected"),
-                                QStringLiteral("starttls-response-injection"),
-                                QStringLiteral("starttls-command-injection"),
-                                QStringLiteral("plaintext-auth-offered"),
-                                QStringLiteral("imap-preauth-before-tls"),
-                                QStringLiteral("tls-handshake-failed"),
-                                QStringLiteral("tls-legacy-version-accepted"),
-                                QStringLiteral("tls13-not-supported"),
-                                QStringLiteral("tls-weak-cipher"),
-                                QStringLiteral("cert-expired"),
-                                QStringLiteral("cert-not-yet-valid"),
-                                QStringLiteral("cert-expires-soon"),
-                                QStringLiteral("cert-hostname-mismatch"),
-                                QStringLiteral("cert-self-signed"),
-                                QStringLiteral("cert-untrusted-chain"),
-                                QStringLiteral("cert-weak-key"),
-                                QStringLiteral("connection-refused"),
-                                QStringLiteral("connection-timeout"),
-                                QStringLiteral("host-not-found"),
-                                QStringLiteral("server-closed-early"),
-                                QStringLiteral("reply-malformed"),
-                                QStringLiteral("reply-too-long"),
-                                QStringLiteral("auth-failed"),
-                                QStringLiteral("mail-rejected")};
-    for (const QString& id : required) {
+    // The catalogue holds exactly these ids (ARCHITECTURE.md's list plus the ones added since):
+    // a new id must be added here on purpose, and one that disappears is noticed.
+    QStringList expected {QStringLiteral("auth-failed"),
+                          QStringLiteral("cert-chain-incomplete"),
+                          QStringLiteral("cert-chain-order"),
+                          QStringLiteral("cert-expired"),
+                          QStringLiteral("cert-expires-soon"),
+                          QStringLiteral("cert-hostname-mismatch"),
+                          QStringLiteral("cert-not-yet-valid"),
+                          QStringLiteral("cert-self-signed"),
+                          QStringLiteral("cert-sha1-signature"),
+                          QStringLiteral("cert-untrusted-chain"),
+                          QStringLiteral("cert-verification-overridden"),
+                          QStringLiteral("cert-weak-key"),
+                          QStringLiteral("connection-refused"),
+                          QStringLiteral("connection-timeout"),
+                          QStringLiteral("credentials-sent-in-plaintext"),
+                          QStringLiteral("greeting-rejected"),
+                          QStringLiteral("host-not-found"),
+                          QStringLiteral("imap-plaintext-alert"),
+                          QStringLiteral("imap-preauth-before-tls"),
+                          QStringLiteral("mail-rejected"),
+                          QStringLiteral("ocsp-revoked"),
+                          QStringLiteral("plaintext-auth-offered"),
+                          QStringLiteral("plaintext-session"),
+                          QStringLiteral("reply-malformed"),
+                          QStringLiteral("reply-too-long"),
+                          QStringLiteral("run-cancelled"),
+                          QStringLiteral("server-closed-early"),
+                          QStringLiteral("server-timeout"),
+                          QStringLiteral("service-unavailable"),
+                          QStringLiteral("starttls-command-injection"),
+                          QStringLiteral("starttls-not-offered"),
+                          QStringLiteral("starttls-rejected"),
+                          QStringLiteral("starttls-response-injection"),
+                          QStringLiteral("tls-handshake-failed"),
+                          QStringLiteral("tls-legacy-version-accepted"),
+                          QStringLiteral("tls-weak-cipher"),
+                          QStringLiteral("tls13-not-supported")};
+    expected.sort();
+    QStringList actual = FindingCatalogue::ids();
+    actual.sort();
+    QCOMPARE(actual, expected);
+    // Every one of them, not a hand-picked few: an id, a default severity, a title, a
+    // plain-language explanation and a reference (an RFC section, a CVE, a standard). These
+    // describe the network, the user or a server's mood rather than a protocol rule, and carry
+    // no reference yet; any other id without one fails, and one of these that gains a reference
+    // must leave this list.
+    const QStringList NoReference {QStringLiteral("cert-verification-overridden"),
+                                   QStringLiteral("connection-refused"),
+                                   QStringLiteral("connection-timeout"),
+                                   QStringLiteral("host-not-found"),
+                                   QStringLiteral("run-cancelled"),
+                                   QStringLiteral("server-closed-early"),
+                                   QStringLiteral("server-timeout")};
+    for (const QString& id : std::as_const(actual)) {
         QVERIFY2(FindingCatalogue::contains(id), qPrintable(id));
-        const Finding f = FindingCatalogue::make(id);
-        QVERIFY(!f.title.isEmpty());
-        QVERIFY(f.explanation.size() > 40);
+        const Finding f = FindingCatalogue::make(id, QStringLiteral("evidence"));
+        QCOMPARE(f.id, id);
+        QCOMPARE(f.severity, FindingCatalogue::defaultSeverity(id));
+        QCOMPARE(f.detail, QStringLiteral("evidence"));
+        QVERIFY2(!f.title.isEmpty(), qPrintable(id));
+        QVERIFY2(f.explanation.size() > 40, qPrintable(id));
+        QCOMPARE(f.reference.trimmed().isEmpty(), NoReference.contains(id));
     }
+    QVERIFY(!FindingCatalogue::contains(QStringLiteral("no-such-finding")));
     QCOMPARE(FindingCatalogue::make(FindingIds::StartTlsNotOffered, {}, Severity::Warning).severity,
              Severity::Warning);
 }

@@ -3,6 +3,8 @@
 
 #include "FakeLineTransport.h"
 #include "findings/FindingCatalogue.h"
+#include "Handshakes.h"
+#include "RunHelpers.h"
 #include "session/ProbeSession.h"
 #include "TestPrinters.h"
 
@@ -15,26 +17,6 @@ constexpr QByteArrayView Banner = "220 mx.test ESMTP\r\n";
 constexpr QByteArrayView EhloPlain = "250-mx.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 SIZE 1000\r\n";
 constexpr QByteArrayView EhloTls =
     "250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 1000\r\n";
-
-TlsHandshakeInfo goodHandshake()
-{
-    TlsHandshakeInfo info;
-    info.facts.protocol = QStringLiteral("TLSv1.3");
-    info.facts.cipher = QStringLiteral("TLS_AES_256_GCM_SHA384");
-    info.facts.keyExchange = QStringLiteral("ECDHE X25519");
-    info.facts.verified = true;
-    return info;
-}
-
-TlsHandshakeInfo untrustedHandshake()
-{
-    TlsHandshakeInfo info = goodHandshake();
-    info.facts.verified = false;
-    info.errors = {QSslError(QSslError::CertificateExpired), QSslError(QSslError::HostNameMismatch)};
-    for (const QSslError& e : std::as_const(info.errors))
-        info.facts.errors.append(e.errorString());
-    return info;
-}
 
 /// One engine over one fake transport, with helpers that play the server's part.
 struct Harness
@@ -99,9 +81,12 @@ private Q_SLOTS:
     void ehloFallsBackToHelo();
     void stopAfterGreetingSendsQuit();
     void stepModePausesBeforeEachStep();
+    void serverHangsUpWhilePausedBeforeHandshake();
     void cancelStopsAtOnce();
     void silentServerTimesOut();
     void connectionRefused();
+    void connectionTimesOut();
+    void greetingRejected();
     void malformedReply();
     void overlongLine();
     void serverClosesBeforeReply();
@@ -179,7 +164,8 @@ void TestSmtpSession::nothingIsWrittenBeforeTheTrustDecision()
     QCoreApplication::processEvents();
     QCOMPARE(h.transport->writeCount(), writesAtGoAhead);
 
-    h.transport->completeHandshake(untrustedHandshake());
+    h.transport->completeHandshake(
+        untrustedHandshake({QSslError::CertificateExpired, QSslError::HostNameMismatch}));
     QTRY_COMPARE(h.finished->count(), 1);
     // Strict by default: not a single byte (not even QUIT) to a server whose identity is unproven.
     QCOMPARE(h.transport->writtenAfterTlsRequest(), QByteArray());
@@ -189,9 +175,7 @@ void TestSmtpSession::nothingIsWrittenBeforeTheTrustDecision()
     QCOMPARE(run.step(StepId::TlsHandshake)->status, StepStatus::Failed);
     QCOMPARE(run.step(StepId::GreetingTls)->status, StepStatus::Skipped);
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Skipped);
-    QVERIFY(run.hasFinding(FindingIds::CertExpired));
-    QVERIFY(run.hasFinding(FindingIds::CertHostnameMismatch));
-    QVERIFY(!run.hasFinding(FindingIds::CertVerificationOverridden));
+    QCOMPARE(findingIds(run), ids({FindingIds::CertExpired, FindingIds::CertHostnameMismatch}));
     QVERIFY(!run.tls->verified);
     QCOMPARE(run.verdict(), Verdict::Critical);
 }
@@ -206,13 +190,14 @@ void TestSmtpSession::insecureContinuesAndRecordsTheOverride()
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("STARTTLS\r\n"));
     h.transport->serverSends("220 Ready\r\n");
     QTRY_VERIFY(h.transport->tlsRequested());
-    h.transport->completeHandshake(untrustedHandshake());
+    h.transport->completeHandshake(
+        untrustedHandshake({QSslError::CertificateExpired, QSslError::HostNameMismatch}));
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));
 
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::TlsHandshake)->status, StepStatus::Warning);
-    QVERIFY(run.hasFinding(FindingIds::CertVerificationOverridden));
-    QVERIFY(run.hasFinding(FindingIds::CertExpired)); // still reported
+    QCOMPARE(findingIds(run), ids({FindingIds::CertExpired, FindingIds::CertHostnameMismatch,
+                                   FindingIds::CertVerificationOverridden}));
     QVERIFY(run.tls->verificationOverridden);
 }
 
@@ -234,7 +219,7 @@ void TestSmtpSession::injectedBytesAfterGoAheadAreDiscarded()
     QTRY_COMPARE(h.finished->count(), 1);
 
     const Run& run = h.session->run();
-    QVERIFY(run.hasFinding(FindingIds::StartTlsResponseInjection));
+    QCOMPARE(findingIds(run), ids({FindingIds::StartTlsResponseInjection}));
     QCOMPARE(run.finding(FindingIds::StartTlsResponseInjection)->severity, Severity::Critical);
     QStringList discarded;
     for (const TranscriptEntry& e : run.transcript) {
@@ -294,7 +279,7 @@ void TestSmtpSession::startTlsNotOfferedUnderOpportunistic()
 
     const Run& run = h.session->run();
     QCOMPARE(run.finding(FindingIds::StartTlsNotOffered)->severity, Severity::Warning);
-    QVERIFY(run.hasFinding(FindingIds::PlaintextSession));
+    QCOMPARE(findingIds(run), ids({FindingIds::PlaintextSession, FindingIds::StartTlsNotOffered}));
     QCOMPARE(run.step(StepId::StartTls)->status, StepStatus::Warning);
     QCOMPARE(run.step(StepId::TlsHandshake)->status, StepStatus::Skipped);
     QCOMPARE(run.step(StepId::GreetingTls)->status, StepStatus::Skipped);
@@ -357,7 +342,7 @@ void TestSmtpSession::ehloFallsBackToHelo()
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("QUIT\r\n"));
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Greeting)->status, StepStatus::Warning);
-    QVERIFY(run.hasFinding(FindingIds::StartTlsNotOffered));
+    QCOMPARE(findingIds(run), ids({FindingIds::StartTlsNotOffered}));
     QVERIFY(run.capabilitiesPlain.isEmpty());
 }
 
@@ -406,6 +391,44 @@ void TestSmtpSession::stepModePausesBeforeEachStep()
     QCOMPARE(h.transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));
 }
 
+void TestSmtpSession::serverHangsUpWhilePausedBeforeHandshake()
+{
+    // Step mode: the server accepts STARTTLS, then hangs up while the user looks at the go-ahead.
+    // Continuing must not start a handshake on (or write anything to) the closed connection.
+    Harness h;
+    h.session->setStepMode(true);
+    QList<StepId> pauses;
+    QObject::connect(h.session.get(), &ProbeSession::paused, h.session.get(), [&h, &pauses](StepId next) {
+        pauses.append(next);
+        if (next != StepId::TlsHandshake)
+            QMetaObject::invokeMethod(h.session.get(), &ProbeSession::resume, Qt::QueuedConnection);
+    });
+    CONNECT_AND_GREET(h);
+    h.transport->serverSends(EhloPlain.toByteArray());
+    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("STARTTLS\r\n"));
+    h.transport->serverSends("220 Ready\r\n");
+    QTRY_VERIFY(!pauses.isEmpty() && pauses.constLast() == StepId::TlsHandshake);
+    QVERIFY(h.session->isPaused());
+    h.transport->serverCloses();
+    const qsizetype eventsAtClose = h.transport->events().size();
+    h.session->resume();
+    QTRY_COMPARE(h.finished->count(), 1);
+
+    const QList<FakeLineTransport::Event> events = h.transport->events();
+    for (qsizetype i = eventsAtClose; i < events.size(); ++i) {
+        QVERIFY2(events.at(i).kind != FakeLineTransport::Event::Write, events.at(i).bytes.constData());
+        QVERIFY(events.at(i).kind != FakeLineTransport::Event::StartTls);
+    }
+    QVERIFY(!h.transport->tlsRequested());
+    const Run& run = h.session->run();
+    QCOMPARE(findingIds(run), ids({FindingIds::ServerClosedEarly}));
+    QCOMPARE(h.stepStatuses(),
+             (QStringList {QStringLiteral("resolve=ok"), QStringLiteral("connect=ok"),
+                           QStringLiteral("banner=ok"), QStringLiteral("greeting=ok"),
+                           QStringLiteral("starttls=ok"), QStringLiteral("tls-handshake=failed"),
+                           QStringLiteral("greeting-tls=skipped"), QStringLiteral("quit=skipped")}));
+}
+
 void TestSmtpSession::cancelStopsAtOnce()
 {
     Harness h;
@@ -416,7 +439,7 @@ void TestSmtpSession::cancelStopsAtOnce()
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Greeting)->status, StepStatus::Failed);
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Skipped);
-    QVERIFY(run.hasFinding(FindingIds::RunCancelled));
+    QCOMPARE(findingIds(run), ids({FindingIds::RunCancelled}));
     QCOMPARE(run.verdict(), Verdict::Unknown);
     // Late server bytes change nothing.
     h.transport->serverSends(EhloPlain.toByteArray());
@@ -435,7 +458,7 @@ void TestSmtpSession::silentServerTimesOut()
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Banner)->status, StepStatus::Failed);
-    QVERIFY(run.hasFinding(FindingIds::ServerTimeout));
+    QCOMPARE(findingIds(run), ids({FindingIds::ServerTimeout}));
     QCOMPARE(h.transport->events().constLast().kind, FakeLineTransport::Event::Abort);
 }
 
@@ -448,8 +471,48 @@ void TestSmtpSession::connectionRefused()
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Connect)->status, StepStatus::Failed);
-    QVERIFY(run.hasFinding(FindingIds::ConnectionRefused));
+    QCOMPARE(findingIds(run), ids({FindingIds::ConnectionRefused}));
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Skipped);
+}
+
+void TestSmtpSession::connectionTimesOut()
+{
+    // Nothing answers the connect (a filtering firewall): the step timeout ends it, and the
+    // finding says it was a timeout, not a refusal.
+    ProbeOptions options = Harness::defaults();
+    options.stepTimeoutMs = 200;
+    Harness h(options);
+    h.session->start();
+    QTRY_VERIFY(h.transport->isOpen());
+    QTRY_COMPARE(h.finished->count(), 1);
+    const Run& run = h.session->run();
+    QCOMPARE(findingIds(run), ids({FindingIds::ConnectionTimeout}));
+    QCOMPARE(findingDetail(run, FindingIds::ConnectionTimeout),
+             QStringLiteral("No answer from 127.0.0.1:2525 within 0.2 s"));
+    QCOMPARE(run.step(StepId::Connect)->status, StepStatus::Failed);
+    QCOMPARE(run.step(StepId::Connect)->summary, QStringLiteral("No answer from 127.0.0.1:2525 (timed out)"));
+    QCOMPARE(run.verdict(), Verdict::Critical);
+    QCOMPARE(h.transport->written(), QByteArray());
+}
+
+void TestSmtpSession::greetingRejected()
+{
+    // Both EHLO and the HELO fallback refused (RFC 5321 s.4.1.1.1): no capabilities, no STARTTLS.
+    Harness h;
+    CONNECT_AND_GREET(h);
+    h.transport->serverSends("550 5.7.1 Go away\r\n");
+    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("HELO probe.test\r\n"));
+    h.transport->serverSends("550 5.7.1 Go away\r\n");
+    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("QUIT\r\n"));
+    h.transport->serverSends("221 bye\r\n");
+    QTRY_COMPARE(h.finished->count(), 1);
+    const Run& run = h.session->run();
+    QCOMPARE(findingIds(run), ids({FindingIds::GreetingRejected}));
+    QCOMPARE(findingDetail(run, FindingIds::GreetingRejected), QStringLiteral("550 5.7.1 Go away"));
+    QCOMPARE(run.step(StepId::Greeting)->status, StepStatus::Failed);
+    QCOMPARE(run.step(StepId::StartTls)->status, StepStatus::Skipped);
+    QCOMPARE(run.verdict(), Verdict::Critical);
+    QCOMPARE(h.transport->written(), QByteArray("EHLO probe.test\r\nHELO probe.test\r\nQUIT\r\n"));
 }
 
 void TestSmtpSession::malformedReply()
@@ -462,7 +525,7 @@ void TestSmtpSession::malformedReply()
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Banner)->status, StepStatus::Failed);
-    QVERIFY(run.hasFinding(FindingIds::ReplyMalformed));
+    QCOMPARE(findingIds(run), ids({FindingIds::ReplyMalformed}));
     QVERIFY(run.finding(FindingIds::ReplyMalformed)->detail.contains(QLatin1String("SSH-2.0")));
 }
 
@@ -476,7 +539,7 @@ void TestSmtpSession::overlongLine()
     h.transport->serverSends(QByteArray(LineTransport::DefaultMaxLineLength + 10, 'x'));
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
-    QVERIFY(run.hasFinding(FindingIds::ReplyTooLong));
+    QCOMPARE(findingIds(run), ids({FindingIds::ReplyTooLong}));
     QCOMPARE(run.step(StepId::Banner)->status, StepStatus::Failed);
 }
 
@@ -488,7 +551,7 @@ void TestSmtpSession::serverClosesBeforeReply()
     h.transport->serverCloses();
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
-    QVERIFY(run.hasFinding(FindingIds::ServerClosedEarly));
+    QCOMPARE(findingIds(run), ids({FindingIds::ServerClosedEarly}));
     QCOMPARE(run.step(StepId::Greeting)->status, StepStatus::Failed);
     QCOMPARE(run.step(StepId::Quit)->status, StepStatus::Skipped);
 }
@@ -518,7 +581,7 @@ void TestSmtpSession::serviceUnavailableBanner()
     h.transport->acceptConnection();
     h.transport->serverSends("554 5.7.1 No SMTP service here\r\n");
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("QUIT\r\n"));
-    QVERIFY(h.session->run().hasFinding(FindingIds::ServiceUnavailable));
+    QCOMPARE(findingIds(h.session->run()), ids({FindingIds::ServiceUnavailable}));
 }
 
 void TestSmtpSession::implicitTlsHandshakesBeforeBanner()
@@ -544,7 +607,7 @@ void TestSmtpSession::implicitTlsHandshakesBeforeBanner()
                                              QStringLiteral("greeting=ok"), QStringLiteral("quit=ok")}));
     QVERIFY(h.session->run().capabilitiesPlain.isEmpty());
     QCOMPARE(h.session->run().capabilitiesTls.size(), 3);
-    QVERIFY(!h.session->run().hasFinding(FindingIds::PlaintextAuthOffered));
+    QCOMPARE(findingIds(h.session->run()), ids({}));
 }
 
 void TestSmtpSession::plaintextModeNeverStartsTls()

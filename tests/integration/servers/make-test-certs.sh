@@ -26,7 +26,8 @@
 #                          intermediate (missing-intermediate case)
 #   .complete                         marker written last
 #
-# Idempotent: if DIR/.complete exists the script does nothing (use --force to
+# Idempotent: if DIR/.complete exists and every time-limited certificate is far
+# from a boundary (certs_fresh), the script does nothing (use --force to
 # regenerate). An interrupted run leaves no marker and is redone from scratch.
 set -euo pipefail
 
@@ -49,9 +50,24 @@ need_bin openssl "package openssl"
 mkdir -p -- "$DIR"
 DIR=$(cd -- "$DIR" && pwd -P)
 
+# certs_fresh - true while every time-limited certificate is far from a boundary the tests rely
+# on: the good chain valid for 60 more days (no expiry warning at the tests' thresholds), the
+# not-yet-valid leaf still at least a day in the future. A cached set past either is regenerated.
+certs_fresh() {
+    local c nb
+    for c in ca intermediate leaf wronghost rsa1024 sha1 selfsigned; do
+        openssl x509 -in "$DIR/$c.pem" -noout -checkend $((60 * 86400)) >/dev/null 2>&1 || return 1
+    done
+    nb=$(openssl x509 -in "$DIR/notyetvalid.pem" -noout -startdate 2>/dev/null | sed 's/notBefore=//') || return 1
+    [ -n "$nb" ] && [ "$(date -u -d "$nb" +%s)" -gt $(($(date -u +%s) + 86400)) ]
+}
+
 if [ -f "$DIR/.complete" ] && [ "$FORCE" -eq 0 ]; then
-    log "certificates already present in $DIR (use --force to regenerate)"
-    exit 0
+    if certs_fresh; then
+        log "certificates already present in $DIR (use --force to regenerate)"
+        exit 0
+    fi
+    log "cached certificates in $DIR are near a validity boundary: regenerating"
 fi
 
 # Start from a clean slate (a previous run may have been interrupted).

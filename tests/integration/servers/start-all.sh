@@ -18,6 +18,9 @@ ms_setup_path
 [ $# -eq 1 ] || die "usage: $MS_PROG STATEDIR"
 SD=$(ms_statedir "$1")
 HERE=$(ms_script_dir)
+# FIXTURE_READY marks an env file this run completed; the tests refuse a file without it, so a
+# file left by an earlier, failed or stopped run is never taken for live servers.
+env_unset "$SD/servers.env" FIXTURE_READY
 
 # Free ports are picked just before the daemons bind them; another process
 # may grab one in between ("Address already in use"). Each start script picks
@@ -40,4 +43,5 @@ for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SUBMISSION_PORT \
     [ -n "$(env_get "$SD/servers.env" "$k")" ] ||
         { "$HERE/stop-all.sh" "$SD" || true; die "servers.env lacks $k"; }
 done
+env_set "$SD/servers.env" FIXTURE_READY "$(date -u +%s)"
 log "all test servers up; environment in $SD/servers.env"

@@ -19,6 +19,9 @@
 #   S_OCSP_GOOD_PORT      good chain with a stapled OCSP response "good"
 #   S_OCSP_REVOKED_PORT   good chain with a stapled OCSP response "revoked"
 #   S_CERT_DIR            the certificates (ca.pem is the root to trust)
+#   S_LEGACY_TLS1_0/1_1,  what `openssl s_client -tls1` / `-tls1_1` says against
+#   S_TLS12_TLS1_0/1_1    the legacy and the TLS 1.2-only endpoint: accepted,
+#                         rejected or unavailable-locally (the tests' oracle)
 #
 # The pids go to STATEDIR/s-server.pids; stop-s-server.sh stops exactly those.
 # NETWORK SAFETY: everything listens on 127.0.0.1 only.
@@ -105,4 +108,32 @@ serve S_CERT_WRONGORDER_PORT "$CERTS/leaf.pem" "$CERTS/leaf.key" "$SD/wrongorder
 serve S_OCSP_GOOD_PORT "$CERTS/leaf.pem" "$CERTS/leaf.key" "$CERTS/intermediate.pem" -status_file "$OCSP/good.der"
 serve S_OCSP_REVOKED_PORT "$CERTS/leaf.pem" "$CERTS/leaf.key" "$CERTS/intermediate.pem" -status_file "$OCSP/revoked.der"
 env_set "$ENV_FILE" S_CERT_DIR "$CERTS"
+
+# The oracle for the TLS 1.0/1.1 expectations, taken outside the code under test: what the
+# openssl command line (same library, security level 0 as the audit's probes) says about each
+# legacy version against the legacy and the TLS 1.2-only endpoint. accepted: the handshake
+# completed with that version; rejected: the server said no; unavailable-locally: this machine's
+# OpenSSL cannot offer the version at all ("no protocols available").
+legacy_answer() {  # legacy_answer FLAG VERSION PORT, e.g. -tls1_1 TLSv1.1 PORT
+    local out
+    out=$(openssl s_client "$1" -cipher 'DEFAULT:@SECLEVEL=0' -connect "$MS_HOST:$3" </dev/null 2>&1 || true)
+    # s_client prints the session's "Protocol" even after a failed handshake; "New, (NONE),
+    # Cipher is (NONE)" is what says that no cipher (so no session) was agreed.
+    if printf '%s\n' "$out" | grep -q 'no protocols available'; then
+        echo unavailable-locally
+    elif printf '%s\n' "$out" | grep -q '^New, (NONE)'; then
+        echo rejected
+    elif printf '%s\n' "$out" | grep -Eq "^ *Protocol *: *$2\$"; then
+        echo accepted
+    else
+        echo rejected
+    fi
+}
+for v in 1_0 1_1; do
+    flag=-tls1 name=TLSv1
+    [ "$v" = 1_1 ] && flag=-tls1_1 name=TLSv1.1
+    env_set "$ENV_FILE" "S_LEGACY_TLS${v}" "$(legacy_answer "$flag" "$name" "$(env_get "$ENV_FILE" S_LEGACY_PORT)")"
+    env_set "$ENV_FILE" "S_TLS12_TLS${v}" "$(legacy_answer "$flag" "$name" "$(env_get "$ENV_FILE" S_TLS12_PORT)")"
+done
+env_set "$ENV_FILE" FIXTURE_READY "$(date -u +%s)"
 log "s_server endpoints up; environment in $ENV_FILE"

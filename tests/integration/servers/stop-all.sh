@@ -18,6 +18,7 @@ ms_setup_path
 HERE=$(ms_script_dir)
 
 rc=0
+env_unset "$1/servers.env" FIXTURE_READY
 "$HERE/stop-postfix.sh" "$1" || rc=1
 "$HERE/stop-dovecot.sh" "$1" || rc=1
 exit "$rc"

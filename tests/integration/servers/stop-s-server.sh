@@ -13,6 +13,8 @@ ms_setup_path
 
 [ $# -eq 1 ] || die "usage: $MS_PROG STATEDIR"
 PIDS=$1/s-server.pids
+# The environment describes the endpoints stopped here: no test may read it any more.
+rm -f -- "$1/s-servers.env"
 [ -f "$PIDS" ] || { log "no s_server pids in $1; nothing to stop"; exit 0; }
 alive=()
 while read -r pid; do
