@@ -250,7 +250,7 @@ void TestCli::expiryWarningDays()
     m_server.setScenario(QStringLiteral("good"));
     const CliResult r =
         run({QStringLiteral("check"), smtp(), QStringLiteral("--ca-file"), m_server.caFile(),
-             QStringLiteral("--expiry-warning-days"), QStringLiteral("100000"), QStringLiteral("--json")});
+             QStringLiteral("--expiry-warning-days"), QStringLiteral("3650"), QStringLiteral("--json")});
     QVERIFY2(r.exitCode == 1, qPrintable(r.text()));
     const QJsonObject report = r.json();
     QCOMPARE(sortedIds(report), QStringList {FindingIds::CertExpiresSoon});
@@ -422,15 +422,14 @@ void TestCli::connectionRefusedExitCode()
 
 void TestCli::unresolvableHostExitCode()
 {
-    // An empty label makes the name invalid before any lookup (no DNS query leaves the machine);
-    // the run ends with host-not-found, which is CRITICAL.
+    // A name that cannot exist (an empty label) is refused before any lookup: a usage error.
+    // (A well-formed name that does not resolve needs a name server; the engine's host-not-found
+    // paths are tested without one.)
     const CliResult r =
         run({QStringLiteral("check"), QStringLiteral("bad..name.invalid:25"), QStringLiteral("--json")});
-    QVERIFY2(r.exitCode == 2, qPrintable(r.text()));
-    QCOMPARE(sortedIds(r.json()), QStringList {FindingIds::HostNotFound});
-    // Qt's own words: the name never reached a resolver.
-    QCOMPARE(findingOf(r.json(), FindingIds::HostNotFound).value(QLatin1String("detail")).toString(),
-             QStringLiteral("Invalid hostname"));
+    QVERIFY2(r.exitCode == 3, qPrintable(r.text()));
+    QVERIFY2(r.err.contains("is not a valid host name"), r.err.constData());
+    QVERIFY(r.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
