@@ -127,8 +127,7 @@ void TestHostileServers::controlBytesNeverReachTheTerminal_data()
                                             "C: QUIT\n"
                                             "S: 221 bye\n"
                                             "X\n")
-                          << QStringList {QStringLiteral("plaintext-auth-offered"),
-                                          QStringLiteral("plaintext-session")}
+                          << QStringList {}
                           << QStringList {
                                  QStringLiteral("220 mx\\x1b]0;pwned\\x07 ready\\r\\x1b[2KOK\\u202eexe.txt"),
                                  QStringLiteral("250-mx \\x1b[2Jhello"),
@@ -143,7 +142,7 @@ void TestHostileServers::controlBytesNeverReachTheTerminal_data()
                                             "S: A2 OK bye\n"
                                             "X\n")
                           << QStringList {QStringLiteral("imap-plaintext-alert"),
-                                          QStringLiteral("plaintext-session")}
+                                          QStringLiteral("plaintext-auth-offered")}
                           << QStringList {QStringLiteral("[ALERT] maint\\x1b]0;pwned\\x07\\u202e ready"),
                                           QStringLiteral("X\\x1b[2J")};
     QTest::newRow("pop3") << Protocol::Pop3
@@ -155,8 +154,7 @@ void TestHostileServers::controlBytesNeverReachTheTerminal_data()
                                             "C: QUIT\n"
                                             "S: +OK bye\n"
                                             "X\n")
-                          << QStringList {QStringLiteral("plaintext-auth-offered"),
-                                          QStringLiteral("plaintext-session")}
+                          << QStringList {}
                           << QStringList {QStringLiteral("+OK pop\\x1b]0;pwned\\x07\\u202e ready"),
                                           QStringLiteral("USER\\x1b[2J")};
 }
@@ -235,13 +233,16 @@ void TestHostileServers::replyLineBound()
     const StepRecord* greeting = r.step(StepId::Greeting);
     QVERIFY(greeting);
     if (replyLines <= 512) {
-        QCOMPARE(sortedFindingIds(r), (QStringList {QStringLiteral("plaintext-session")}));
+        // IMAP4rev1 without LOGINDISABLED offers LOGIN in plaintext (RFC 9051 s.6.2.3); the SMTP
+        // and POP3 replies offer no login at all.
+        QCOMPARE(sortedFindingIds(r), protocol == Protocol::Imap
+                                          ? QStringList {QStringLiteral("plaintext-auth-offered")}
+                                          : QStringList());
         QCOMPARE(greeting->status, StepStatus::Ok);
         QVERIFY(server.errors().isEmpty());
     } else {
         // Past the bound: the step ends with the diagnosis; nothing more is sent.
-        QCOMPARE(sortedFindingIds(r),
-                 (QStringList {QStringLiteral("plaintext-session"), QStringLiteral("reply-too-long")}));
+        QCOMPARE(sortedFindingIds(r), (QStringList {QStringLiteral("reply-too-long")}));
         QCOMPARE(greeting->status, StepStatus::Failed);
         QVERIFY2(greeting->summary.contains(QLatin1String("more than 512 lines")),
                  qPrintable(greeting->summary));
@@ -304,20 +305,25 @@ void TestHostileServers::hugeBannerStaysSmall()
 
 void TestHostileServers::discardedFloodIsOneEntry()
 {
-    // 10,000 lines after the go-ahead, in the same write: one discarded entry with exact counts.
+    // 1,000 lines after the go-ahead, in the same write: one discarded entry with exact counts.
+    // (A flood larger than what one read takes in reaches the TLS layer after the handshake has
+    // started and fails it, "wrong version number": a correct outcome, but a timing-dependent one.)
     FakeMailServer server;
     const QString script = QStringLiteral("S: 220 mx\nC~ ^EHLO \nS: 250-mx\nS: 250 STARTTLS\nC: STARTTLS\n"
-                                          "S: 220 go ahead\nN: 10000 250-FLOOD\nT\nC~ ^EHLO \nS: 250-mx\n"
+                                          "S: 220 go ahead\nN: 1000 250-FLOOD\nT\nC~ ^EHLO \nS: 250-mx\n"
                                           "S: 250 PIPELINING\nC: QUIT\nS: 221 bye\nX\n");
     const Run r = run(script, Protocol::Smtp, TlsMode::StartTls, &server);
-    QVERIFY2(server.errors().isEmpty(), qPrintable(server.errorSummary()));
+    QVERIFY2(server.errors().isEmpty(),
+             qPrintable(server.errorSummary() + QLatin1Char(' ') + stepsOf(r) + QLatin1Char(' ')
+                        + sortedFindingIds(r).join(QLatin1Char(',')) + QLatin1Char(' ')
+                        + (r.step(StepId::TlsHandshake) ? r.step(StepId::TlsHandshake)->summary : QString())));
     QCOMPARE(stepsOf(r), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
                                         "tls-handshake=ok greeting-tls=ok quit=ok"));
     QCOMPARE(sortedFindingIds(r), (QStringList {QStringLiteral("starttls-response-injection")}));
     const QList<const TranscriptEntry*> discarded = entries(r, 'S', true);
     QCOMPARE(discarded.size(), 1);
-    QCOMPARE(discarded.constFirst()->bytes, qint64(10000 * 11)); // "250-FLOOD\r\n"
-    QCOMPARE(discarded.constFirst()->lines, 10000);
+    QCOMPARE(discarded.constFirst()->bytes, qint64(1000 * 11)); // "250-FLOOD\r\n"
+    QCOMPARE(discarded.constFirst()->lines, 1000);
     QVERIFY(discarded.constFirst()->truncated);
     QCOMPARE(discarded.constFirst()->text,
              QStringLiteral("250-FLOOD\r\n").repeated(181) + QStringLiteral("250-FLOOD"));
@@ -333,8 +339,8 @@ void TestHostileServers::discardedFloodIsOneEntry()
         }
         return QJsonObject();
     }();
-    QCOMPARE(entry.value(QLatin1String("bytes")).toInteger(), 110000);
-    QCOMPARE(entry.value(QLatin1String("lines")).toInt(), 10000);
+    QCOMPARE(entry.value(QLatin1String("bytes")).toInteger(), 11000);
+    QCOMPARE(entry.value(QLatin1String("lines")).toInt(), 1000);
     QCOMPARE(entry.value(QLatin1String("truncated")).toBool(), true);
 }
 
