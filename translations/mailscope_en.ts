@@ -66,5 +66,10 @@
         <translation>
             <numerusform>… (%n more byte)</numerusform><numerusform>… (%n more bytes)</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>… %n more line(s) of this reply (%1 bytes) not recorded: only the first %2 lines of a reply are kept</source>
+        <translation>
+            <numerusform>… %n more line of this reply (%1 bytes) not recorded: only the first %2 lines of a reply are kept</numerusform><numerusform>… %n more lines of this reply (%1 bytes) not recorded: only the first %2 lines of a reply are kept</numerusform></translation>
+    </message>
 </context>
 </TS>

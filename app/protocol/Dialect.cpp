@@ -4,6 +4,8 @@
 #include "Pop3Dialect.h"
 #include "SmtpDialect.h"
 
+#include <QCoreApplication>
+
 Dialect::~Dialect() = default;
 
 std::unique_ptr<Dialect> Dialect::create(Protocol protocol, const QByteArray& heloName)
@@ -55,4 +57,17 @@ QList<Dialect::Command> Dialect::passwordLoginCommands(const QString&, const QBy
 QByteArray Dialect::encodeInitialResponse(const QByteArray& raw)
 {
     return raw.isEmpty() ? QByteArrayLiteral("=") : raw.toBase64();
+}
+
+bool Dialect::tooManyBytes(const Reply& reply, QString* problem)
+{
+    qsizetype bytes = 0;
+    for (const QByteArray& line : reply.lines)
+        bytes += line.size();
+    if (bytes <= MaxReplyBytes)
+        return false;
+    *problem = QCoreApplication::translate("Dialect", "The reply had more than %1 bytes (%2 lines so far).")
+                   .arg(MaxReplyBytes)
+                   .arg(reply.lines.size());
+    return true;
 }

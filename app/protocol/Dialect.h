@@ -123,4 +123,13 @@ public:
 
     /// Base64 for a SASL line; "=" for an empty initial response (RFC 4954 s.4).
     static QByteArray encodeInitialResponse(const QByteArray& raw);
+
+    /// Bytes one reply may hold, all its lines together (without line endings); past it feed()
+    /// returns TooLong. No reply Mailscope asks for comes near it (an EHLO reply is ~300 bytes), but
+    /// 512 lines of 64 KB would be 32 MB held and shown.
+    static constexpr qsizetype MaxReplyBytes = 256 * 1024;
+
+protected:
+    /// True when `reply` holds more than MaxReplyBytes; `problem` then says so.
+    static bool tooManyBytes(const Reply& reply, QString* problem);
 };

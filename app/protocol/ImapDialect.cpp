@@ -1,6 +1,7 @@
 #include "ImapDialect.h"
 
 #include <QCoreApplication>
+#include <QSet>
 
 namespace {
 
@@ -55,6 +56,8 @@ Dialect::Feed ImapDialect::feed(const QByteArray& line)
         m_problem = tr("The reply had more than %1 lines.").arg(MaxReplyLines);
         return Feed::TooLong;
     }
+    if (tooManyBytes(m_reply, &m_problem))
+        return Feed::TooLong;
     QByteArray rest;
     if (m_expect == Expect::Banner) {
         // RFC 9051 s.7.1: greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF.
@@ -140,6 +143,7 @@ QStringList ImapDialect::capabilities(const Reply& reply) const
     // RFC 9051 s.7.2.2: "* CAPABILITY atom..." is the answer; without one, a [CAPABILITY ...]
     // response code (greeting, tagged OK) carries the list.
     QStringList caps;
+    QSet<QString> seen; // case-insensitive; a set, so a hostile list of 50,000 atoms stays linear
     QStringList fromCode;
     bool untagged = false;
     for (const QByteArray& line : reply.lines) {
@@ -147,8 +151,10 @@ QStringList ImapDialect::capabilities(const Reply& reply) const
             untagged = true;
             for (const QString& atom :
                  QString::fromUtf8(line.mid(13)).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-                if (!caps.contains(atom, Qt::CaseInsensitive))
+                if (!seen.contains(atom.toUpper())) {
+                    seen.insert(atom.toUpper());
                     caps.append(atom);
+                }
             }
         } else if (fromCode.isEmpty()) {
             fromCode = capabilityResponseCode(line);

@@ -45,6 +45,8 @@ Dialect::Feed Pop3Dialect::feed(const QByteArray& line)
         m_problem = tr("The reply had more than %1 lines.").arg(MaxReplyLines);
         return Feed::TooLong;
     }
+    if (tooManyBytes(m_reply, &m_problem))
+        return Feed::TooLong;
     if (m_inMultiline) {
         // RFC 1939 s.3: a multi-line answer ends with a line holding only ".".
         return line == "." ? Feed::Complete : Feed::NeedMore;

@@ -58,6 +58,8 @@ Dialect::Feed SmtpDialect::feed(const QByteArray& line)
         m_problem = tr("The reply had more than %1 lines.").arg(MaxReplyLines);
         return Feed::TooLong;
     }
+    if (tooManyBytes(m_reply, &m_problem))
+        return Feed::TooLong;
     m_reply.code = code;
     m_texts.append(QString::fromUtf8(text).trimmed());
     if (more)

@@ -1,5 +1,7 @@
 #include "ReportJson.h"
 
+#include "RunLimits.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -48,6 +50,14 @@ QJsonArray transcript(const QList<TranscriptEntry>& list)
         // Optional extension of schema 1: present only on lines received but never processed.
         if (e.discarded)
             o.insert(QStringLiteral("discarded"), true);
+        // Optional extensions of schema 1 (RunLimits): the text is only a prefix; the entry stands
+        // for this many received bytes and lines.
+        if (e.truncated)
+            o.insert(QStringLiteral("truncated"), true);
+        if (e.bytes > 0 || e.lines > 0) {
+            o.insert(QStringLiteral("bytes"), e.bytes);
+            o.insert(QStringLiteral("lines"), e.lines);
+        }
         out.append(o);
     }
     return out;
@@ -148,6 +158,37 @@ QJsonValue tlsAudit(const Run& run)
 
 } // namespace
 
+namespace {
+
+/// Optional extension of schema 1, present only when something was cut: what, and the limits.
+QJsonObject truncation(const RunTruncation& t)
+{
+    return {
+        {QStringLiteral("transcript_lines_omitted"), t.transcriptLinesOmitted},
+        {QStringLiteral("transcript_bytes_omitted"), t.transcriptBytesOmitted},
+        {QStringLiteral("texts_clipped"), t.textsClipped},
+        {QStringLiteral("capabilities_omitted"), t.capabilitiesOmitted},
+        {QStringLiteral("certificate_names_omitted"), t.certificateNamesOmitted},
+        {QStringLiteral("alerts_omitted"), t.alertsOmitted},
+        {QStringLiteral("limits"),
+         QJsonObject {
+             {QStringLiteral("transcript_text_chars"), RunLimits::TranscriptTextChars},
+             {QStringLiteral("transcript_lines_per_reply"), RunLimits::TranscriptLinesPerReply},
+             {QStringLiteral("transcript_entries"), RunLimits::TranscriptEntries},
+             {QStringLiteral("transcript_chars"), RunLimits::TranscriptChars},
+             {QStringLiteral("summary_chars"), RunLimits::SummaryChars},
+             {QStringLiteral("detail_chars"), RunLimits::DetailChars},
+             {QStringLiteral("capabilities"), RunLimits::Capabilities},
+             {QStringLiteral("capability_chars"), RunLimits::CapabilityChars},
+             {QStringLiteral("certificate_field_chars"), RunLimits::CertificateFieldChars},
+             {QStringLiteral("certificate_names"), RunLimits::CertificateNames},
+             {QStringLiteral("alerts"), RunLimits::Alerts},
+         }},
+    };
+}
+
+} // namespace
+
 QJsonObject ReportJson::toObject(const Run& run)
 {
     // Schema 1 allows accepted | rejected | unavailable-locally. A probe that could not reach the
@@ -189,6 +230,8 @@ QJsonObject ReportJson::toObject(const Run& run)
         {QStringLiteral("secrets_shown"), run.secretsShown},
         {QStringLiteral("verdict"), toKey(run.verdict())},
     };
+    if (run.truncation.any())
+        report.insert(QStringLiteral("truncated"), truncation(run.truncation));
     return report;
 }
 

@@ -268,8 +268,14 @@ QString ReportText::render(const Run& run, const Options& options)
             const QString marker = e.dir == 'I'
                                        ? QStringLiteral(" *")
                                        : QStringLiteral("%1:").arg(safe(QString(QLatin1Char(e.dir))));
-            const QString text =
+            QString text =
                 e.discarded ? tr("[discarded, never processed] %1").arg(safe(e.text)) : safe(e.text);
+            if (e.discarded && e.bytes > 0)
+                text += QStringLiteral("  ")
+                        + tr("(%1 bytes, %2 lines%3)")
+                              .arg(e.bytes)
+                              .arg(e.lines)
+                              .arg(e.truncated ? tr("; only the beginning is kept") : QString());
             QString row = QStringLiteral("  %1 %2 %3 %4").arg(time, lock, marker, text);
             if (e.dir == 'C')
                 row = w.paint(row, "36");
@@ -279,6 +285,24 @@ QString ReportText::render(const Run& run, const Options& options)
                 row = w.paint(row, "31");
             w.line(row);
         }
+    }
+
+    const RunTruncation& cut = run.truncation;
+    if (cut.any()) {
+        // RunLimits: the server sent more than a report keeps; say what was left out.
+        w.heading(tr("Cut to keep this report bounded"));
+        if (cut.transcriptLinesOmitted > 0)
+            w.line(tr("  %1 server line(s) (%2 bytes) counted but not recorded")
+                       .arg(cut.transcriptLinesOmitted)
+                       .arg(cut.transcriptBytesOmitted));
+        if (cut.textsClipped > 0)
+            w.line(tr("  %1 text(s) shortened (marked \"…\" where cut)").arg(cut.textsClipped));
+        if (cut.capabilitiesOmitted > 0)
+            w.line(tr("  %1 capabilit(y/ies) left out").arg(cut.capabilitiesOmitted));
+        if (cut.certificateNamesOmitted > 0)
+            w.line(tr("  %1 certificate name(s) or error(s) left out").arg(cut.certificateNamesOmitted));
+        if (cut.alertsOmitted > 0)
+            w.line(tr("  %1 server alert(s) left out").arg(cut.alertsOmitted));
     }
 
     w.heading(tr("Verdict: %1").arg(toKey(run.verdict()).toUpper()));

@@ -42,6 +42,28 @@ struct TranscriptEntry
     QString text;
     /// Received but never processed as protocol (plaintext bytes after STARTTLS's go-ahead).
     bool discarded = false;
+    /// `text` is only the beginning of what was received (RunLimits); the rest is counted.
+    bool truncated = {};
+    /// For an entry that stands for many received lines (the discarded bytes after a go-ahead,
+    /// the lines of a reply past RunLimits::TranscriptLinesPerReply): how many bytes and lines.
+    qint64 bytes = {};
+    int lines = {};
+};
+
+/// What Mailscope cut to keep a run bounded (RunLimits); all zero for an ordinary run.
+struct RunTruncation
+{
+    int transcriptLinesOmitted = 0; ///< server lines counted but not kept
+    qint64 transcriptBytesOmitted = 0;
+    int textsClipped = 0; ///< lines, summaries, evidence and certificate fields cut short
+    int capabilitiesOmitted = 0;
+    int certificateNamesOmitted = 0;
+    int alertsOmitted = 0;
+    bool any() const
+    {
+        return transcriptLinesOmitted || transcriptBytesOmitted || textsClipped || capabilitiesOmitted
+               || certificateNamesOmitted || alertsOmitted;
+    }
 };
 
 /// What the TLS handshake negotiated and what verification concluded.
@@ -151,6 +173,8 @@ struct Run
     bool secretsShown = false;
     /// True when the run ended before it could do anything useful (bad options, cancelled early).
     bool aborted = false;
+    /// What was cut to keep the run bounded.
+    RunTruncation truncation;
 
     Verdict verdict() const;
     bool hasFinding(const QString& id) const;

@@ -263,10 +263,11 @@ void ProbeSession::completeStep(StepStatus status, const QString& summary)
         return;
     m_stepTimer.stop();
     m_wait = Wait::Nothing;
+    m_recorder.endReply();
     StepRecord& s = m_run.steps[m_current];
     s.status = status;
     s.durationMs = now() - s.startedMs;
-    s.summary = summary;
+    s.summary = m_recorder.summary(summary);
     Q_EMIT stepFinished(m_current);
     if (status != StepStatus::Failed && status != StepStatus::Skipped && stopsAfter(s.id)) {
         skipRemaining(tr("Not run: the run was set to stop after %1").arg(toKey(s.id)), true);
@@ -298,6 +299,8 @@ void ProbeSession::finish()
     m_finished = true;
     m_stepTimer.stop();
     m_wait = Wait::Nothing;
+    reportDiscardedBytes(); // a run that stopped after the go-ahead still shows them
+    m_recorder.endReply();
     m_run.durationMs = now();
     if (m_connected) {
         m_connected = false;
@@ -414,7 +417,7 @@ void ProbeSession::onLinesAvailable()
     }
     while (m_wait == Wait::Reply && m_transport->canReadLine()) {
         const QByteArray line = m_transport->readLine();
-        recordLine('S', clipped(line));
+        m_recorder.recordServerLine(line);
         switch (m_dialect->feed(line)) {
         case Dialect::Feed::NeedMore:
             continue;
@@ -588,6 +591,8 @@ void ProbeSession::noteAlerts(const Reply& reply)
 {
     // RFC 9051 s.7.1: an [ALERT] is shown to the user as it is; in plaintext anyone could have written it.
     for (const QString& alert : m_dialect->alerts(reply)) {
+        if (!m_recorder.admitAlert())
+            continue; // counted in the run's truncation; a flood of alerts is not shown
         note(tr("Server alert: %1").arg(alert));
         if (!underTls())
             addFinding(FindingCatalogue::make(FindingIds::ImapPlaintextAlert, alert));
@@ -647,7 +652,7 @@ void ProbeSession::handleGreeting(const Reply& reply)
             // POP3 CAPA is an extension (RFC 2449): its absence is old-fashioned, not an error,
             // but without it the server cannot announce STLS.
             m_activeCapabilities.clear();
-            (underTls() ? m_run.capabilitiesTls : m_run.capabilitiesPlain).clear();
+            m_recorder.setCapabilities(underTls(), {});
             Q_EMIT capabilitiesChanged();
             completeStep(StepStatus::Warning,
                          tr("The server has no capability list (it answered: %1), so it cannot offer %2")
@@ -663,7 +668,7 @@ void ProbeSession::handleGreeting(const Reply& reply)
     const QStringList caps = m_capabilityAttempt == 0 ? m_dialect->capabilities(reply) : QStringList();
     m_activeCapabilities = caps;
     const bool tls = underTls();
-    (tls ? m_run.capabilitiesTls : m_run.capabilitiesPlain) = caps;
+    m_recorder.setCapabilities(tls, caps);
     Q_EMIT capabilitiesChanged();
 
     // After PREAUTH there is no login left to offer (RFC 9051 s.6.2: LOGIN and AUTHENTICATE are

@@ -129,8 +129,11 @@ private:
     void noteAlerts(const Reply& reply);
     void handleStartTlsNotOffered();
     void continueWithoutTls(const QString& summary);
-    /// Takes every unread byte, records it as discarded; true when there was any.
+    /// Takes every unread byte as discarded (collected, recorded by reportDiscardedBytes()); true
+    /// when there was any.
     bool discardInjectedBytes();
+    /// Records the discarded bytes as one entry and flags them (before the handshake starts).
+    void reportDiscardedBytes();
     void decideTrust();
     void dropConnection();
 

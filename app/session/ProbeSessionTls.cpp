@@ -13,6 +13,7 @@ void ProbeSession::startHandshake()
 {
     // Whatever arrived since the go-ahead (step mode leaves time for it) is not protocol either.
     discardInjectedBytes();
+    reportDiscardedBytes();
     TlsClientOptions tls = m_options.tlsOverrides;
     tls.peerVerifyName = m_options.host;
     tls.extraCaCertificates = m_options.extraCaCertificates;
@@ -80,30 +81,35 @@ void ProbeSession::handleStartTls(const Reply& reply)
                            .arg(m_dialect->startTlsVerb(), line));
 }
 
-bool ProbeSession::discardInjectedBytes()
+bool ProbeSession::discardInjectedBytes() { return m_recorder.collectDiscarded(m_transport->takeUnread()); }
+
+void ProbeSession::reportDiscardedBytes()
 {
-    const QByteArray extra = m_transport->takeUnread();
-    if (extra.isEmpty())
-        return false;
-    m_recorder.recordDiscarded(extra);
+    const TranscriptEntry* discarded = m_recorder.flushDiscarded();
+    if (!discarded)
+        return;
     if (m_options.tls == TlsMode::Implicit) {
         note(tr("The server spoke in plaintext on an implicit-TLS port (%n byte(s) discarded)", nullptr,
-                int(extra.size())));
-        return true;
+                int(discarded->bytes)));
+        return;
     }
-    addFinding(FindingCatalogue::make(
+    QString evidence = discarded->text.trimmed().replace(QLatin1String("\r\n"), QLatin1String(" / "));
+    if (discarded->truncated)
+        evidence += QStringLiteral(" …");
+    Finding finding = FindingCatalogue::make(
         FindingIds::StartTlsResponseInjection,
-        tr("%n byte(s) received after the go-ahead and before TLS: %1", nullptr, int(extra.size()))
-            .arg(clipped(extra.trimmed()).replace(QLatin1String("\r\n"), QLatin1String(" / ")))));
-    return true;
+        tr("%n byte(s) received after the go-ahead and before TLS: %1", nullptr, int(discarded->bytes))
+            .arg(evidence));
+    finding.step = discarded->step; // the STARTTLS step, where they arrived
+    addFinding(std::move(finding));
 }
 
 void ProbeSession::decideTrust()
 {
     const TlsHandshakeInfo info = m_transport->handshakeInfo();
-    m_run.tls = info.facts;
-    m_run.certificates = CertificateInspector::inspectChain(info.chain, info.errors,
-                                                            QDateTime::currentDateTimeUtc(), m_options.host);
+    m_recorder.setTls(info.facts,
+                      CertificateInspector::inspectChain(info.chain, info.errors,
+                                                         QDateTime::currentDateTimeUtc(), m_options.host));
     note(tr("TLS established: %1, %2, key exchange %3")
              .arg(info.facts.protocol, info.facts.cipher, info.facts.keyExchange));
     for (Finding& f : TrustAssessment::findingsFor(info.errors))

@@ -220,9 +220,9 @@ void TestImapPop3Scenarios::injectionIsDiscarded_data()
     QTest::addColumn<Protocol>("protocol");
     QTest::addColumn<QStringList>("discarded");
     QTest::newRow("imap") << "imap-starttls-injection" << Protocol::Imap
-                          << QStringList {"* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED", "A3 OK forged"};
+                          << QStringList {"* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED\r\nA3 OK forged\r\n"};
     QTest::newRow("pop3") << "pop3-stls-injection" << Protocol::Pop3
-                          << QStringList {"+OK", "USER", "INJECTED", "."};
+                          << QStringList {"+OK\r\nUSER\r\nINJECTED\r\n.\r\n"};
 }
 
 void TestImapPop3Scenarios::injectionIsDiscarded()

@@ -420,7 +420,7 @@ void TestSmtpScenarios::responseInjection()
 
     // Recorded, flagged, never processed.
     QCOMPARE(serverTextsOf(run, true),
-             (QStringList {QStringLiteral("250-injected.invalid"), QStringLiteral("250 AUTH INJECTED")}));
+             (QStringList {QStringLiteral("250-injected.invalid\r\n250 AUTH INJECTED\r\n")}));
     for (const TranscriptEntry& e : run.transcript) {
         if (e.discarded)
             QVERIFY(!e.tls);

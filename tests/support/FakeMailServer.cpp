@@ -128,6 +128,39 @@ bool FakeMailServer::loadScript(const QString& script)
     return ok;
 }
 
+namespace {
+
+/// E:/N: text: \\r \\n \\t \\\\ \\xNN (one byte) and \\uXXXX (UTF-8) decoded; everything else as is.
+QByteArray unescaped(const QString& text)
+{
+    QByteArray out;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c != QLatin1Char('\\') || i + 1 >= text.size()) {
+            out += QString(c).toUtf8();
+            continue;
+        }
+        const QChar n = text.at(++i);
+        if (n == QLatin1Char('r'))
+            out += '\r';
+        else if (n == QLatin1Char('n'))
+            out += '\n';
+        else if (n == QLatin1Char('t'))
+            out += '\t';
+        else if (n == QLatin1Char('x') && i + 2 < text.size()) {
+            out += char(text.mid(i + 1, 2).toUInt(nullptr, 16));
+            i += 2;
+        } else if (n == QLatin1Char('u') && i + 4 < text.size()) {
+            out += QString(QChar(char16_t(text.mid(i + 1, 4).toUInt(nullptr, 16)))).toUtf8();
+            i += 4;
+        } else
+            out += QString(n).toUtf8();
+    }
+    return out;
+}
+
+} // namespace
+
 bool FakeMailServer::parseLine(const QString& rawLine, int number)
 {
     // Leading blanks are layout; after the directive exactly one space separates the text, and
@@ -181,6 +214,22 @@ bool FakeMailServer::parseLine(const QString& rawLine, int number)
     } else if (line.startsWith(QLatin1String("R:"))) {
         d.kind = Kind::Raw;
         d.text = textAfter(2).toUtf8();
+    } else if (line.startsWith(QLatin1String("E:"))) {
+        d.kind = Kind::Send;
+        d.text = unescaped(textAfter(2));
+    } else if (line.startsWith(QLatin1String("N:"))) {
+        // N: COUNT TEXT -- TEXT (escapes as in E:) + CRLF, COUNT times, sent like R:.
+        const QString rest = textAfter(2);
+        bool ok = false;
+        const int count = rest.section(QLatin1Char(' '), 0, 0).toInt(&ok);
+        if (!ok || count < 1) {
+            addError(QStringLiteral("script line %1: \"%2\" needs a count and a text").arg(number).arg(line));
+            return false;
+        }
+        const QByteArray one = unescaped(rest.section(QLatin1Char(' '), 1)) + Crlf;
+        d.kind = Kind::Raw;
+        d.text = one.repeated(count);
+        d.text.chop(2); // play() adds the last CRLF
     } else if (line.startsWith(QLatin1String("F:"))) {
         d.kind = Kind::Fragmented;
         d.text = textAfter(2).toUtf8();
@@ -238,6 +287,18 @@ QString FakeMailServer::scriptFromTranscript(const QList<TranscriptEntry>& trans
         if (startsTls) {
             out.append(QStringLiteral("T"));
             tlsStarted = true;
+        }
+        if (e.discarded) {
+            // One entry holds every discarded byte, line endings included: one R: per line.
+            QStringList lines = e.text.split(QLatin1Char('\n'));
+            if (e.text.endsWith(QLatin1Char('\n')))
+                lines.removeLast();
+            for (QString line : lines) {
+                if (line.endsWith(QLatin1Char('\r')))
+                    line.chop(1);
+                out.append(QStringLiteral("R: ") + line);
+            }
+            continue;
         }
         QString text = e.text;
         text.replace(QLatin1Char('\n'), QLatin1Char(' '));

@@ -56,6 +56,10 @@ class QTcpServer;
  *              (e.g. a TLS ClientHello the script will not answer; `D` then `X` closes in the
  *              middle of the handshake)
  *   I: text    a Mailscope note from an exported transcript; ignored like a comment
+ *   E: text    as S:, with escapes decoded: \r \n \t \\ \xNN (one raw byte) \uXXXX (UTF-8), for
+ *              hostile bytes (ESC, bare CR, NUL, C1, bidi overrides, invalid UTF-8)
+ *   N: n text  a flood: `text` (escapes as in E:) + CRLF, n times, sent like R: (in the same
+ *              write as a preceding S:/E:, else in its own)
  *
  * Replaying transcripts: a transcript exported as `C: ...` / `S: ...` lines is a script; T
  * marks where TLS starts. scriptFromTranscript() turns a Run's transcript into such a script
