@@ -319,10 +319,23 @@ void CommandInjectionProbe::onError(LineTransport::Error error, const QString& m
         return;
     }
     if (m_stage == Stage::Handshake) {
-        conclude(Verdict::Error, tr("The TLS handshake failed: %1").arg(message));
+        handshakeRefused(message);
         return;
     }
     conclude(Verdict::Error, message);
+}
+
+void CommandInjectionProbe::handshakeRefused(const QString& why)
+{
+    // The server said go ahead, then the handshake broke: it fed the injected bytes to its TLS
+    // layer (Dovecot: "wrong version number") or hung up. Either way no TLS session exists in
+    // which the injected command could have run. (A server whose TLS is broken for every client
+    // fails the same way; the check's own tls-handshake step shows that.)
+    m_transport->abort();
+    conclude(Verdict::NotVulnerable,
+             tr("The TLS handshake failed after \"%1\" was sent in one write (%2): the server read the "
+                "injected bytes as TLS data or hung up, so the injected command never ran inside TLS.")
+                 .arg(shown(m_dialect->startTlsCommand() + injectedCommand()), why));
 }
 
 void CommandInjectionProbe::onDisconnected()
@@ -333,6 +346,10 @@ void CommandInjectionProbe::onDisconnected()
         readAfterTls(); // what arrived with the close, still bounded by the judge
         if (!m_finished)
             concludeFromJudge(true);
+        return;
+    }
+    if (m_stage == Stage::Handshake) {
+        handshakeRefused(tr("the server closed the connection"));
         return;
     }
     conclude(Verdict::Error, tr("The server closed the connection before the probe was complete."));

@@ -99,6 +99,8 @@ private:
     void handleReply(const Reply& reply);
     void send(const QByteArray& bytes, Dialect::Expect expect);
     void readAfterTls();
+    /// The handshake after the go-ahead failed: the injected command cannot have run inside TLS.
+    void handshakeRefused(const QString& why);
     /// Ends the probe with the judge's verdict; `closed`: the server hung up.
     void concludeFromJudge(bool closed);
     void conclude(Verdict verdict, const QString& detail);

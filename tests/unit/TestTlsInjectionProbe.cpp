@@ -23,6 +23,7 @@ private Q_SLOTS:
     void imapVulnerable();
     void imapSecondGreetingAndStaleTagAreNotVulnerable();
     void smtpSecondGreetingIsNotVulnerable();
+    void handshakeBrokenByTheInjectionIsNotVulnerable();
     void smtpFloodIsInconclusiveAndCutOff();
     void pop3Verdicts_data();
     void pop3Verdicts();
@@ -220,6 +221,21 @@ void TestTlsInjectionProbe::smtpSecondGreetingIsNotVulnerable()
     QVERIFY2(h.probe->detail().contains(QLatin1String("220 fake ESMTP again")),
              qPrintable(h.probe->detail()));
     QCOMPARE(h.transport->writtenAfterTlsRequest(), QByteArray("QUIT\r\n"));
+}
+
+void TestTlsInjectionProbe::handshakeBrokenByTheInjectionIsNotVulnerable()
+{
+    // Dovecot hands the bytes after STARTTLS to its TLS layer ("wrong version number") and the
+    // handshake fails: no TLS session, so the injected command cannot have run inside one.
+    Harness h = make(Protocol::Smtp);
+    smtpUpToGoAhead(h);
+    QSignalSpy done(h.probe.get(), &CommandInjectionProbe::finished);
+    h.transport->failHandshake(QStringLiteral("The server closed the connection during the TLS handshake."));
+    QTRY_COMPARE(done.size(), 1);
+    QCOMPARE(h.probe->verdict(), CommandInjectionProbe::Verdict::NotVulnerable);
+    QVERIFY2(h.probe->detail().contains(QLatin1String("TLS handshake failed")),
+             qPrintable(h.probe->detail()));
+    QCOMPARE(h.transport->writtenAfterTlsRequest(), QByteArray());
 }
 
 void TestTlsInjectionProbe::smtpFloodIsInconclusiveAndCutOff()
