@@ -54,7 +54,10 @@ QString InjectionReplyJudge::unaskedNote() const
     if (m_unasked == 0)
         return {};
     return QLatin1Char(' ')
-           + tr("It also sent %n line(s) that answer nothing the probe sent, the first: %1", m_unasked)
+           + QCoreApplication::translate(
+                 "InjectionReplyJudge",
+                 "It also sent %n line(s) answering nothing the probe sent; the first: %1", nullptr,
+                 m_unasked)
                  .arg(evidence(m_firstUnasked));
 }
 
