@@ -1,11 +1,27 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CommandInjectionProbe</name>
+    <message numerus="yes">
+        <source>… (%n byte(s) in all)</source>
+        <translation>
+            <numerusform>… (%n byte in all)</numerusform><numerusform>… (%n bytes in all)</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>Findings</name>
     <message numerus="yes">
         <source>%n day(s) left (expires %1)</source>
         <translation>
             <numerusform>%n day left (expires %1)</numerusform><numerusform>%n days left (expires %1)</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>InjectionReplyJudge</name>
+    <message numerus="yes">
+        <source>It also sent %n line(s) answering nothing the probe sent; the first: %1</source>
+        <translation>
+            <numerusform>It also sent %n line answering nothing the probe sent; the first: %1</numerusform><numerusform>It also sent %n lines answering nothing the probe sent; the first: %1</numerusform></translation>
     </message>
 </context>
 <context>

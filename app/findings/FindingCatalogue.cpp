@@ -237,6 +237,17 @@ constexpr std::array entries {
                "A reply line or a multi-line reply exceeded any reasonable length. Mailscope stopped "
                "reading to protect itself. This is not a normal mail server's behaviour."),
            "RFC 5321 s.4.5.3.1.5"},
+    Entry {FindingIds::ReplyOutOfSequence, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The server's replies are out of step with the commands"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "The server answered something that is not a reply to what was sent, or spoke without "
+               "being asked (for example a second greeting right after the TLS handshake). The "
+               "conversation is out of step: every later reply would be taken as the answer to the "
+               "wrong command, so nothing more the server says can be trusted. Mailscope closed the "
+               "connection without sending anything more. A broken server or something in between "
+               "that injects data can cause this; the detail shows what arrived and when."),
+           "RFC 5321 s.4.3.2; RFC 9051 s.2.2.1; RFC 1939 s.3"},
     Entry {
         FindingIds::GreetingRejected, Severity::Critical,
         QT_TRANSLATE_NOOP("Findings", "The server rejected the greeting"),

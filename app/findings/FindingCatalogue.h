@@ -53,6 +53,7 @@ inline constexpr QLatin1String ServerClosedEarly {"server-closed-early"};
 inline constexpr QLatin1String ServerTimeout {"server-timeout"};
 inline constexpr QLatin1String ReplyMalformed {"reply-malformed"};
 inline constexpr QLatin1String ReplyTooLong {"reply-too-long"};
+inline constexpr QLatin1String ReplyOutOfSequence {"reply-out-of-sequence"};
 inline constexpr QLatin1String GreetingRejected {"greeting-rejected"};
 inline constexpr QLatin1String ServiceUnavailable {"service-unavailable"};
 inline constexpr QLatin1String PlaintextSession {"plaintext-session"};

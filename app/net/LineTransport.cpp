@@ -22,6 +22,16 @@ QByteArray LineTransport::readLine()
     return line;
 }
 
+QByteArray LineTransport::peekLine() const
+{
+    if (!canReadLine())
+        return {};
+    QByteArray line = m_buffer.left(m_buffer.indexOf('\n'));
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return line;
+}
+
 QByteArray LineTransport::takeUnread()
 {
     QByteArray all = m_buffer + drainLowerBuffer();

@@ -54,6 +54,8 @@ public:
     bool canReadLine() const;
     /// The next complete line without its line ending (CRLF or a bare LF).
     QByteArray readLine();
+    /// The line readLine() would return, left in the buffer; empty when no line is complete.
+    QByteArray peekLine() const;
     /// Everything received and not yet read, including a partial line, and everything still
     /// buffered below; the buffer is empty afterwards.
     QByteArray takeUnread();

@@ -33,7 +33,11 @@ public:
         NeedMore,
         Complete,
         Malformed,
-        TooLong
+        TooLong,
+        /// Well-formed, but not a reply to the command sent (SMTP 220 to EHLO, an IMAP line tagged
+        /// for another command, a continuation where none was asked for): the conversation is out
+        /// of step and nothing after it can be matched to a command. problem() says why.
+        OutOfSequence
     };
     /// What the server's first words mean.
     enum class BannerKind
@@ -59,14 +63,19 @@ public:
 
     virtual Protocol protocol() const = 0;
 
-    /// Starts framing a new reply of the given kind.
+    /// Starts framing a new reply of the given kind: the reply to the command just sent. Only a
+    /// reply that can answer that command completes (each dialect states its command-reply rules).
     virtual void expectReply(Expect expect) = 0;
     /// Feeds one received line (without its line ending).
     virtual Feed feed(const QByteArray& line) = 0;
     /// The completed reply; valid after feed() returned Complete.
     virtual Reply takeReply() = 0;
-    /// Why the last feed() returned Malformed or TooLong, in words.
+    /// Why the last feed() returned Malformed, TooLong or OutOfSequence, in words.
     virtual QString problem() const = 0;
+    /// True when `line`, arriving while no command is waiting for its reply, is something the
+    /// protocol lets a server send unasked (IMAP untagged data, SMTP's 421 shutdown notice). Any
+    /// other line that comes before the client spoke is out of step.
+    virtual bool mayArriveUnasked(const QByteArray& line) const = 0;
 
     /// How to read a complete banner reply.
     virtual BannerKind classifyBanner(const Reply& reply) const

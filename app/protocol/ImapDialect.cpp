@@ -80,7 +80,7 @@ Dialect::Feed ImapDialect::feed(const QByteArray& line)
         if (m_expect != Expect::Auth) {
             m_problem = tr("The server asked to continue a command that needs no continuation: %1")
                             .arg(QString::fromLatin1(line.left(80)));
-            return Feed::Malformed;
+            return Feed::OutOfSequence;
         }
         m_reply.continuation = true;
         m_reply.text = QString::fromLatin1(line.mid(2).trimmed());
@@ -97,10 +97,47 @@ Dialect::Feed ImapDialect::feed(const QByteArray& line)
         m_reply.text = humanText(rest);
         return Feed::Complete;
     }
+    if (const QByteArray other = taggedStatusTag(line); !other.isEmpty()) {
+        // RFC 9051 s.2.2.1: the completion result carries the tag of the command it completes. A
+        // well-formed completion with another tag answers something else: out of step.
+        m_problem = m_tag.isEmpty()
+                        ? tr("A completion tagged %1 before any command was sent: %2")
+                              .arg(QString::fromLatin1(other.left(40)), QString::fromLatin1(line.left(80)))
+                        : tr("A completion tagged %1, but the command sent was tagged %2: %3")
+                              .arg(QString::fromLatin1(other.left(40)), QString::fromLatin1(m_tag),
+                                   QString::fromLatin1(line.left(80)));
+        return Feed::OutOfSequence;
+    }
     m_problem = m_tag.isEmpty() ? tr("Not an IMAP response line: %1").arg(QString::fromLatin1(line.left(80)))
                                 : tr("Not an IMAP response line (expected \"*\", \"+\" or the tag %1): %2")
                                       .arg(QString::fromLatin1(m_tag), QString::fromLatin1(line.left(80)));
     return Feed::Malformed;
+}
+
+QByteArray ImapDialect::taggedStatusTag(const QByteArray& line)
+{
+    // RFC 9051 s.9: response-tagged = tag SP resp-cond-state CRLF; tag = 1*<any ASTRING-CHAR
+    // except "+">. Only a line of that shape counts as someone's completion.
+    const qsizetype space = line.indexOf(' ');
+    if (space <= 0)
+        return {};
+    const QByteArray tag = line.left(space);
+    for (const char c : tag) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || c == '+' || c == '*' || c == '(' || c == ')' || c == '{' || c == '%'
+            || c == '"' || c == '\\')
+            return {};
+    }
+    QByteArray rest;
+    const QByteArray status = firstWord(line.mid(space + 1), &rest);
+    return status == "OK" || status == "NO" || status == "BAD" ? tag : QByteArray();
+}
+
+bool ImapDialect::mayArriveUnasked(const QByteArray& line) const
+{
+    // RFC 9051 s.7: the server may send untagged data at any time (an alert, BYE on autologout,
+    // capability updates); the client must accept it. Tagged lines and continuations answer commands.
+    return line.startsWith("* ");
 }
 
 Reply ImapDialect::takeReply()

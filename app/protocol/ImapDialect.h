@@ -23,6 +23,7 @@ public:
     Feed feed(const QByteArray& line) override;
     Reply takeReply() override;
     QString problem() const override { return m_problem; }
+    bool mayArriveUnasked(const QByteArray& line) const override;
     BannerKind classifyBanner(const Reply& reply) const override;
 
     QByteArray capabilityCommand(int attempt) override;
@@ -51,6 +52,8 @@ public:
     static QByteArray quoted(const QByteArray& text);
     /// The atoms of a "[CAPABILITY ...]" response code in `line`, empty when it has none.
     static QStringList capabilityResponseCode(const QByteArray& line);
+    /// The tag of `line` when it is a tagged completion ("tag OK|NO|BAD ..."); empty otherwise.
+    static QByteArray taggedStatusTag(const QByteArray& line);
 
 private:
     /// A new tag and `verb` after it, with CRLF.

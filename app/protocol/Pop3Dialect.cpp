@@ -47,11 +47,18 @@ Dialect::Feed Pop3Dialect::feed(const QByteArray& line)
     }
     if (tooManyBytes(m_reply, &m_problem))
         return Feed::TooLong;
+    QByteArray text;
     if (m_inMultiline) {
-        // RFC 1939 s.3: a multi-line answer ends with a line holding only ".".
+        // RFC 1939 s.3: a multi-line answer ends with a line holding only ".". A status line in
+        // the middle of it is the answer to something else (a second greeting, an injected
+        // command's reply): the list and every reply after it would be misread.
+        if (const Status st = status(line, &text); st == Status::Ok || st == Status::Err) {
+            m_problem = tr("A second status line inside a multi-line answer: %1")
+                            .arg(QString::fromLatin1(line.left(80)));
+            return Feed::OutOfSequence;
+        }
         return line == "." ? Feed::Complete : Feed::NeedMore;
     }
-    QByteArray text;
     switch (status(line, &text)) {
     case Status::Ok:
         m_reply.positive = true;
@@ -70,13 +77,23 @@ Dialect::Feed Pop3Dialect::feed(const QByteArray& line)
             m_reply.text = QString::fromLatin1(text);
             return Feed::Complete;
         }
-        break;
+        // RFC 5034 s.4: "+ " continues a SASL exchange and nothing else.
+        m_problem = tr("A continuation (\"+ \") outside an AUTH exchange: %1")
+                        .arg(QString::fromLatin1(line.left(80)));
+        return Feed::OutOfSequence;
     case Status::Invalid:
         break;
     }
     m_problem = tr("Not a POP3 reply line (expected \"+OK\" or \"-ERR\"): %1")
                     .arg(QString::fromLatin1(line.left(80)));
     return Feed::Malformed;
+}
+
+bool Pop3Dialect::mayArriveUnasked(const QByteArray&) const
+{
+    // RFC 1939 s.3: every response answers a command; a server that ends the session on its own
+    // (autologout) closes without a word.
+    return false;
 }
 
 Reply Pop3Dialect::takeReply()

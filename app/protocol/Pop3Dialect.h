@@ -20,6 +20,7 @@ public:
     Feed feed(const QByteArray& line) override;
     Reply takeReply() override;
     QString problem() const override { return m_problem; }
+    bool mayArriveUnasked(const QByteArray& line) const override;
 
     QByteArray capabilityCommand(int attempt) override;
     bool capabilitiesOptional() const override { return true; }

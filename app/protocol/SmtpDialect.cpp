@@ -64,11 +64,89 @@ Dialect::Feed SmtpDialect::feed(const QByteArray& line)
     m_texts.append(QString::fromUtf8(text).trimmed());
     if (more)
         return Feed::NeedMore;
+    m_reply.text = m_texts.join(QStringLiteral(" / "));
+    if (!answers(m_expect, code)) {
+        m_problem =
+            tr("%1 is not a reply to %2, which is answered by %3 or an error (4xx/5xx): %4")
+                .arg(code)
+                .arg(commandName(m_expect), successCodes(m_expect), QString::fromLatin1(line.left(80)));
+        return Feed::OutOfSequence;
+    }
     // RFC 4954 s.4: inside AUTH, 334 carries the next base64 challenge.
     m_reply.continuation = m_expect == Expect::Auth && code == 334;
     m_reply.positive = !m_reply.continuation && code >= 200 && code < 400;
-    m_reply.text = m_texts.join(QStringLiteral(" / "));
     return Feed::Complete;
+}
+
+bool SmtpDialect::answers(Expect expect, int code)
+{
+    // RFC 5321 s.4.3.2 (command-reply sequences): each command has its success code; the error
+    // codes (421 shutdown, 5xx syntax or sequence errors, ...) may answer any command, and an
+    // error carries nothing the client would act on except stopping.
+    if (code >= 400)
+        return true;
+    switch (expect) {
+    case Expect::Banner:
+        return code == 220; // s.4.3.2 CONNECTION ESTABLISHMENT: 220 (E: 554)
+    case Expect::Capabilities:
+        return code == 250; // EHLO or HELO: 250
+    case Expect::StartTls:
+        return code == 220; // RFC 3207 s.4: 220 Ready to start TLS
+    case Expect::Auth:
+        return code == 235 || code == 334; // RFC 4954 s.4 and s.6: success or the next challenge
+    case Expect::Quit:
+        return code == 221; // QUIT: 221
+    case Expect::Generic:
+        break;
+    }
+    return true;
+}
+
+QString SmtpDialect::commandName(Expect expect)
+{
+    switch (expect) {
+    case Expect::Banner:
+        return tr("the connection (the greeting)");
+    case Expect::Capabilities:
+        return QStringLiteral("EHLO/HELO");
+    case Expect::StartTls:
+        return QStringLiteral("STARTTLS");
+    case Expect::Auth:
+        return QStringLiteral("AUTH");
+    case Expect::Quit:
+        return QStringLiteral("QUIT");
+    case Expect::Generic:
+        break;
+    }
+    return tr("the command");
+}
+
+QString SmtpDialect::successCodes(Expect expect)
+{
+    switch (expect) {
+    case Expect::Banner:
+    case Expect::StartTls:
+        return QStringLiteral("220");
+    case Expect::Capabilities:
+        return QStringLiteral("250");
+    case Expect::Auth:
+        return tr("235 or 334");
+    case Expect::Quit:
+        return QStringLiteral("221");
+    case Expect::Generic:
+        break;
+    }
+    return tr("2xx/3xx");
+}
+
+bool SmtpDialect::mayArriveUnasked(const QByteArray& line) const
+{
+    // RFC 5321 s.4.2.2: 421 "may be a reply to any command if the service knows it must shut
+    // down"; servers send it unasked on their own idle timeout (s.4.5.3.2) right before closing.
+    int code = 0;
+    bool more = false;
+    QByteArray text;
+    return parseLine(line, &code, &more, &text) && code == 421;
 }
 
 Reply SmtpDialect::takeReply()

@@ -16,6 +16,7 @@ public:
     Feed feed(const QByteArray& line) override;
     Reply takeReply() override;
     QString problem() const override { return m_problem; }
+    bool mayArriveUnasked(const QByteArray& line) const override;
 
     QByteArray capabilityCommand(int attempt) override;
     QStringList capabilities(const Reply& reply) const override;
@@ -34,8 +35,14 @@ public:
     /// Parses "250-TEXT" / "250 TEXT" / "250": the code, whether more lines follow, and the text.
     /// Returns false when the line is not an SMTP reply line.
     static bool parseLine(const QByteArray& line, int* code, bool* more, QByteArray* text);
+    /// True when a reply with `code` can answer what `expect` stands for (RFC 5321 s.4.3.2):
+    /// the command's own success code, or any error (4xx/5xx), which every command may get.
+    static bool answers(Expect expect, int code);
 
 private:
+    static QString commandName(Expect expect);
+    static QString successCodes(Expect expect);
+
     QByteArray m_heloName;
     Expect m_expect = Expect::Generic;
     Reply m_reply;

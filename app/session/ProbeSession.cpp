@@ -183,6 +183,8 @@ void ProbeSession::recordSkipped(StepId id, const QString& reason)
 void ProbeSession::runStep(StepId id)
 {
     beginStep(id);
+    if (failIfOutOfStep())
+        return;
     m_stepTimer.start(m_options.stepTimeoutMs);
     if (needsConnection(id) && !m_connected && !m_transport->canReadLine()) {
         // The server hung up between steps (step mode leaves time for that): say so now
@@ -389,55 +391,7 @@ void ProbeSession::onConnected()
                  tr("Connected to %1:%2 in %3 ms").arg(address).arg(m_options.port).arg(took));
 }
 
-void ProbeSession::sendCommand(const QByteArray& bytes, Dialect::Expect expect, const QByteArray& redacted)
-{
-    QByteArray shown = redacted.isNull() || m_options.showSecrets ? bytes : redacted;
-    while (shown.endsWith('\n') || shown.endsWith('\r'))
-        shown.chop(1);
-    recordLine('C', QString::fromUtf8(shown));
-    m_dialect->expectReply(expect);
-    m_wait = Wait::Reply;
-    m_transport->write(bytes);
-    if (m_transport->canReadLine() || m_transport->overflowed())
-        QMetaObject::invokeMethod(this, &ProbeSession::onLinesAvailable, Qt::QueuedConnection);
-}
-
 // ---- transport events -----------------------------------------------------------------------------
-
-void ProbeSession::onLinesAvailable()
-{
-    if (m_wait == Wait::Reply && m_transport->overflowed()) {
-        // Said the same way whether or not its ending had arrived: past the limit it cannot matter.
-        const QString problem =
-            tr("A line longer than %1 bytes arrived").arg(LineTransport::DefaultMaxLineLength);
-        addFinding(FindingCatalogue::make(FindingIds::ReplyTooLong, problem));
-        dropConnection();
-        failStep(tr("Reply too long: %1").arg(problem), false);
-        return;
-    }
-    while (m_wait == Wait::Reply && m_transport->canReadLine()) {
-        const QByteArray line = m_transport->readLine();
-        m_recorder.recordServerLine(line);
-        switch (m_dialect->feed(line)) {
-        case Dialect::Feed::NeedMore:
-            continue;
-        case Dialect::Feed::Complete:
-            m_wait = Wait::Nothing;
-            handleReply(m_dialect->takeReply());
-            return; // later lines stay buffered for the next step (or are discarded by STARTTLS)
-        case Dialect::Feed::Malformed:
-            addFinding(FindingCatalogue::make(FindingIds::ReplyMalformed, m_dialect->problem()));
-            dropConnection();
-            failStep(tr("Malformed reply: %1").arg(m_dialect->problem()), false);
-            return;
-        case Dialect::Feed::TooLong:
-            addFinding(FindingCatalogue::make(FindingIds::ReplyTooLong, m_dialect->problem()));
-            dropConnection();
-            failStep(tr("Reply too long: %1").arg(m_dialect->problem()), false);
-            return;
-        }
-    }
-}
 
 void ProbeSession::onTransportError(LineTransport::Error error, const QString& message)
 {

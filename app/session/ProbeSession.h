@@ -134,6 +134,17 @@ private:
     bool discardInjectedBytes();
     /// Records the discarded bytes as one entry and flags them (before the handshake starts).
     void reportDiscardedBytes();
+
+    // ---- matching replies to commands (ProbeSessionReplies.cpp) ----
+    /// True between steps when the next step begins with a command (the client's turn).
+    bool clientSpeaksNext() const;
+    /// On the client's turn: true when the server already sent something it may not send unasked;
+    /// it is recorded as evidence and the connection closed.
+    bool takeUnaskedData();
+    /// Unasked data arrived between steps: run the next step now, which fails.
+    void continueOutOfStep();
+    /// Fails the running step when the server spoke out of turn; true when it did.
+    bool failIfOutOfStep();
     void decideTrust();
     void dropConnection();
 
@@ -165,6 +176,8 @@ private:
     QHash<StepId, QString> m_skipReasons;
     int m_capabilityAttempt = 0;
     QStringList m_activeCapabilities;
+    QString m_lastCommand; ///< the last command as the transcript shows it
+    QString m_outOfStep; ///< evidence of unasked data, until the step it fails has run
     bool m_started = false;
     bool m_finished = false;
     bool m_stepMode = false;

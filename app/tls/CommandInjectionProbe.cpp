@@ -2,16 +2,19 @@
 
 #include "net/SslLineTransport.h"
 
+#include <climits>
 #include <QCoreApplication>
 #include <QHostInfo>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 
 Q_LOGGING_CATEGORY(lcInjection, "mailscope.tls.injection", QtInfoMsg)
 
 namespace {
 
-/// The IMAP tag of the injected command: unlike the dialect's A1, A2, ... it cannot collide.
-constexpr char InjectedImapTag[] = "INJ1";
+/// Prefix of the injected command's IMAP tag; unlike the dialect's A1, A2, ... it cannot collide,
+/// and the random part makes it unique to one probe, so no canned line can match it.
+constexpr char InjectedImapTagPrefix[] = "INJ";
 
 QString shown(const QByteArray& bytes)
 {
@@ -20,6 +23,13 @@ QString shown(const QByteArray& bytes)
         b.chop(1);
     return QString::fromUtf8(b).replace(QLatin1String("\r\n"), QLatin1String(" + "));
 }
+
+QByteArray uniqueImapTag()
+{
+    return QByteArray(InjectedImapTagPrefix)
+           + QByteArray::number(QRandomGenerator::global()->generate(), 16).rightJustified(8, '0').toUpper();
+}
+
 } // namespace
 
 CommandInjectionProbe::CommandInjectionProbe(ProbeOptions options, std::unique_ptr<LineTransport> transport,
@@ -28,6 +38,7 @@ CommandInjectionProbe::CommandInjectionProbe(ProbeOptions options, std::unique_p
     , m_options(std::move(options))
     , m_transport(transport ? std::move(transport) : std::make_unique<SslLineTransport>())
     , m_dialect(Dialect::create(m_options.protocol, m_options.heloName.toUtf8()))
+    , m_injectedTag(m_options.protocol == Protocol::Imap ? uniqueImapTag() : QByteArray())
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer); // its limit is quoted in the finding
@@ -48,11 +59,11 @@ CommandInjectionProbe::~CommandInjectionProbe()
     m_transport->abort();
 }
 
-QByteArray CommandInjectionProbe::injectedCommand(Protocol protocol)
+QByteArray CommandInjectionProbe::injectedCommand(Protocol protocol, const QByteArray& imapTag)
 {
     switch (protocol) {
     case Protocol::Imap:
-        return QByteArray(InjectedImapTag) + " NOOP\r\n";
+        return imapTag + " NOOP\r\n";
     case Protocol::Smtp:
     case Protocol::Pop3:
         break;
@@ -69,6 +80,8 @@ QString CommandInjectionProbe::toKey(Verdict verdict)
         return QStringLiteral("not-vulnerable");
     case Verdict::NotApplicable:
         return QStringLiteral("not-applicable");
+    case Verdict::Inconclusive:
+        return QStringLiteral("inconclusive");
     case Verdict::Error:
         break;
     }
@@ -139,23 +152,35 @@ void CommandInjectionProbe::send(const QByteArray& bytes, Dialect::Expect expect
     m_transport->write(bytes);
 }
 
+void CommandInjectionProbe::recordServer(const QByteArray& bytes, const QString& prefix)
+{
+    // The transcript goes into the report: every server line is clipped, and the judge bounds
+    // how many lines there are.
+    QString text = shown(bytes.left(MaxTranscriptLine));
+    if (bytes.size() > MaxTranscriptLine)
+        text += tr("… (%n byte(s) in all)", nullptr, int(std::min<qsizetype>(bytes.size(), INT_MAX)));
+    m_transcript.append(prefix + text);
+}
+
 void CommandInjectionProbe::onLinesAvailable()
 {
+    if (m_finished)
+        return;
+    if (m_stage == Stage::AfterTls) {
+        readAfterTls();
+        return;
+    }
+    if (m_stage != Stage::Banner && m_stage != Stage::Capabilities && m_stage != Stage::StartTls)
+        return; // nothing expected (during the handshake Qt buffers for us)
+    if (m_transport->overflowed()) {
+        m_transport->abort();
+        conclude(Verdict::Error,
+                 tr("The server sent a line longer than %1 bytes.").arg(LineTransport::DefaultMaxLineLength));
+        return;
+    }
     while (!m_finished && m_transport->canReadLine()) {
-        if (m_stage == Stage::AfterTls) {
-            const QByteArray line = m_transport->readLine();
-            m_transcript.append(QStringLiteral("S: %1").arg(QString::fromUtf8(line)));
-            m_afterTls.append(line);
-            if (isQuitReply(line)) {
-                judgeAfterTls(false);
-                return;
-            }
-            continue;
-        }
-        if (m_stage != Stage::Banner && m_stage != Stage::Capabilities && m_stage != Stage::StartTls)
-            return; // nothing expected (during the handshake Qt buffers for us)
         const QByteArray line = m_transport->readLine();
-        m_transcript.append(QStringLiteral("S: %1").arg(QString::fromUtf8(line)));
+        recordServer(line);
         switch (m_dialect->feed(line)) {
         case Dialect::Feed::NeedMore:
             continue;
@@ -167,8 +192,27 @@ void CommandInjectionProbe::onLinesAvailable()
             continue;
         case Dialect::Feed::Malformed:
         case Dialect::Feed::TooLong:
+        case Dialect::Feed::OutOfSequence:
+            m_transport->abort();
             conclude(Verdict::Error,
                      tr("The server's reply could not be read: %1").arg(m_dialect->problem()));
+            return;
+        }
+    }
+}
+
+void CommandInjectionProbe::readAfterTls()
+{
+    if (m_transport->overflowed()) {
+        m_judge->overflowed();
+        concludeFromJudge(false);
+        return;
+    }
+    while (!m_finished && m_transport->canReadLine()) {
+        const QByteArray line = m_transport->readLine();
+        recordServer(line);
+        if (m_judge->feed(line) != InjectionReplyJudge::Verdict::Undecided) {
+            concludeFromJudge(false);
             return;
         }
     }
@@ -197,7 +241,7 @@ void CommandInjectionProbe::handleReply(const Reply& reply)
         }
         m_stage = Stage::StartTls;
         // The heart of the probe: STARTTLS and the injected command in ONE write.
-        send(m_dialect->startTlsCommand() + injectedCommand(m_options.protocol), Dialect::Expect::StartTls);
+        send(m_dialect->startTlsCommand() + injectedCommand(), Dialect::Expect::StartTls);
         return;
     }
     case Stage::StartTls: {
@@ -211,7 +255,7 @@ void CommandInjectionProbe::handleReply(const Reply& reply)
         // which is not the vulnerability; it is recorded and never parsed.
         const QByteArray early = m_transport->takeUnread();
         if (!early.isEmpty())
-            m_transcript.append(QStringLiteral("S: [plaintext, discarded] %1").arg(shown(early)));
+            recordServer(early, QStringLiteral("S: [plaintext, discarded] "));
         m_stage = Stage::Handshake;
         TlsClientOptions tls;
         tls.peerVerifyName = m_options.host;
@@ -234,73 +278,36 @@ void CommandInjectionProbe::onEncrypted()
     // about the server's input handling, not about trust.
     m_stage = Stage::AfterTls;
     const QByteArray quit = m_dialect->quitCommand();
-    m_quitTag = m_options.protocol == Protocol::Imap ? quit.left(quit.indexOf(' ')) : QByteArray();
+    const QByteArray quitTag =
+        m_options.protocol == Protocol::Imap ? quit.left(quit.indexOf(' ')) : QByteArray();
+    m_judge = std::make_unique<InjectionReplyJudge>(m_options.protocol, m_injectedTag, quitTag);
     m_transcript.append(QStringLiteral("C: %1").arg(shown(quit)));
     m_timer.start(m_options.stepTimeoutMs);
     m_transport->write(quit);
-    onLinesAvailable();
+    readAfterTls();
 }
 
-bool CommandInjectionProbe::isQuitReply(const QByteArray& line) const
+void CommandInjectionProbe::concludeFromJudge(bool closed)
 {
-    switch (m_options.protocol) {
-    case Protocol::Smtp:
-        return line.startsWith("221");
-    case Protocol::Imap:
-        return !m_quitTag.isEmpty() && line.startsWith(m_quitTag + ' ');
-    case Protocol::Pop3:
-        // The QUIT reply cannot be told from a NOOP reply: the server closing ends the read.
-        break;
-    }
-    return false;
-}
-
-void CommandInjectionProbe::judgeAfterTls(bool closed)
-{
-    Q_UNUSED(closed)
-    QList<QByteArray> answered;
-    switch (m_options.protocol) {
-    case Protocol::Smtp:
-        for (const QByteArray& l : std::as_const(m_afterTls)) {
-            if (l.startsWith("221"))
-                break;
-            answered.append(l);
-        }
-        break;
-    case Protocol::Imap:
-        for (const QByteArray& l : std::as_const(m_afterTls)) {
-            if (l.startsWith(QByteArray(InjectedImapTag) + ' '))
-                answered.append(l);
-        }
-        break;
-    case Protocol::Pop3: {
-        QList<QByteArray> status;
-        for (const QByteArray& l : std::as_const(m_afterTls)) {
-            if (l.startsWith("+OK") || l.startsWith("-ERR"))
-                status.append(l);
-        }
-        if (status.size() >= 2)
-            answered.append(status.constFirst());
-        break;
-    }
-    }
-    m_transport->disconnectFromHost();
-    if (!answered.isEmpty()) {
+    const InjectionReplyJudge::Verdict v = m_judge->verdict() == InjectionReplyJudge::Verdict::Undecided
+                                               ? m_judge->end(closed)
+                                               : m_judge->verdict();
+    // Decided: nothing more is read or sent (a flood or a lingering server is cut off at once).
+    m_transport->abort();
+    switch (v) {
+    case InjectionReplyJudge::Verdict::Vulnerable:
         conclude(Verdict::Vulnerable,
-                 tr("Sent \"%1\" in one write; inside TLS the server answered the injected command: %2")
-                     .arg(shown(m_dialect->startTlsCommand() + injectedCommand(m_options.protocol)),
-                          QString::fromUtf8(answered.constFirst())));
+                 tr("Sent \"%1\" in one write; %2")
+                     .arg(shown(m_dialect->startTlsCommand() + injectedCommand()), m_judge->detail()));
         return;
-    }
-    if (m_afterTls.isEmpty()) {
-        conclude(Verdict::NotVulnerable,
-                 tr("The server discarded the injected command (no reply inside TLS; it closed "
-                    "the connection)."));
+    case InjectionReplyJudge::Verdict::NotVulnerable:
+        conclude(Verdict::NotVulnerable, m_judge->detail());
         return;
+    case InjectionReplyJudge::Verdict::Inconclusive:
+    case InjectionReplyJudge::Verdict::Undecided:
+        break;
     }
-    conclude(Verdict::NotVulnerable,
-             tr("The server discarded the injected command; its first reply inside TLS was to QUIT: %1")
-                 .arg(QString::fromUtf8(m_afterTls.constFirst())));
+    conclude(Verdict::Inconclusive, m_judge->detail());
 }
 
 void CommandInjectionProbe::onError(LineTransport::Error error, const QString& message)
@@ -312,10 +319,23 @@ void CommandInjectionProbe::onError(LineTransport::Error error, const QString& m
         return;
     }
     if (m_stage == Stage::Handshake) {
-        conclude(Verdict::Error, tr("The TLS handshake failed: %1").arg(message));
+        handshakeRefused(message);
         return;
     }
     conclude(Verdict::Error, message);
+}
+
+void CommandInjectionProbe::handshakeRefused(const QString& why)
+{
+    // The server said go ahead, then the handshake broke: it fed the injected bytes to its TLS
+    // layer (Dovecot: "wrong version number") or hung up. Either way no TLS session exists in
+    // which the injected command could have run. (A server whose TLS is broken for every client
+    // fails the same way; the check's own tls-handshake step shows that.)
+    m_transport->abort();
+    conclude(Verdict::NotVulnerable,
+             tr("The TLS handshake failed after \"%1\" was sent in one write (%2): the server read the "
+                "injected bytes as TLS data or hung up, so the injected command never ran inside TLS.")
+                 .arg(shown(m_dialect->startTlsCommand() + injectedCommand()), why));
 }
 
 void CommandInjectionProbe::onDisconnected()
@@ -323,9 +343,13 @@ void CommandInjectionProbe::onDisconnected()
     if (m_finished)
         return;
     if (m_stage == Stage::AfterTls) {
-        while (m_transport->canReadLine())
-            m_afterTls.append(m_transport->readLine());
-        judgeAfterTls(true);
+        readAfterTls(); // what arrived with the close, still bounded by the judge
+        if (!m_finished)
+            concludeFromJudge(true);
+        return;
+    }
+    if (m_stage == Stage::Handshake) {
+        handshakeRefused(tr("the server closed the connection"));
         return;
     }
     conclude(Verdict::Error, tr("The server closed the connection before the probe was complete."));
@@ -336,8 +360,8 @@ void CommandInjectionProbe::onTimeout()
     if (m_finished)
         return;
     if (m_stage == Stage::AfterTls) {
-        // No QUIT reply and no close: decide on what arrived (POP3 servers may linger).
-        judgeAfterTls(false);
+        // No verdict and no close: decide on what arrived (POP3 servers may linger after QUIT).
+        concludeFromJudge(false);
         return;
     }
     m_transport->abort();

@@ -64,6 +64,7 @@ public:
                 break;
             case Dialect::Feed::Malformed:
             case Dialect::Feed::TooLong:
+            case Dialect::Feed::OutOfSequence:
                 if (m_dialect->problem().isEmpty())
                     fuzz::propertyFailed("a refused reply must say why");
                 next();

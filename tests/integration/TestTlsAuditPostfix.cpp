@@ -11,6 +11,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+Q_DECLARE_METATYPE(Protocol)
+
 class TestTlsAuditPostfix final : public QObject
 {
     Q_OBJECT
@@ -20,6 +22,8 @@ private Q_SLOTS:
     void matrix_data();
     void matrix();
     void postfixDiscardsInjectedCommands();
+    void dovecotDiscardsInjectedCommands_data();
+    void dovecotDiscardsInjectedCommands();
 
 private:
     ProbeOptions options(const QString& portKey) const;
@@ -106,6 +110,38 @@ void TestTlsAuditPostfix::postfixDiscardsInjectedCommands()
                  .injectionTranscript.join(QLatin1Char('\n'))
                  .contains(QLatin1String("C: STARTTLS + NOOP")),
              qPrintable(audit.result().injectionTranscript.join(QLatin1Char('\n'))));
+}
+
+void TestTlsAuditPostfix::dovecotDiscardsInjectedCommands_data()
+{
+    QTest::addColumn<QString>("portKey");
+    QTest::addColumn<Protocol>("protocol");
+    QTest::addColumn<QString>("injected"); ///< how the probe's transcript shows STARTTLS + NOOP
+    QTest::newRow("imap") << "IMAP_PORT" << Protocol::Imap << "STARTTLS + INJ";
+    QTest::newRow("pop3") << "POP3_PORT" << Protocol::Pop3 << "C: STLS + NOOP";
+}
+
+void TestTlsAuditPostfix::dovecotDiscardsInjectedCommands()
+{
+    // Dovecot 2.3 never runs a command sent with STARTTLS: it feeds those bytes to its TLS layer
+    // (its log: "SSL_accept() failed: wrong version number"), so the probe's handshake fails.
+    QFETCH(QString, portKey);
+    QFETCH(Protocol, protocol);
+    QFETCH(QString, injected);
+    ProbeOptions o = options(portKey);
+    QVERIFY(o.port != 0);
+    o.protocol = protocol;
+    o.audit.commandInjection = true;
+    TlsAudit audit(o);
+    audit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 30000);
+    const QString transcript = audit.result().injectionTranscript.join(QLatin1Char('\n'));
+    QVERIFY2(audit.result().injection == QLatin1String("not-vulnerable"),
+             qPrintable(audit.result().injectionDetail + QLatin1Char('\n') + transcript));
+    QVERIFY2(transcript.contains(injected), qPrintable(transcript));
+    // Dovecot reads the injected bytes as the start of the TLS handshake, which then fails.
+    QVERIFY2(audit.result().injectionDetail.contains(QLatin1String("TLS handshake failed")),
+             qPrintable(audit.result().injectionDetail));
 }
 
 QTEST_GUILESS_MAIN(TestTlsAuditPostfix)

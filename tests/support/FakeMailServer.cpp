@@ -68,6 +68,8 @@ FakeMailServer::FakeMailServer(QObject* parent)
             connect(socket, &QSslSocket::readyRead, this, &FakeMailServer::onReadyRead);
             connect(socket, &QSslSocket::encrypted, this, &FakeMailServer::onEncrypted);
             connect(socket, &QSslSocket::disconnected, this, &FakeMailServer::onDisconnected);
+            connect(socket, &QSslSocket::bytesWritten, this, &FakeMailServer::topUpFlood);
+            connect(socket, &QSslSocket::encryptedBytesWritten, this, &FakeMailServer::topUpFlood);
             connect(socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
                 const bool inHandshake = m_waiting && m_position < m_script.size()
                                          && m_script.at(m_position).kind == Directive::Kind::StartTls;
@@ -110,6 +112,8 @@ bool FakeMailServer::loadScript(const QString& script)
     m_dataBodies.clear();
     m_currentData.clear();
     m_fragments.clear();
+    m_floodChunk.clear();
+    m_floodedBytes = 0;
     m_bytesAfterTls = 0;
     m_accepted = false;
     m_waiting = false;
@@ -235,6 +239,9 @@ bool FakeMailServer::parseLine(const QString& rawLine, int number)
         d.text = textAfter(2).toUtf8();
     } else if (line.startsWith(QLatin1String("P:"))) {
         d.kind = Kind::Partial;
+        d.text = textAfter(2).toUtf8();
+    } else if (line.startsWith(QLatin1String("Y:"))) {
+        d.kind = Kind::Flood;
         d.text = textAfter(2).toUtf8();
     } else if (line.startsWith(QLatin1String("I:"))) {
         return true; // a note from an exported transcript
@@ -452,6 +459,14 @@ void FakeMailServer::play()
             reportLeftoverInput(QStringLiteral("before the server closed the connection"));
             closeConnection();
             return;
+        case Kind::Flood: {
+            // ~64 KiB per write: large enough to flood fast, small enough to pace.
+            const QByteArray line = d.text + Crlf;
+            m_floodChunk = line.repeated(std::max<qsizetype>(1, 64 * 1024 / line.size()));
+            m_waiting = true;
+            topUpFlood();
+            return; // ends when the client closes (onDisconnected)
+        }
         }
     }
     if (!m_finished && !m_waiting && m_position >= m_script.size()) {
@@ -491,7 +506,24 @@ void FakeMailServer::onReadyRead()
     if (m_finished)
         return;
     m_input += bytes;
+    if (!m_floodChunk.isEmpty()) {
+        // A flood does not listen: record what the client says, check nothing.
+        QByteArray line;
+        while (takeLine(&line)) { }
+        return;
+    }
     play();
+}
+
+void FakeMailServer::topUpFlood()
+{
+    if (m_floodChunk.isEmpty() || !m_socket || m_finished || m_closing)
+        return;
+    while (m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite() < FloodHighWater
+           && m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_socket->write(m_floodChunk);
+        m_floodedBytes += m_floodChunk.size();
+    }
 }
 
 void FakeMailServer::onEncrypted()
@@ -529,6 +561,12 @@ void FakeMailServer::onDisconnected()
 {
     if (m_finished)
         return;
+    if (!m_floodChunk.isEmpty()) {
+        // The client hanging up is how a flood ends.
+        m_floodChunk.clear();
+        m_waiting = false;
+        ++m_position;
+    }
     if (!m_closing && m_waiting && m_position < m_script.size()) {
         const Directive& current = m_script.at(m_position);
         if (current.kind == Directive::Kind::StartTls && current.clientMayClose) {

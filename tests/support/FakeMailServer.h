@@ -60,6 +60,10 @@ class QTcpServer;
  *              hostile bytes (ESC, bare CR, NUL, C1, bidi overrides, invalid UTF-8)
  *   N: n text  a flood: `text` (escapes as in E:) + CRLF, n times, sent like R: (in the same
  *              write as a preceding S:/E:, else in its own)
+ *   Y: text    flood: send `text` + CRLF over and over (like yes(1)) until the client closes the
+ *              connection, which ends the directive (not an error). Writes are paced by the
+ *              socket's pending bytes, so the server's own memory stays small however slowly the
+ *              client reads. Client lines that arrive meanwhile are recorded and not checked.
  *
  * Replaying transcripts: a transcript exported as `C: ...` / `S: ...` lines is a script; T
  * marks where TLS starts. scriptFromTranscript() turns a Run's transcript into such a script
@@ -83,6 +87,8 @@ class FakeMailServer final : public QObject
 public:
     /// Pause between two fragments of an `F:` line.
     static constexpr int FragmentIntervalMs = 2;
+    /// A `Y:` flood tops up the socket while fewer than this many bytes wait to be sent.
+    static constexpr qint64 FloodHighWater = 256 * 1024;
 
     struct Directive
     {
@@ -99,7 +105,8 @@ public:
             StartTls,
             Drain,
             Wait,
-            Close
+            Close,
+            Flood
         };
         Kind kind = Kind::Send;
         QByteArray text;
@@ -158,6 +165,8 @@ public:
     QList<QByteArray> linesReceivedAfterTls() const { return m_receivedAfterTls; }
     /// The server-side handshake completed.
     bool tlsEstablished() const { return m_tlsActive; }
+    /// Bytes a `Y:` flood handed to the socket.
+    qint64 floodedBytes() const { return m_floodedBytes; }
     /// The DATA bodies consumed by `C*`, without the final dot.
     QList<QByteArray> dataBodies() const { return m_dataBodies; }
     /// errors() as one text, a problem a line; handy in QVERIFY2 messages.
@@ -179,6 +188,8 @@ private:
     void onDisconnected();
     void onWaitTimeout();
     void onFragmentTimer();
+    /// Writes more of a `Y:` flood while the socket's queue is short.
+    void topUpFlood();
 
     /// Plays directives until one has to wait (for a client line, a timer, the handshake).
     void play();
@@ -205,6 +216,8 @@ private:
     QByteArray m_currentData;
     bool m_inData = false;
     QByteArray m_fragments; ///< the rest of an F: line still to send
+    QByteArray m_floodChunk; ///< a `Y:` line repeated, written as one block; empty: no flood
+    qint64 m_floodedBytes = 0;
     QTimer m_waitTimer;
     QTimer m_fragmentTimer;
     qint64 m_bytesAfterTls = 0;

@@ -13,6 +13,7 @@ class TestImapDialect final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void unaskedLines();
     void tagsAreDeterministic();
     void framing_data();
     void framing();
@@ -79,8 +80,14 @@ void TestImapDialect::framing_data()
                                << false << false << QStringLiteral("[AUTHENTICATIONFAILED] nope");
     QTest::newRow("tagged BAD") << E::Generic << QList<QByteArray> {"A1 BAD what"} << 0 << false << false
                                 << QStringLiteral("what");
-    QTest::newRow("other tag") << E::Generic << QList<QByteArray> {"A7 OK stale"} << -1 << false << false
+    // RFC 9051 s.2.2.1: a completion with another tag answers another command: out of step (-2).
+    QTest::newRow("other tag") << E::Generic << QList<QByteArray> {"A7 OK stale"} << -2 << false << false
                                << QString();
+    QTest::newRow("other tag after untagged")
+        << E::Capabilities << QList<QByteArray> {"* CAPABILITY IMAP4rev1", "A0 NO old"} << -2 << false
+        << false << QString();
+    QTest::newRow("other tag, lower-case status")
+        << E::Quit << QList<QByteArray> {"* BYE", "X99 ok done"} << -2 << false << false << QString();
     QTest::newRow("tag without status")
         << E::Generic << QList<QByteArray> {"A1 MAYBE"} << -1 << false << false << QString();
     QTest::newRow("garbage") << E::Generic << QList<QByteArray> {"* OK fine", "hello"} << -1 << false << false
@@ -92,7 +99,9 @@ void TestImapDialect::framing_data()
     QTest::newRow("bare continuation in auth")
         << E::Auth << QList<QByteArray> {"+"} << 0 << false << true << QString();
     QTest::newRow("continuation elsewhere")
-        << E::StartTls << QList<QByteArray> {"+ go on"} << -1 << false << false << QString();
+        << E::StartTls << QList<QByteArray> {"+ go on"} << -2 << false << false << QString();
+    QTest::newRow("bare continuation elsewhere")
+        << E::Capabilities << QList<QByteArray> {"+"} << -2 << false << false << QString();
     QTest::newRow("auth ok with capabilities")
         << E::Auth << QList<QByteArray> {"A1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in"} << 0 << true << false
         << QStringLiteral("Logged in");
@@ -114,7 +123,7 @@ void TestImapDialect::framing()
     for (int i = 0; i < lines.size(); ++i) {
         const Dialect::Feed feed = d.feed(lines.at(i));
         if (completesAt < 0 && i == lines.size() - 1) {
-            QCOMPARE(feed, Dialect::Feed::Malformed);
+            QCOMPARE(feed, completesAt == -2 ? Dialect::Feed::OutOfSequence : Dialect::Feed::Malformed);
             QVERIFY(!d.problem().isEmpty());
             return;
         }
@@ -294,6 +303,24 @@ void TestImapDialect::tooManyLines()
     for (int i = 0; i <= ImapDialect::MaxReplyLines && feed == Dialect::Feed::NeedMore; ++i)
         feed = d.feed("* CAPABILITY X");
     QCOMPARE(feed, Dialect::Feed::TooLong);
+}
+
+void TestImapDialect::unaskedLines()
+{
+    // RFC 9051 s.7: untagged data may come at any time; completions and continuations answer
+    // commands.
+    ImapDialect d;
+    QVERIFY(d.mayArriveUnasked("* OK [ALERT] maintenance at noon"));
+    QVERIFY(d.mayArriveUnasked("* BYE Autologout; idle for too long"));
+    QVERIFY(!d.mayArriveUnasked("A1 OK done"));
+    QVERIFY(!d.mayArriveUnasked("+ go on"));
+    QVERIFY(!d.mayArriveUnasked("*"));
+    QCOMPARE(ImapDialect::taggedStatusTag("A7 OK stale"), QByteArray("A7"));
+    QCOMPARE(ImapDialect::taggedStatusTag("INJ00C0FFEE bad unknown command"), QByteArray("INJ00C0FFEE"));
+    QCOMPARE(ImapDialect::taggedStatusTag("* OK hi"), QByteArray());
+    QCOMPARE(ImapDialect::taggedStatusTag("+ OK"), QByteArray());
+    QCOMPARE(ImapDialect::taggedStatusTag("A1 MAYBE"), QByteArray());
+    QCOMPARE(ImapDialect::taggedStatusTag("hello there"), QByteArray());
 }
 
 QTEST_GUILESS_MAIN(TestImapDialect)

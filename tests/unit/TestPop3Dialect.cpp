@@ -12,6 +12,7 @@ class TestPop3Dialect final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void nothingArrivesUnasked();
     void framing_data();
     void framing();
     void capabilities();
@@ -25,7 +26,7 @@ void TestPop3Dialect::framing_data()
 {
     QTest::addColumn<Dialect::Expect>("expect");
     QTest::addColumn<QList<QByteArray>>("lines");
-    QTest::addColumn<int>("completesAt"); // -1: malformed at the last line
+    QTest::addColumn<int>("completesAt"); // -1: malformed at the last line, -2: out of sequence
     QTest::addColumn<bool>("positive");
     QTest::addColumn<bool>("continuation");
     QTest::addColumn<QString>("text");
@@ -61,8 +62,19 @@ void TestPop3Dialect::framing_data()
                              << QStringLiteral("Logged in.");
     QTest::newRow("auth err") << E::Auth << QList<QByteArray> {"-ERR [AUTH] Authentication failed."} << 0
                               << false << false << QStringLiteral("[AUTH] Authentication failed.");
+    // RFC 5034 s.4: "+ " only continues AUTH; RFC 1939 s.3: one status line per answer.
     QTest::newRow("continuation outside auth")
-        << E::Generic << QList<QByteArray> {"+ hm"} << -1 << false << false << QString();
+        << E::Generic << QList<QByteArray> {"+ hm"} << -2 << false << false << QString();
+    QTest::newRow("continuation to CAPA")
+        << E::Capabilities << QList<QByteArray> {"+"} << -2 << false << false << QString();
+    QTest::newRow("status inside the capability list")
+        << E::Capabilities << QList<QByteArray> {"+OK Dovecot ready.", "+OK Capability list follows"} << -2
+        << false << false << QString();
+    QTest::newRow("error inside the capability list")
+        << E::Capabilities << QList<QByteArray> {"+OK", "USER", "-ERR nope"} << -2 << false << false
+        << QString();
+    QTest::newRow("garbage") << E::Quit << QList<QByteArray> {"220 mx ESMTP"} << -1 << false << false
+                             << QString();
 }
 
 void TestPop3Dialect::framing()
@@ -79,7 +91,7 @@ void TestPop3Dialect::framing()
     for (int i = 0; i < lines.size(); ++i) {
         const Dialect::Feed feed = d.feed(lines.at(i));
         if (completesAt < 0 && i == lines.size() - 1) {
-            QCOMPARE(feed, Dialect::Feed::Malformed);
+            QCOMPARE(feed, completesAt == -2 ? Dialect::Feed::OutOfSequence : Dialect::Feed::Malformed);
             QVERIFY(!d.problem().isEmpty());
             return;
         }
@@ -161,6 +173,14 @@ void TestPop3Dialect::userPass()
     QCOMPARE(c.at(1).redacted, QByteArray("PASS [redacted]"));
     QVERIFY(d.passwordLoginCommands(QStringLiteral("alice"), "a\r\nDELE 1").isEmpty());
     QVERIFY(!d.problem().isEmpty());
+}
+
+void TestPop3Dialect::nothingArrivesUnasked()
+{
+    // RFC 1939 s.3: every response answers a command; an autologout closes without a word.
+    Pop3Dialect d;
+    QVERIFY(!d.mayArriveUnasked("+OK Dovecot ready."));
+    QVERIFY(!d.mayArriveUnasked("-ERR [SYS/TEMP] shutting down"));
 }
 
 QTEST_GUILESS_MAIN(TestPop3Dialect)

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+Q_DECLARE_METATYPE(Dialect::Expect)
+
 class TestSmtpDialect final : public QObject
 {
     Q_OBJECT
@@ -18,6 +20,10 @@ private Q_SLOTS:
     void startTlsAndAuthDetection();
     void tooManyLines();
     void heloFallbackCommands();
+    void replyFitsCommand_data();
+    void replyFitsCommand();
+    void unaskedLines_data();
+    void unaskedLines();
 };
 
 void TestSmtpDialect::parseLine_data()
@@ -184,6 +190,80 @@ void TestSmtpDialect::heloFallbackCommands()
     QVERIFY(dialect.capabilityCommand(2).isEmpty());
     QCOMPARE(dialect.startTlsCommand(), QByteArray("STARTTLS\r\n"));
     QCOMPARE(dialect.quitCommand(), QByteArray("QUIT\r\n"));
+}
+
+void TestSmtpDialect::replyFitsCommand_data()
+{
+    // RFC 5321 s.4.3.2 (command-reply sequences), RFC 3207 s.4 (STARTTLS), RFC 4954 s.4/s.6
+    // (AUTH): each command's success code, and any 4xx/5xx error, answer it; nothing else does.
+    QTest::addColumn<Dialect::Expect>("expect");
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<bool>("fits");
+    using E = Dialect::Expect;
+    QTest::newRow("greeting 220") << E::Banner << QByteArray("220 mx ESMTP") << true;
+    QTest::newRow("greeting 554") << E::Banner << QByteArray("554 no service") << true;
+    QTest::newRow("greeting 421") << E::Banner << QByteArray("421 busy") << true;
+    QTest::newRow("greeting 250") << E::Banner << QByteArray("250 hello") << false;
+    QTest::newRow("greeting 221") << E::Banner << QByteArray("221 bye") << false;
+    QTest::newRow("EHLO 250") << E::Capabilities << QByteArray("250 mx") << true;
+    QTest::newRow("EHLO 502") << E::Capabilities << QByteArray("502 5.5.2 no") << true;
+    QTest::newRow("EHLO 421") << E::Capabilities << QByteArray("421 4.3.2 shutting down") << true;
+    QTest::newRow("EHLO 220 (second greeting)") << E::Capabilities << QByteArray("220 mx ESMTP") << false;
+    QTest::newRow("EHLO 354") << E::Capabilities << QByteArray("354 go ahead") << false;
+    QTest::newRow("EHLO 221") << E::Capabilities << QByteArray("221 bye") << false;
+    QTest::newRow("EHLO 235") << E::Capabilities << QByteArray("235 ok") << false;
+    QTest::newRow("STARTTLS 220") << E::StartTls << QByteArray("220 2.0.0 Ready") << true;
+    QTest::newRow("STARTTLS 454") << E::StartTls << QByteArray("454 4.7.0 TLS not available") << true;
+    QTest::newRow("STARTTLS 501") << E::StartTls << QByteArray("501 5.5.4 syntax") << true;
+    QTest::newRow("STARTTLS 250") << E::StartTls << QByteArray("250 ok") << false;
+    QTest::newRow("STARTTLS 354") << E::StartTls << QByteArray("354 data") << false;
+    QTest::newRow("AUTH 235") << E::Auth << QByteArray("235 2.7.0 ok") << true;
+    QTest::newRow("AUTH 334") << E::Auth << QByteArray("334 VXNlcm5hbWU6") << true;
+    QTest::newRow("AUTH 535") << E::Auth << QByteArray("535 5.7.8 no") << true;
+    QTest::newRow("AUTH 250") << E::Auth << QByteArray("250 ok") << false;
+    QTest::newRow("AUTH 220") << E::Auth << QByteArray("220 hello") << false;
+    QTest::newRow("QUIT 221") << E::Quit << QByteArray("221 2.0.0 Bye") << true;
+    QTest::newRow("QUIT 421") << E::Quit << QByteArray("421 bye") << true;
+    QTest::newRow("QUIT 250 (EHLO's, one behind)") << E::Quit << QByteArray("250 8BITMIME") << false;
+    QTest::newRow("QUIT 220") << E::Quit << QByteArray("220 hello") << false;
+}
+
+void TestSmtpDialect::replyFitsCommand()
+{
+    QFETCH(Dialect::Expect, expect);
+    QFETCH(QByteArray, line);
+    QFETCH(bool, fits);
+    SmtpDialect dialect("client.test");
+    dialect.expectReply(expect);
+    const Dialect::Feed feed = dialect.feed(line);
+    QCOMPARE(feed, fits ? Dialect::Feed::Complete : Dialect::Feed::OutOfSequence);
+    if (fits)
+        return;
+    // The problem names the reply as received, for the finding's evidence.
+    QVERIFY2(dialect.problem().contains(QString::fromLatin1(line)), qPrintable(dialect.problem()));
+    // A multi-line reply is judged once complete: its first lines are not yet out of step.
+    dialect.expectReply(expect);
+    QCOMPARE(dialect.feed(line.left(3) + "-first"), Dialect::Feed::NeedMore);
+    QCOMPARE(dialect.feed(line), Dialect::Feed::OutOfSequence);
+}
+
+void TestSmtpDialect::unaskedLines_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<bool>("allowed");
+    // RFC 5321 s.4.2.2: only 421 may come unasked (a server shutting down or timing out).
+    QTest::newRow("421") << QByteArray("421 4.4.2 mx Error: timeout exceeded") << true;
+    QTest::newRow("second greeting") << QByteArray("220 mx ESMTP") << false;
+    QTest::newRow("250") << QByteArray("250 ok") << false;
+    QTest::newRow("421 continued") << QByteArray("421-shutting down") << true;
+    QTest::newRow("garbage") << QByteArray("421x") << false;
+}
+
+void TestSmtpDialect::unaskedLines()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(bool, allowed);
+    QCOMPARE(SmtpDialect("client.test").mayArriveUnasked(line), allowed);
 }
 
 QTEST_GUILESS_MAIN(TestSmtpDialect)
