@@ -138,6 +138,7 @@ void ProbeSession::cancel()
     }
     m_paused = false;
     m_stepTimer.stop();
+    m_sniffer.reset();
     if (m_lookupId >= 0) {
         QHostInfo::abortHostLookup(m_lookupId);
         m_lookupId = -1;
@@ -191,6 +192,8 @@ void ProbeSession::runStep(StepId id)
             completeStep(StepStatus::Skipped, tr("Not sent: the server had already closed the connection"));
             return;
         }
+        if (diagnosePartialGreeting())
+            return;
         addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
                                           tr("Closed before step %1 began").arg(toKey(id))));
         failStep(tr("The server had already closed the connection"), false);
@@ -415,6 +418,8 @@ void ProbeSession::onLinesAvailable()
     while (m_wait == Wait::Reply && m_transport->canReadLine()) {
         const QByteArray line = m_transport->readLine();
         recordLine('S', clipped(line));
+        if (diagnoseForeignGreeting(line))
+            return;
         switch (m_dialect->feed(line)) {
         case Dialect::Feed::NeedMore:
             continue;
@@ -450,6 +455,8 @@ void ProbeSession::onTransportError(LineTransport::Error error, const QString& m
         connectNext();
         return;
     case Wait::Handshake:
+        if (diagnoseFailedImplicitHandshake(message))
+            return;
         m_connected = false;
         addFinding(FindingCatalogue::make(FindingIds::TlsHandshakeFailed, message));
         m_transport->abort();
@@ -499,6 +506,8 @@ void ProbeSession::onDisconnected()
         completeStep(StepStatus::Ok, tr("The server closed the connection"));
         return;
     }
+    if (diagnosePartialGreeting())
+        return;
     addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
                                       tr("Closed while waiting for the reply in step %1").arg(toKey(id))));
     failStep(tr("The server closed the connection before replying"), false);
@@ -531,6 +540,8 @@ void ProbeSession::onStepTimeout()
         return;
     case Wait::Reply: {
         const StepId id = m_run.steps.at(m_current).id;
+        if (diagnoseSilentBanner())
+            return;
         dropConnection();
         if (id == StepId::Quit) {
             completeStep(
@@ -545,6 +556,7 @@ void ProbeSession::onStepTimeout()
         return;
     }
     case Wait::Nothing:
+    case Wait::Sniff:
     case Wait::Close:
         break;
     }
