@@ -290,7 +290,8 @@ QString ReportText::render(const Run& run, const Options& options)
                                     ? QStringLiteral("--protocol %1 --tls %2")
                                           .arg(toKey(run.suggestion->protocol), toKey(run.suggestion->tls))
                                     : options.rerunCommand;
-        w.line(QStringLiteral("  ") + w.bold(command));
+        // The arguments are the user's, but a pasted one may hold control characters too.
+        w.line(QStringLiteral("  ") + w.bold(TerminalText::escaped(command)));
     }
     return w.result();
 }
