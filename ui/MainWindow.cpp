@@ -414,6 +414,7 @@ void MainWindow::wireController()
     connect(m_timeline, &TimelineView::stepSelected, m_transcript, &TranscriptView::highlightStep);
     connect(m_serverBar, &ServerBar::choiceChanged, this, &MainWindow::onChoiceChanged);
     connect(m_serverBar, &ServerBar::runRequested, this, &MainWindow::startRun);
+    connect(m_summary, &RunSummaryBar::rerunRequested, c, &RunController::startSuggested);
 }
 
 void MainWindow::startRun()

@@ -82,8 +82,9 @@ ProbeOptions RunController::optionsFor(const ServerChoice& choice)
             options.port = m_demo->port(options.protocol, options.tls);
             options.extraCaCertificates = m_demo->caCertificates();
         }
-        // The demo's slow scenarios should not make a newcomer wait long.
-        options.stepTimeoutMs = 10000;
+        // The demo's slow scenarios should not make a newcomer wait long: slow-banner greets after
+        // 3 s and passes; expects-implicit-tls is diagnosed once its (silent) banner step times out.
+        options.stepTimeoutMs = 5000;
     } else {
         options.host = choice.host;
         options.port = choice.port;
@@ -107,12 +108,30 @@ bool RunController::start(const ServerChoice& choice)
             return false;
         m_demo->setScenario(choice.demoScenario);
     }
+    return launch(optionsFor(choice));
+}
+
+bool RunController::startSuggested()
+{
+    if (!m_runner || !m_runner->isFinished() || !run().suggestion)
+        return false;
+    // The same target, CA and settings; only what the run learned changes.
+    ProbeOptions options = m_runner->options().probe;
+    options.protocol = run().suggestion->protocol;
+    options.tls = run().suggestion->tls;
+    options.stopAfter = m_stopAfter;
+    return launch(options);
+}
+
+bool RunController::launch(const ProbeOptions& options)
+{
     if (m_runner) {
         m_runner->disconnect(this);
         m_runner->cancel();
     }
     CheckOptions check;
-    check.probe = optionsFor(choice);
+    check.probe = options;
+    check.probe.audit = {};
     if (m_auditTls) {
         check.probe.audit.versions = true;
         check.probe.audit.ciphers = true;

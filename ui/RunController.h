@@ -32,6 +32,10 @@ public:
     /// Starts a run; a run in progress is cancelled first. False (with errorOccurred) when the
     /// demo server cannot listen or the choice is incomplete.
     bool start(const ServerChoice& choice);
+    /// Runs the finished run again with the settings it suggested (Run::suggestion: the port
+    /// expects implicit TLS, another protocol answered): same host, port and trust, corrected
+    /// protocol and TLS mode. False when there is nothing to suggest.
+    bool startSuggested();
     /// The current run (an empty Run before the first one).
     const Run& run() const;
     /// Planned steps of the current run (empty before the first one).
@@ -82,6 +86,7 @@ Q_SIGNALS:
 
 private:
     bool ensureDemo();
+    bool launch(const ProbeOptions& options);
     void onPaused(StepId next);
     void onSessionFinished();
     /// Both the conversation and the audit are over: rebind the views, report finished.

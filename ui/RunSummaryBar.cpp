@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 RunSummaryBar::RunSummaryBar(QWidget* parent)
@@ -39,6 +40,26 @@ RunSummaryBar::RunSummaryBar(QWidget* parent)
     texts->addWidget(m_headline);
     texts->addWidget(m_detail);
     layout->addLayout(texts, 1);
+    m_rerun = new QPushButton(this);
+    m_rerun->setObjectName(QStringLiteral("rerunSuggestedButton"));
+    m_rerun->setVisible(false);
+    connect(m_rerun, &QPushButton::clicked, this, &RunSummaryBar::rerunRequested);
+    layout->addWidget(m_rerun, 0, Qt::AlignVCenter);
+}
+
+QString RunSummaryBar::rerunText(const RunTarget& target, const RunSuggestion& suggestion)
+{
+    const bool otherProtocol = suggestion.protocol != target.protocol;
+    const bool otherTls = suggestion.tls != target.tls;
+    const QString mode = suggestion.tls == TlsMode::Implicit ? tr("implicit TLS")
+                         : suggestion.tls == TlsMode::StartTls
+                             ? (suggestion.protocol == Protocol::Pop3 ? tr("STLS") : tr("STARTTLS"))
+                             : tr("no TLS");
+    if (otherProtocol && otherTls)
+        return tr("Run again as %1 with %2").arg(displayName(suggestion.protocol), mode);
+    if (otherProtocol)
+        return tr("Run again as %1").arg(displayName(suggestion.protocol));
+    return tr("Run again with %1").arg(mode);
 }
 
 QString RunSummaryBar::headline() const { return m_headline->text(); }
@@ -46,6 +67,7 @@ QString RunSummaryBar::headline() const { return m_headline->text(); }
 void RunSummaryBar::set(const QIcon& icon, const QString& headline, const QString& detail,
                         const QColor& accent)
 {
+    m_rerun->setVisible(false); // only a finished run with a suggestion shows it (showFinished)
     m_currentIcon = icon;
     m_accent = accent;
     update();
@@ -163,4 +185,9 @@ void RunSummaryBar::showFinished(const Run& run)
     }
     set(UiStyle::verdictIcon(verdict), headline, facts.join(QStringLiteral(" · ")),
         UiStyle::forVerdict(verdict, pal));
+    if (run.suggestion) {
+        m_rerun->setText(rerunText(run.target, *run.suggestion));
+        m_rerun->setToolTip(run.suggestion->reason);
+        m_rerun->setVisible(true);
+    }
 }

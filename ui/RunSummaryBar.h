@@ -5,6 +5,7 @@
 #include <QFrame>
 
 class QLabel;
+class QPushButton;
 
 /**
  * The headline above the timeline: what Mailscope is doing or what it concluded, in one
@@ -24,6 +25,14 @@ public:
     void showFinished(const Run& run);
 
     QString headline() const;
+    /// "Run again with implicit TLS", shown when a finished run suggests better settings.
+    QPushButton* rerunButton() const { return m_rerun; }
+    /// The button's text for a suggestion ("Run again as IMAP with implicit TLS").
+    static QString rerunText(const RunTarget& target, const RunSuggestion& suggestion);
+
+Q_SIGNALS:
+    /// The user asked for the run with the suggested settings.
+    void rerunRequested();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -35,6 +44,7 @@ private:
     QWidget* m_icon = nullptr; ///< holds the icon's place; painted by paintEvent()
     QLabel* m_headline = nullptr;
     QLabel* m_detail = nullptr;
+    QPushButton* m_rerun = nullptr;
     QColor m_accent;
     QIcon m_currentIcon;
 };

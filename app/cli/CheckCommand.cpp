@@ -1,6 +1,7 @@
 #include "CheckCommand.h"
 
 #include "check/CheckRunner.h"
+#include "RerunCommand.h"
 #include "run/OutputFile.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
@@ -108,6 +109,9 @@ int CheckCommand::finishReports(const CheckRequest& request, const Run& run, Out
     } else {
         ReportText::Options options;
         options.color = useColor();
+        if (run.suggestion && !request.arguments.isEmpty())
+            options.rerunCommand = RerunCommand::build(request.arguments, *run.suggestion,
+                                                       request.probe.protocol, request.probe.tls);
         out << ReportText::render(run, options);
     }
     out.flush();

@@ -22,6 +22,8 @@ struct CheckRequest
     bool stdoutJson = false;
     std::optional<ReportFormat> format;
     QString outputFile;
+    /// The command line as given (program name first), to print a corrected one.
+    QStringList arguments;
 };
 
 /// A parse outcome: either a request or a message for the user (exit code 3).

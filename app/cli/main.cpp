@@ -87,7 +87,9 @@ int main(int argc, char* argv[])
             err << tr("mailscope-cli check: %1").arg(parsed.error) << Qt::endl;
             return ExitUnknown;
         }
-        return CheckCommand::run(*parsed.value, out, err);
+        CheckRequest request = *parsed.value;
+        request.arguments = arguments;
+        return CheckCommand::run(request, out, err);
     }
     if (name == QLatin1String("demo"))
         return demoMain(parser, arguments, out, err);

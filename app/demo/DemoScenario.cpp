@@ -17,7 +17,9 @@ QList<DemoScenario> all()
             DemoScenario::SlowBanner,
             DemoScenario::AuthFails,
             DemoScenario::DropsInHandshake,
-            DemoScenario::Preauth};
+            DemoScenario::Preauth,
+            DemoScenario::ExpectsImplicitTls,
+            DemoScenario::SwappedProtocols};
 }
 
 QString name(DemoScenario scenario)
@@ -47,6 +49,10 @@ QString name(DemoScenario scenario)
         return QStringLiteral("drops-in-handshake");
     case DemoScenario::Preauth:
         return QStringLiteral("preauth");
+    case DemoScenario::ExpectsImplicitTls:
+        return QStringLiteral("expects-implicit-tls");
+    case DemoScenario::SwappedProtocols:
+        return QStringLiteral("swapped-protocols");
     }
     return {};
 }
@@ -104,6 +110,16 @@ QString description(DemoScenario scenario)
             "DemoServer",
             "IMAP greets with PREAUTH in plaintext: logged in before TLS, so STARTTLS is impossible. "
             "SMTP and POP3 behave as in the good scenario.");
+    case DemoScenario::ExpectsImplicitTls:
+        return QCoreApplication::translate(
+            "DemoServer",
+            "Every port expects TLS at once (implicit TLS): a STARTTLS check waits for a greeting that "
+            "never comes, then learns why and offers the run with implicit TLS.");
+    case DemoScenario::SwappedProtocols:
+        return QCoreApplication::translate(
+            "DemoServer",
+            "Each port speaks another protocol (the SMTP port IMAP, IMAP's POP3, POP3's SMTP): the "
+            "check names the protocol that answered and offers the run with it.");
     }
     return {};
 }

@@ -21,6 +21,12 @@ enum class DemoScenario
     /// IMAP only: the greeting is PREAUTH (RFC 9051 s.7.1.4), so STARTTLS can no longer happen.
     /// SMTP and POP3 play Good.
     Preauth,
+    /// Every port speaks implicit TLS, also those a client checks with STARTTLS: a STARTTLS run
+    /// gets no greeting (implicit-tls-expected), the same port with implicit TLS is good.
+    ExpectsImplicitTls,
+    /// Each port speaks the next protocol: SMTP's port IMAP, IMAP's POP3, POP3's SMTP
+    /// (wrong-protocol); the same port checked as that protocol is good.
+    SwappedProtocols,
 };
 
 /// Names and descriptions of the demo scenarios. The names are stable (CLI, profiles, tests).

@@ -50,6 +50,20 @@ DemoConnection* createConnection(Protocol protocol, QSslSocket* socket, DemoConn
     return nullptr;
 }
 
+/// What a port speaks in the swapped-protocols scenario: the next protocol, round the three.
+Protocol swappedProtocol(Protocol protocol)
+{
+    switch (protocol) {
+    case Protocol::Smtp:
+        return Protocol::Imap;
+    case Protocol::Imap:
+        return Protocol::Pop3;
+    case Protocol::Pop3:
+        return Protocol::Smtp;
+    }
+    return protocol;
+}
+
 } // namespace
 
 struct DemoServer::Private
@@ -211,12 +225,17 @@ void DemoServer::acceptConnection(const DemoListener* listener, QSslSocket* sock
     const DemoScenario scenario = DemoScenarios::fromName(d->scenario).value_or(DemoScenario::Good);
     DemoConnection::Settings settings;
     settings.scenario = scenario;
-    settings.implicitTls = listener->tlsMode() == TlsMode::Implicit;
+    // The "wrong port" scenarios change what a port speaks, not how the conversation goes.
+    settings.implicitTls =
+        listener->tlsMode() == TlsMode::Implicit || scenario == DemoScenario::ExpectsImplicitTls;
     settings.tls = d->certificates->serverConfiguration(scenario);
     settings.idleTimeoutMs = d->idleTimeoutMs;
     settings.nextSerial = [this] { return ++d->serial; };
 
-    DemoConnection* connection = createConnection(listener->protocol(), socket, std::move(settings), this);
+    const Protocol protocol = scenario == DemoScenario::SwappedProtocols
+                                  ? swappedProtocol(listener->protocol())
+                                  : listener->protocol();
+    DemoConnection* connection = createConnection(protocol, socket, std::move(settings), this);
     if (!connection) {
         socket->abort();
         socket->deleteLater();

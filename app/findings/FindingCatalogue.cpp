@@ -222,6 +222,33 @@ constexpr std::array entries {
                "limit. Some servers delay their banner on purpose to slow down spam; otherwise the "
                "server is overloaded or stuck."),
            ""},
+    Entry {FindingIds::ImplicitTlsExpected, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "This port expects TLS at once: use implicit TLS"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "The server sent no greeting in plaintext, but it answered a TLS handshake on a new "
+               "connection: this port speaks implicit TLS (like 465, 993 and 995), where the "
+               "handshake comes first and the greeting only inside TLS. Nothing is wrong with the "
+               "server; run the check again with implicit TLS (mailscope-cli: --tls implicit)."),
+           "RFC 8314 s.3.3"},
+    Entry {FindingIds::StartTlsExpected, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "This port greets in plaintext: use STARTTLS"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "The TLS handshake at the start failed, but a new connection without TLS was greeted "
+               "in plaintext: this port expects the client to upgrade with STARTTLS (like 25, 587, "
+               "143 and 110), not TLS at once. Run the check again with STARTTLS "
+               "(mailscope-cli: --tls starttls)."),
+           "RFC 3207 s.4; RFC 8314 s.3.3"},
+    Entry {FindingIds::WrongProtocol, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "Another protocol answers on this port"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "The server's first words belong to a different protocol than the one this check "
+               "speaks, so its greeting could not be read. If it is another mail protocol, run the "
+               "check again with that protocol (mailscope-cli: --protocol smtp, imap or pop3); if "
+               "it is no mail protocol at all (a web or SSH server), the port number is wrong."),
+           "RFC 5321 s.4.2; RFC 9051 s.7.1; RFC 1939 s.4"},
     Entry {
         FindingIds::ReplyMalformed, Severity::Critical,
         QT_TRANSLATE_NOOP("Findings", "The server sent a malformed reply"),

@@ -59,6 +59,8 @@ public:
     /// Everything received and not yet read, including a partial line, and everything still
     /// buffered below; the buffer is empty afterwards.
     QByteArray takeUnread();
+    /// What was received and not yet read (a partial line included), left in place.
+    QByteArray unreadBytes() const { return m_buffer; }
     void setMaxLineLength(qsizetype length) { m_maxLineLength = length; }
     /// True once a line longer than the maximum arrived; nothing more is buffered after that.
     /// Reported through linesAvailable(), so the engine meets it when it next reads.

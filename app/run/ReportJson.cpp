@@ -232,6 +232,13 @@ QJsonObject ReportJson::toObject(const Run& run)
     };
     if (run.truncation.any())
         report.insert(QStringLiteral("truncated"), truncation(run.truncation));
+    // Additive to schema 1: present only when the run learned settings that would work better.
+    if (run.suggestion) {
+        report.insert(QStringLiteral("suggestion"),
+                      QJsonObject {{QStringLiteral("protocol"), toKey(run.suggestion->protocol)},
+                                   {QStringLiteral("tls"), toKey(run.suggestion->tls)},
+                                   {QStringLiteral("reason"), run.suggestion->reason}});
+    }
     return report;
 }
 

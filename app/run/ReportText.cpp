@@ -306,5 +306,16 @@ QString ReportText::render(const Run& run, const Options& options)
     }
 
     w.heading(tr("Verdict: %1").arg(toKey(run.verdict()).toUpper()));
+    if (run.suggestion) {
+        // Last, where a terminal user looks first: what to run instead.
+        w.heading(tr("Try instead"));
+        w.wrapped(run.suggestion->reason, 2);
+        const QString command = options.rerunCommand.isEmpty()
+                                    ? QStringLiteral("--protocol %1 --tls %2")
+                                          .arg(toKey(run.suggestion->protocol), toKey(run.suggestion->tls))
+                                    : options.rerunCommand;
+        // The arguments are the user's, but a pasted one may hold control characters too.
+        w.line(QStringLiteral("  ") + w.bold(TerminalText::escaped(command)));
+    }
     return w.result();
 }

@@ -148,6 +148,15 @@ struct MessageInfo
     QString queueReply;
 };
 
+/// Settings that should work where the run's did not, when the run found out why (the port
+/// expects TLS at once, another protocol answered). Front ends offer the corrected run.
+struct RunSuggestion
+{
+    Protocol protocol = Protocol::Smtp;
+    TlsMode tls = TlsMode::StartTls;
+    QString reason; ///< one translated sentence: why these settings
+};
+
 /**
  * A diagnostic run as data: the single source of what every front end shows.
  * The engine appends to it while it runs; renderers and views only read it.
@@ -169,6 +178,8 @@ struct Run
     std::optional<TlsAuditInfo> tlsAudit;
     QList<Finding> findings;
     std::optional<MessageInfo> message;
+    /// Set when the run learned which settings would work (implicit-tls-expected, wrong-protocol).
+    std::optional<RunSuggestion> suggestion;
     /// True when transcripts hold secrets in clear because the user asked (--show-secrets).
     bool secretsShown = false;
     /// True when the run ended before it could do anything useful (bad options, cancelled early).

@@ -138,6 +138,7 @@ void ProbeSession::cancel()
     }
     m_paused = false;
     m_stepTimer.stop();
+    m_sniffer.reset();
     if (m_lookupId >= 0) {
         QHostInfo::abortHostLookup(m_lookupId);
         m_lookupId = -1;
@@ -193,6 +194,8 @@ void ProbeSession::runStep(StepId id)
             completeStep(StepStatus::Skipped, tr("Not sent: the server had already closed the connection"));
             return;
         }
+        if (diagnosePartialGreeting())
+            return;
         addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
                                           tr("Closed before step %1 began").arg(toKey(id))));
         failStep(tr("The server had already closed the connection"), false);
@@ -407,6 +410,8 @@ void ProbeSession::onTransportError(LineTransport::Error error, const QString& m
         connectNext();
         return;
     case Wait::Handshake:
+        if (diagnoseFailedImplicitHandshake(message))
+            return;
         m_connected = false;
         addFinding(FindingCatalogue::make(FindingIds::TlsHandshakeFailed, message));
         m_transport->abort();
@@ -456,6 +461,8 @@ void ProbeSession::onDisconnected()
         completeStep(StepStatus::Ok, tr("The server closed the connection"));
         return;
     }
+    if (diagnosePartialGreeting())
+        return;
     addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
                                       tr("Closed while waiting for the reply in step %1").arg(toKey(id))));
     failStep(tr("The server closed the connection before replying"), false);
@@ -488,6 +495,8 @@ void ProbeSession::onStepTimeout()
         return;
     case Wait::Reply: {
         const StepId id = m_run.steps.at(m_current).id;
+        if (diagnoseSilentBanner())
+            return;
         dropConnection();
         if (id == StepId::Quit) {
             completeStep(
@@ -502,6 +511,7 @@ void ProbeSession::onStepTimeout()
         return;
     }
     case Wait::Nothing:
+    case Wait::Sniff:
     case Wait::Close:
         break;
     }

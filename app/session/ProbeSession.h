@@ -2,6 +2,7 @@
 
 #include "auth/SaslMechanism.h"
 #include "net/LineTransport.h"
+#include "PortSniffer.h"
 #include "ProbeOptions.h"
 #include "protocol/Dialect.h"
 #include "run/Run.h"
@@ -88,6 +89,7 @@ private:
         Connect,
         Reply,
         Handshake,
+        Sniff, ///< the banner did not come: PortSniffer asks whether the port expects TLS at once
         Close
     };
 
@@ -148,6 +150,22 @@ private:
     void decideTrust();
     void dropConnection();
 
+    // ---- the right hint (ProbeSessionHint.cpp) ----
+    /// At the banner: the first bytes belong to another protocol (or are TLS records)? Then the
+    /// step fails with wrong-protocol or implicit-tls-expected and a suggestion; returns true.
+    bool diagnoseForeignGreeting(const QByteArray& firstBytes);
+    /// At the banner, when no line will come (closed): bytes without a line ending identified.
+    bool diagnosePartialGreeting();
+    /// At a banner timeout: identifies partial bytes, or starts the TLS sniff; true when handled.
+    bool diagnoseSilentBanner();
+    /// An implicit-TLS handshake failed at the start: asks whether the port greets in plaintext.
+    bool diagnoseFailedImplicitHandshake(const QString& error);
+    void startSniffer(PortSniffer::Question question);
+    void onSniffed();
+    void concludePlaintextSniff(const PortSniffer::Result& result);
+    void suggest(Protocol protocol, TlsMode tls);
+    int sniffBoundMs() const;
+
     // Recording is RunRecorder's job; these keep the call sites short.
     static QString clipped(const QByteArray& bytes) { return RunRecorder::clipped(bytes); }
     void note(const QString& text) { m_recorder.note(text); }
@@ -188,6 +206,9 @@ private:
     /// IMAP PREAUTH greeting: logged in already, STARTTLS impossible (RFC 9051 s.6.2.1).
     bool m_preauthenticated = false;
     bool m_bannerListedCapabilities = false;
+    bool m_bannerLineSeen = false;
+    std::unique_ptr<PortSniffer> m_sniffer;
+    QString m_handshakeError;
 
     // ---- the auth step ----
     std::unique_ptr<SaslMechanism> m_sasl; ///< the SASL exchange in progress

@@ -64,6 +64,8 @@ void ProbeSession::onLinesAvailable()
     while (m_wait == Wait::Reply && m_transport->canReadLine()) {
         const QByteArray line = m_transport->readLine();
         m_recorder.recordServerLine(line);
+        if (diagnoseForeignGreeting(line))
+            return;
         switch (m_dialect->feed(line)) {
         case Dialect::Feed::NeedMore:
             continue;

@@ -163,6 +163,12 @@ int main(int argc, char* argv[])
         ok &= save(window, dir, QStringLiteral("10-command-injection"));
     }
     window.auditTlsAction()->setChecked(false);
+    if (!dark) {
+        // 11. the right hint: the SMTP port expects implicit TLS; one click runs it that way
+        ok &= runToEnd(window, QStringLiteral("expects-implicit-tls"));
+        window.showDetailTab(MainWindow::DetailTab::Findings);
+        ok &= save(window, dir, QStringLiteral("11-implicit-tls-expected"));
+    }
     window.close();
     return ok ? 0 : 1;
 }

@@ -21,6 +21,7 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QListView>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
@@ -237,6 +238,63 @@ private Q_SLOTS:
         QCOMPARE(run.verdict(), Verdict::Ok);
         QCOMPARE(statusOf(window, StepId::TlsHandshake), StepStatus::Ok);
         QVERIFY(transcriptLines(window).contains(firstCommand));
+    }
+
+    void wrongPortOffersTheCorrectedRun_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<QString>("finding");
+        QTest::addColumn<QString>("button");
+        QTest::addColumn<Protocol>("protocol");
+        QTest::addColumn<TlsMode>("tls");
+        // The demo's SMTP port (the service picked on first launch) in each "wrong port" scenario.
+        QTest::newRow("expects implicit TLS")
+            << QStringLiteral("expects-implicit-tls") << QStringLiteral("implicit-tls-expected")
+            << QStringLiteral("Run again with implicit TLS") << Protocol::Smtp << TlsMode::Implicit;
+        QTest::newRow("IMAP on the SMTP port")
+            << QStringLiteral("swapped-protocols") << QStringLiteral("wrong-protocol")
+            << QStringLiteral("Run again as IMAP") << Protocol::Imap << TlsMode::StartTls;
+    }
+
+    void wrongPortOffersTheCorrectedRun()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(QString, finding);
+        QFETCH(QString, button);
+        QFETCH(Protocol, protocol);
+        QFETCH(TlsMode, tls);
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        choose(window, scenario);
+        QPushButton* rerun = window.summaryBar()->rerunButton();
+        QVERIFY(!rerun->isVisible());
+        QSignalSpy done(window.controller(), &RunController::finished);
+        window.runAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, RunTimeoutMs);
+
+        const Run& first = window.controller()->run();
+        QStringList ids;
+        for (const Finding& f : first.findings)
+            ids.append(f.id);
+        QCOMPARE(ids, QStringList {finding});
+        const quint16 port = first.target.port;
+        QCOMPARE(first.target.protocol, Protocol::Smtp);
+        QCOMPARE(first.target.tls, TlsMode::StartTls);
+        QVERIFY(rerun->isVisible());
+        QCOMPARE(rerun->text(), button);
+
+        // One click: the same port, the corrected settings, a good run.
+        QTest::mouseClick(rerun, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, RunTimeoutMs);
+        const Run& again = window.controller()->run();
+        QCOMPARE(again.target.port, port);
+        QCOMPARE(again.target.protocol, protocol);
+        QCOMPARE(again.target.tls, tls);
+        QVERIFY(again.findings.isEmpty());
+        QCOMPARE(again.verdict(), Verdict::Ok);
+        QVERIFY(!rerun->isVisible());
+        QVERIFY(window.summaryBar()->headline().startsWith(QLatin1String("Secure")));
     }
 
     void stepModePausesAndResumesWithNext()

@@ -128,7 +128,9 @@ void TestDemoServer::scenarioList()
                                 QStringLiteral("slow-banner"),
                                 QStringLiteral("auth-fails"),
                                 QStringLiteral("drops-in-handshake"),
-                                QStringLiteral("preauth")};
+                                QStringLiteral("preauth"),
+                                QStringLiteral("expects-implicit-tls"),
+                                QStringLiteral("swapped-protocols")};
     QStringList names;
     const QList<DemoServer::Scenario> scenarios = DemoServer::scenarios();
     for (const DemoServer::Scenario& s : scenarios) {

@@ -453,10 +453,14 @@ void TestSmtpScenarios::silentServer()
              QStringLiteral("resolve=ok connect=ok banner=failed greeting=skipped starttls=skipped "
                             "tls-handshake=skipped greeting-tls=skipped quit=skipped"));
     QCOMPARE(findingIds(run), ids({QStringLiteral("server-timeout")}));
+    // No banner, so the engine asked on a second connection whether the port expects TLS at once
+    // (TestWrongPort covers the answers); this one-client server refuses that second client.
+    QCOMPARE(server->errors(),
+             QStringList {QStringLiteral("a second client connected; the server plays one client per script")});
     // The cause, not a clock: the finding names the step timeout that ran out.
-    QCOMPARE(findingDetail(run, FindingIds::ServerTimeout),
-             QStringLiteral("No complete reply within 0.3 s in step banner"));
-    verifyServerAgrees(*server, run);
+    QVERIFY2(run.finding(FindingIds::ServerTimeout)
+                 ->detail.startsWith(QLatin1String("No complete reply within 0.3 s in step banner. ")),
+             qPrintable(run.finding(FindingIds::ServerTimeout)->detail));
     QVERIFY(server->receivedLines().isEmpty());
     QVERIFY(!server->isComplete()); // it never got to say its banner
 }

@@ -527,12 +527,13 @@ void TestSmtpSession::malformedReply()
     h.session->start();
     QTRY_VERIFY(h.transport->isOpen());
     h.transport->acceptConnection();
-    h.transport->serverSends("SSH-2.0-OpenSSH_9.2\r\n");
+    // No protocol's greeting at all (an SSH or IMAP banner is wrong-protocol: TestWrongPort).
+    h.transport->serverSends("Welcome to the mail service\r\n");
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
     QCOMPARE(run.step(StepId::Banner)->status, StepStatus::Failed);
     QCOMPARE(findingIds(run), ids({FindingIds::ReplyMalformed}));
-    QVERIFY(run.finding(FindingIds::ReplyMalformed)->detail.contains(QLatin1String("SSH-2.0")));
+    QVERIFY(run.finding(FindingIds::ReplyMalformed)->detail.contains(QLatin1String("Welcome")));
 }
 
 void TestSmtpSession::overlongLine()
