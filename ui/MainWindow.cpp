@@ -8,6 +8,7 @@
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "RunController.h"
+#include "RunDeadlineControl.h"
 #include "RunSummaryBar.h"
 #include "ServerBar.h"
 #include "session/ProbeSession.h"
@@ -345,6 +346,10 @@ void MainWindow::createToolBar()
     bar->addWidget(label);
     bar->addWidget(m_stopAfterCombo);
     connect(m_stopAfterCombo, &QComboBox::currentIndexChanged, this, &MainWindow::onStopAfterChanged);
+    m_deadline = new RunDeadlineControl;
+    bar->addWidget(m_deadline);
+    m_controller->setDeadlineMs(m_deadline->deadlineMs());
+    connect(m_deadline, &RunDeadlineControl::deadlineChanged, m_controller, &RunController::setDeadlineMs);
     // Tool buttons carry the actions' names for screen readers.
     for (QAction* a : {m_runAction, m_stopAction, m_stepModeAction, m_nextAction, m_auditAction}) {
         if (QWidget* w = bar->widgetForAction(a))
@@ -516,6 +521,7 @@ void MainWindow::onStateChanged()
     m_nextAction->setEnabled(paused);
     m_serverBar->setRunning(running);
     m_stopAfterCombo->setEnabled(!running);
+    m_deadline->setEnabled(!running);
     m_saveReportAction->setEnabled(m_controller->hasRun() && !running);
     m_saveTranscriptAction->setEnabled(m_controller->hasRun());
     if (running && !paused)

@@ -13,6 +13,7 @@ class QLabel;
 class QSplitter;
 class QTabWidget;
 class RunController;
+class RunDeadlineControl;
 class RunSummaryBar;
 class ServerBar;
 class TimelineModel;
@@ -62,6 +63,7 @@ public:
     QAction* nextStepAction() const { return m_nextAction; }
     QAction* auditTlsAction() const { return m_auditAction; }
     QComboBox* stopAfterCombo() const { return m_stopAfterCombo; }
+    RunDeadlineControl* deadlineControl() const { return m_deadline; }
 
     void showDetailTab(DetailTab tab);
     /// Default pane sizes for a given window size (also used before restoring saved state).
@@ -122,6 +124,7 @@ private:
     QSplitter* m_bottomSplitter = nullptr;
     QLabel* m_statusLabel = nullptr;
     QComboBox* m_stopAfterCombo = nullptr;
+    RunDeadlineControl* m_deadline = nullptr;
 
     QAction* m_runAction = nullptr;
     QAction* m_stopAction = nullptr;

@@ -51,7 +51,7 @@ void RunController::preview(const ServerChoice& choice)
     Q_EMIT runStarted();
 }
 
-bool RunController::isRunning() const { return m_runner && m_runner->isRunning(); }
+bool RunController::isRunning() const { return m_runner && !m_runner->isFinished(); }
 
 bool RunController::isPaused() const { return m_runner && m_runner->isPaused(); }
 
@@ -132,6 +132,7 @@ bool RunController::launch(const ProbeOptions& options)
     CheckOptions check;
     check.probe = options;
     check.probe.audit = {};
+    check.deadlineMs = m_deadlineMs;
     if (m_auditTls) {
         check.probe.audit.versions = true;
         check.probe.audit.ciphers = true;
@@ -191,6 +192,8 @@ void RunController::setStepMode(bool enabled)
 }
 
 void RunController::setStopAfter(std::optional<StepId> step) { m_stopAfter = step; }
+
+void RunController::setDeadlineMs(int milliseconds) { m_deadlineMs = milliseconds; }
 
 void RunController::setAuditTls(bool enabled)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "check/CheckRunner.h"
 #include "run/Run.h"
 #include "ServerChoice.h"
 #include "session/ProbeOptions.h"
@@ -9,7 +10,6 @@
 #include <QObject>
 #include <QPointer>
 
-class CheckRunner;
 class DemoServer;
 class ProbeSession;
 class TlsAudit;
@@ -51,6 +51,8 @@ public:
     /// The audit of the current run, if it has one.
     TlsAudit* audit() const;
     std::optional<StepId> stopAfter() const { return m_stopAfter; }
+    /// The run deadline of the next run (CheckOptions::deadlineMs).
+    int deadlineMs() const { return m_deadlineMs; }
     /// The demo server, started on first use (null before).
     DemoServer* demoServer() const { return m_demo.get(); }
 
@@ -66,6 +68,7 @@ public Q_SLOTS:
     void setStepMode(bool enabled);
     void setStopAfter(std::optional<StepId> step);
     void setAuditTls(bool enabled);
+    void setDeadlineMs(int milliseconds);
 
 Q_SIGNALS:
     /// A new run replaced the previous one: models reset over run().
@@ -98,6 +101,7 @@ private:
     QList<StepId> m_previewPlan;
     bool m_stepMode = false;
     bool m_auditTls = false;
+    int m_deadlineMs = CheckOptions::DefaultDeadlineMs;
     std::optional<StepId> m_stopAfter;
     std::optional<StepId> m_pausedBefore;
 };

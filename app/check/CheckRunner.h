@@ -6,7 +6,9 @@
 
 #include <memory>
 #include <optional>
+#include <QElapsedTimer>
 #include <QObject>
+#include <QTimer>
 
 class ProbeSession;
 class TlsAudit;
@@ -14,10 +16,14 @@ class TlsAudit;
 /// What one check is asked to do.
 struct CheckOptions
 {
+    /// 120 s: a full audit of a normal server takes seconds, a few dozen on a slow network or
+    /// behind a greeting delay; a tarpit that waits seconds before every reply takes minutes.
+    static constexpr int DefaultDeadlineMs = 120000;
+
     /// The conversation's options; `probe.audit` switches on the TLS audit beside it.
     ProbeOptions probe;
     /// The whole run (conversation and audit together) ends after this many ms; 0: no deadline.
-    int deadlineMs = 0;
+    int deadlineMs = DefaultDeadlineMs;
 };
 
 /**
@@ -32,6 +38,15 @@ struct CheckOptions
  *
  * A run the user stops (cancel()) is merged only when the conversation itself had ended on its
  * own: a cancelled conversation says nothing about the server, and the audit adds nothing to it.
+ *
+ * The run deadline (CheckOptions::deadlineMs, a precise timer: the report states the limit)
+ * bounds the whole run, however slowly a server answers. When it is reached, the conversation
+ * and the audit stop at once: the running step fails with "Run deadline of N s reached", the
+ * steps not run are skipped, what the audit had found is merged and what it had not finished is
+ * listed (TlsAuditInfo::unfinished), and the finding run-deadline-reached says what was and was
+ * not done. The run is marked aborted: its verdict is UNKNOWN unless something critical had been
+ * found already. While step mode holds the conversation paused, the deadline clock stops (the
+ * user, not the server, is taking the time).
  */
 class CheckRunner final : public QObject
 {
@@ -64,6 +79,10 @@ public:
     bool isSessionFinished() const;
     bool isPaused() const;
     void setStepMode(bool enabled);
+    /// True once the run deadline stopped the run.
+    bool deadlineReached() const { return m_deadlineReached; }
+    /// The deadline is counting (not before start, not while step mode holds the run, not after).
+    bool isDeadlineClockRunning() const { return m_deadline.isActive(); }
 
 public Q_SLOTS:
     void start();
@@ -92,12 +111,23 @@ Q_SIGNALS:
 private:
     void onSessionFinished();
     void onAuditFinished();
+    void onPaused(StepId next);
+    void onDeadline();
+    /// What was and was not done when the deadline struck (the finding's detail).
+    QString deadlineDetail() const;
+    QString deadlineText() const;
     void completeIfDone();
 
     CheckOptions m_options;
     std::unique_ptr<ProbeSession> m_session;
     std::unique_ptr<TlsAudit> m_audit;
     std::optional<Run> m_merged;
+    QTimer m_deadline;
+    QElapsedTimer m_clock;
+    /// Deadline time left while step mode holds the run paused.
+    int m_deadlineLeftMs = -1;
+    std::optional<Finding> m_deadlineFinding;
+    bool m_deadlineReached = false;
     bool m_started = false;
     bool m_finished = false;
 };

@@ -2,12 +2,14 @@
 
 #include "check/CheckRunner.h"
 #include "RerunCommand.h"
+#include "ProgressLine.h"
 #include "run/OutputFile.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
 #include "TerminationSignals.h"
 
 #include <cstdio>
+#include <memory>
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <unistd.h>
@@ -74,7 +76,14 @@ int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream
         return 3;
     // The TLS audit (--tls-versions, --ciphers, --injection-test) starts together with the check,
     // so the whole costs about the longer of the two, not their sum.
-    CheckRunner runner(CheckOptions {request.probe});
+    CheckOptions options;
+    options.probe = request.probe;
+    options.deadlineMs = request.deadlineMs;
+    CheckRunner runner(options);
+    // Progress on a terminal only: a script reading stderr gets nothing but real errors.
+    std::unique_ptr<ProgressLine> progress;
+    if (ProgressLine::wanted())
+        progress = std::make_unique<ProgressLine>(&runner, err);
     QEventLoop loop;
     QObject::connect(&runner, &CheckRunner::finished, &loop, &QEventLoop::quit);
     // Ctrl+C stops the run cleanly: the report shows what happened so far (verdict UNKNOWN
@@ -84,6 +93,7 @@ int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream
     runner.start();
     if (!runner.isFinished())
         loop.exec();
+    progress.reset(); // erases the line before the report
     const Run& run = runner.run();
 
     return finishReports(request, run, output.get(), out, err);

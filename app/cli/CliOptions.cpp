@@ -12,6 +12,7 @@ namespace {
 // Bounds of the numeric options and of the files read at start-up.
 constexpr int MinTimeoutMs = 1; // the timer's resolution; below it a timeout would be 0 ms
 constexpr int MaxTimeoutMs = 3600 * 1000;
+constexpr int MaxDeadlineMs = 86400 * 1000; // a day: beyond any run, far below the timer's limit
 constexpr int MaxExpiryWarningDays = 3650;
 constexpr qsizetype MaxCaFileBytes = 4 * 1024 * 1024; // the Debian bundle of all roots is ~200 KB
 constexpr qsizetype MaxPasswordBytes = 64 * 1024; // an XOAUTH2 token is a few KB
@@ -89,6 +90,13 @@ void CliOptions::addCheckOptions(QCommandLineParser& parser)
         opt(QStringLiteral("helo"), "Name to announce in EHLO/HELO (default: mailscope.invalid).",
             QStringLiteral("name")),
         opt(QStringLiteral("timeout"), "Timeout per step in seconds, 0.001 to 3600 (default: 15).",
+            QStringLiteral("seconds")),
+        opt(QStringLiteral("deadline"),
+            "Time limit for the whole run, TLS audit included, in seconds (default: 120; a full "
+            "audit of a normal server takes seconds, a few dozen on a slow network, while a server "
+            "that waits seconds before every reply would take minutes). When it is reached the "
+            "run stops with a partial report: exit code 3 (UNKNOWN), or 2 if something critical "
+            "was found already.",
             QStringLiteral("seconds")),
         opt(QStringLiteral("stop-after"),
             "End the run cleanly after this step (e.g. greeting, tls-handshake).", QStringLiteral("step")),
@@ -289,6 +297,14 @@ Parsed<CheckRequest> CliOptions::parseCheck(const QCommandLineParser& parser)
         if (!ms)
             return result;
         p.stepTimeoutMs = *ms;
+    }
+    if (parser.isSet(QStringLiteral("deadline"))) {
+        // Like --timeout: nan, inf, 0 or 0.0001 would otherwise mean "no limit" or "0 ms".
+        const auto ms = parseSeconds(QStringLiteral("--deadline"), parser.value(QStringLiteral("deadline")),
+                                     MinTimeoutMs, MaxDeadlineMs, &result.error);
+        if (!ms)
+            return result;
+        request.deadlineMs = *ms;
     }
     if (parser.isSet(QStringLiteral("stop-after"))) {
         const auto step = stepIdFromString(parser.value(QStringLiteral("stop-after")));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "check/CheckRunner.h"
 #include "net/HostSyntax.h"
 #include "session/ProbeOptions.h"
 
@@ -19,6 +20,8 @@ enum class ReportFormat
 struct CheckRequest
 {
     ProbeOptions probe;
+    /// --deadline: the whole run (conversation and audit) ends after this many ms.
+    int deadlineMs = CheckOptions::DefaultDeadlineMs;
     bool stdoutJson = false;
     std::optional<ReportFormat> format;
     QString outputFile;

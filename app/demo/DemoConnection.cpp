@@ -21,6 +21,11 @@ DemoConnection::DemoConnection(QSslSocket* socket, Settings settings, QObject* p
     m_greetingTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &DemoConnection::onIdleTimeout);
     connect(&m_greetingTimer, &QTimer::timeout, this, &DemoConnection::onGreetingDue);
+    m_tarpitTimer.setSingleShot(true);
+    connect(&m_tarpitTimer, &QTimer::timeout, this, [this] {
+        m_tarpitDue = true;
+        processBuffer();
+    });
     connect(m_socket, &QSslSocket::readyRead, this, &DemoConnection::onReadyRead);
     connect(m_socket, &QSslSocket::encrypted, this, &DemoConnection::onEncrypted);
     connect(m_socket, &QSslSocket::disconnected, this, &DemoConnection::onDisconnected);
@@ -137,8 +142,9 @@ void DemoConnection::closeAfterReply()
 void DemoConnection::beginGreeting()
 {
     m_state = State::Greeting;
-    if (m_settings.scenario == DemoScenario::SlowBanner) {
-        m_greetingTimer.start(m_settings.slowBannerDelayMs);
+    if (m_settings.scenario == DemoScenario::SlowBanner || m_settings.scenario == DemoScenario::Tarpit) {
+        m_greetingTimer.start(m_settings.scenario == DemoScenario::Tarpit ? m_settings.tarpitDelayMs
+                                                                          : m_settings.slowBannerDelayMs);
         return;
     }
     onGreetingDue();
@@ -171,6 +177,13 @@ void DemoConnection::processBuffer()
             }
             return;
         }
+        if (m_settings.scenario == DemoScenario::Tarpit && !m_skippingLongLine && !m_tarpitDue) {
+            // A tarpit (an anti-spam measure of MX hosts) answers each command only after a wait.
+            if (!m_tarpitTimer.isActive())
+                m_tarpitTimer.start(m_settings.tarpitDelayMs);
+            return;
+        }
+        m_tarpitDue = false;
         QByteArray line = m_buffer.left(end);
         m_buffer.remove(0, end + 1);
         if (m_skippingLongLine) {
@@ -273,6 +286,7 @@ void DemoConnection::finish()
     m_state = State::Finished;
     m_idleTimer.stop();
     m_greetingTimer.stop();
+    m_tarpitTimer.stop();
     m_buffer.clear();
     Q_EMIT finished();
 }

@@ -43,6 +43,8 @@ public:
         int idleTimeoutMs = 60000;
         /// How long the slow-banner scenario holds the greeting back.
         int slowBannerDelayMs = 3000;
+        /// How long the tarpit scenario waits before each reply, the greeting included.
+        int tarpitDelayMs = 3000;
         /// A server-wide counter (queue ids, ...).
         std::function<quint64()> nextSerial;
     };
@@ -145,6 +147,9 @@ private:
     QByteArray m_buffer;
     QTimer m_idleTimer;
     QTimer m_greetingTimer;
+    /// Tarpit: the next command line is answered when this fires.
+    QTimer m_tarpitTimer;
+    bool m_tarpitDue = false;
     bool m_skippingLongLine = false;
     bool m_greeted = false;
 };

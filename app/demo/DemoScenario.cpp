@@ -15,6 +15,7 @@ QList<DemoScenario> all()
             DemoScenario::WrongHost,
             DemoScenario::SelfSigned,
             DemoScenario::SlowBanner,
+            DemoScenario::Tarpit,
             DemoScenario::AuthFails,
             DemoScenario::DropsInHandshake,
             DemoScenario::Preauth,
@@ -43,6 +44,8 @@ QString name(DemoScenario scenario)
         return QStringLiteral("self-signed");
     case DemoScenario::SlowBanner:
         return QStringLiteral("slow-banner");
+    case DemoScenario::Tarpit:
+        return QStringLiteral("tarpit");
     case DemoScenario::AuthFails:
         return QStringLiteral("auth-fails");
     case DemoScenario::DropsInHandshake:
@@ -99,6 +102,11 @@ QString description(DemoScenario scenario)
     case DemoScenario::SlowBanner:
         return QCoreApplication::translate("DemoServer",
                                            "The greeting comes only after 3 seconds (try --timeout 1).");
+    case DemoScenario::Tarpit:
+        return QCoreApplication::translate(
+            "DemoServer",
+            "Every reply comes only after 3 seconds, like a tarpitting MX host (with the TLS audit, "
+            "try --deadline 20).");
     case DemoScenario::AuthFails:
         return QCoreApplication::translate("DemoServer",
                                            "Every login is refused, even with the right password.");

@@ -16,6 +16,9 @@ enum class DemoScenario
     WrongHost,
     SelfSigned,
     SlowBanner,
+    /// Every reply, the greeting included, comes only after 3 s (a tarpitting MX): the run
+    /// deadline's case.
+    Tarpit,
     AuthFails,
     DropsInHandshake,
     /// IMAP only: the greeting is PREAUTH (RFC 9051 s.7.1.4), so STARTTLS can no longer happen.

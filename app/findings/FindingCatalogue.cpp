@@ -332,6 +332,18 @@ constexpr std::array entries {
         FindingIds::RunCancelled, Severity::Info, QT_TRANSLATE_NOOP("Findings", "The run was stopped"),
         QT_TRANSLATE_NOOP("Findings", "You stopped the run before it finished; later steps did not happen."),
         ""},
+    Entry {FindingIds::RunDeadlineReached, Severity::Warning,
+           QT_TRANSLATE_NOOP("Findings", "The run deadline was reached"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "A whole run has a time limit (mailscope-cli --deadline, default 120 s; the GUI's Run "
+               "deadline), so that a server answering very slowly cannot hold it for ever. Tarpitting "
+               "(waiting seconds before every reply) is a common anti-spam measure on MX hosts. The "
+               "limit was reached before the check was complete: what was not done is listed in the "
+               "detail, so this report is partial and its verdict is UNKNOWN unless something critical "
+               "was found already. Allow more time to let the check finish, or a shorter --timeout to "
+               "fail faster on a silent step."),
+           ""},
 };
 
 const Entry* entryFor(const QString& id)

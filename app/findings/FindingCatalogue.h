@@ -65,4 +65,5 @@ inline constexpr QLatin1String CredentialsSentInPlaintext {"credentials-sent-in-
 inline constexpr QLatin1String ImapPlaintextAlert {"imap-plaintext-alert"};
 inline constexpr QLatin1String MailRejected {"mail-rejected"};
 inline constexpr QLatin1String RunCancelled {"run-cancelled"};
+inline constexpr QLatin1String RunDeadlineReached {"run-deadline-reached"};
 } // namespace FindingIds

@@ -153,6 +153,8 @@ QJsonValue tlsAudit(const Run& run)
         {QStringLiteral("ocsp"), a.ocsp},
         {QStringLiteral("probes"), a.probeCount},
         {QStringLiteral("duration_ms"), a.durationMs},
+        // Parts cut off by the run deadline; empty when the audit was complete.
+        {QStringLiteral("unfinished"), strings(a.unfinished)},
     };
 }
 

@@ -180,6 +180,9 @@ void renderAudit(Writer& w, const Run& run)
         w.line(QStringLiteral("  ")
                + QCoreApplication::translate("ReportText", "%n probe(s), %1 ms", nullptr, audit.probeCount)
                      .arg(audit.durationMs));
+    // A partial audit (the run deadline) says what it did not get to, not just what it found.
+    if (!audit.unfinished.isEmpty())
+        w.field(tr("Not finished"), audit.unfinished.join(QStringLiteral(", ")));
 }
 
 } // namespace

@@ -139,6 +139,9 @@ struct TlsAuditInfo
     QString ocsp;
     int probeCount = 0;
     qint64 durationMs = 0;
+    /// Parts of the audit that had not finished when the run ended (the run deadline), in words,
+    /// e.g. "TLSv1.1 version probe"; empty when the audit was complete.
+    QStringList unfinished;
 };
 
 /// The test message's outcome (SMTP `send`).
@@ -182,7 +185,8 @@ struct Run
     std::optional<RunSuggestion> suggestion;
     /// True when transcripts hold secrets in clear because the user asked (--show-secrets).
     bool secretsShown = false;
-    /// True when the run ended before it could do anything useful (bad options, cancelled early).
+    /// True when the run ended before its plan was done (bad options, stopped by the user, the
+    /// run deadline): a partial run, whose verdict is UNKNOWN unless something critical was found.
     bool aborted = false;
     /// What was cut to keep the run bounded.
     RunTruncation truncation;

@@ -129,6 +129,12 @@ void ProbeSession::resume()
 
 void ProbeSession::cancel()
 {
+    interrupt(FindingCatalogue::make(FindingIds::RunCancelled), tr("Stopped by you"),
+              tr("Not run: the run was stopped"));
+}
+
+void ProbeSession::interrupt(Finding finding, const QString& summary, const QString& skipReason)
+{
     if (m_finished)
         return;
     if (!m_started) {
@@ -145,18 +151,18 @@ void ProbeSession::cancel()
     }
     m_wait = Wait::Nothing;
     m_run.aborted = true;
-    addFinding(FindingCatalogue::make(FindingIds::RunCancelled));
+    addFinding(std::move(finding));
     if (m_current >= 0 && m_run.steps.at(m_current).status == StepStatus::Running) {
         StepRecord& s = m_run.steps[m_current];
         s.status = StepStatus::Failed;
         s.durationMs = now() - s.startedMs;
-        s.summary = tr("Stopped by you");
+        s.summary = summary;
         Q_EMIT stepFinished(m_current);
     }
     m_connected = false;
     m_transport->abort();
     for (int i = m_planIndex + 1; i < m_plan.size(); ++i)
-        recordSkipped(m_plan.at(i), tr("Not run: the run was stopped"));
+        recordSkipped(m_plan.at(i), skipReason);
     m_planIndex = int(m_plan.size());
     finish();
 }

@@ -68,6 +68,10 @@ public Q_SLOTS:
     void resume();
     /// Stops at once: the running step fails as cancelled and the connection is closed.
     void cancel();
+    /// Stops at once as cancel() does, for a reason of the caller's (CheckRunner's run deadline):
+    /// `finding` explains it, the running step fails with `summary`, and every step not run yet is
+    /// recorded as skipped with `skipReason`. The run is marked aborted (a partial run).
+    void interrupt(Finding finding, const QString& summary, const QString& skipReason);
 
 Q_SIGNALS:
     void stepStarted(int index);

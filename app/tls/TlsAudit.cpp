@@ -65,6 +65,8 @@ void TlsAudit::start()
         probeOcsp();
     if (a.commandInjection)
         probeInjection();
+    // "0 of N" at once: against a slow server the first probe may take seconds to complete.
+    Q_EMIT progress(probesDone(), probesStarted());
     partDone();
 }
 
@@ -72,11 +74,44 @@ void TlsAudit::cancel()
 {
     if (!m_started || m_finished)
         return;
+    // What the report must call unfinished, before the pool forgets its probes.
+    m_result.unfinished = unfinishedParts();
     m_pool->cancel();
     if (m_injection)
         m_injection->disconnect(this);
     finish();
 }
+
+QStringList TlsAudit::unfinishedParts() const
+{
+    QStringList parts;
+    if (!m_started || m_finished)
+        return m_finished ? m_result.unfinished : parts;
+    const ProbeOptions::TlsAudit& a = m_options.audit;
+    if (wantsVersions(a)) {
+        for (TlsVersion v : CipherSuites::allVersions()) {
+            const QString name = CipherSuites::versionName(v);
+            if (!m_result.versions.contains(name))
+                parts.append(tr("%1 version probe").arg(name));
+        }
+    }
+    for (const auto& e : m_enumerators) {
+        if (!e->isFinished())
+            parts.append(tr("cipher enumeration for %1").arg(CipherSuites::versionName(e->version())));
+    }
+    if ((a.ocsp || a.versions) && m_result.ocsp.isEmpty())
+        parts.append(tr("OCSP stapling probe"));
+    if (m_injection && !m_injection->isFinished())
+        parts.append(tr("command-injection probe"));
+    return parts;
+}
+
+int TlsAudit::probesDone() const
+{
+    return m_pool->completed() + (m_injection && m_injection->isFinished() ? 1 : 0);
+}
+
+int TlsAudit::probesStarted() const { return m_pool->submitted() + (m_injection ? 1 : 0); }
 
 void TlsAudit::probeVersion(TlsVersion version)
 {
@@ -224,6 +259,7 @@ void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& 
     info.ocsp = r.ocsp;
     info.probeCount = r.probes;
     info.durationMs = r.durationMs;
+    info.unfinished = r.unfinished;
 
     // ---- version findings ----
     QStringList legacy;

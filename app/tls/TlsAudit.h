@@ -37,6 +37,8 @@ struct TlsAuditResult
     QString injection; ///< CommandInjectionProbe::toKey(); empty when not probed
     QString injectionDetail;
     QStringList injectionTranscript;
+    /// Parts still running when the audit was cancelled, in words (see TlsAudit::unfinishedParts()).
+    QStringList unfinished;
     int probes = 0;
     qint64 durationMs = 0;
 };
@@ -71,6 +73,12 @@ public:
     bool isFinished() const { return m_finished; }
     const TlsAuditResult& result() const { return m_result; }
     const ProbeOptions& options() const { return m_options; }
+    /// The parts not finished yet, in words ("TLSv1.0 version probe", "cipher enumeration for
+    /// TLSv1.2", "OCSP stapling probe", "command-injection probe"); empty once all are done.
+    QStringList unfinishedParts() const;
+    /// Probes completed so far and probes started so far.
+    int probesDone() const;
+    int probesStarted() const;
 
     /// Adds the audit's results to `run` (the main session's): tlsVersions, ciphers, tlsAudit,
     /// OCSP facts, the certificate audit, and findings that are not there yet.

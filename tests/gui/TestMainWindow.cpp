@@ -2,10 +2,12 @@
 #include "CertificateChainModel.h"
 #include "CertificatePanel.h"
 #include "FindBar.h"
+#include "findings/FindingCatalogue.h"
 #include "FindingsModel.h"
 #include "FindingsPanel.h"
 #include "MainWindow.h"
 #include "RunController.h"
+#include "RunDeadlineControl.h"
 #include "RunSummaryBar.h"
 #include "ServerBar.h"
 #include "session/ProbeSession.h"
@@ -24,6 +26,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QTest>
@@ -432,6 +435,47 @@ private Q_SLOTS:
         QVERIFY(again.stepModeAction()->isChecked());
         QVERIFY(again.auditTlsAction()->isChecked());
         QVERIFY(again.controller()->auditTls()); // the restored toggle reached the controller
+        QSettings().clear();
+    }
+
+    void deadlineEndsATarpitRun()
+    {
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            // The default, until the user changes it: the same as the CLI's.
+            QCOMPARE(window.deadlineControl()->spinBox()->value(), 120);
+            QCOMPARE(window.controller()->deadlineMs(), 120000);
+            choose(window, QStringLiteral("tarpit")); // every reply after 3 s, the greeting too
+            window.auditTlsAction()->setChecked(true);
+            window.deadlineControl()->spinBox()->setValue(1);
+            QCOMPARE(window.controller()->deadlineMs(), 1000);
+            QSignalSpy done(window.controller(), &RunController::finished);
+            QSignalSpy progress(window.controller(), &RunController::auditProgress);
+            window.runAction()->trigger();
+            QVERIFY(!window.deadlineControl()->isEnabled()); // not changed under a running run
+            QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, RunTimeoutMs);
+
+            const Run& run = window.controller()->run();
+            QCOMPARE(statusOf(window, StepId::Banner), StepStatus::Failed);
+            QCOMPARE(summaryOf(window, StepId::Banner), QStringLiteral("Run deadline of 1 s reached"));
+            QCOMPARE(statusOf(window, StepId::Quit), StepStatus::Skipped);
+            QStringList ids;
+            for (const Finding& f : run.findings)
+                ids.append(f.id);
+            QCOMPARE(ids, QStringList {FindingIds::RunDeadlineReached});
+            QCOMPARE(run.verdict(), Verdict::Unknown);
+            QVERIFY(run.tlsAudit.has_value());
+            QVERIFY(!run.tlsAudit->unfinished.isEmpty());
+            QVERIFY(!progress.isEmpty()); // the TLS pane showed the audit's probes
+            QVERIFY(window.deadlineControl()->isEnabled());
+            window.auditTlsAction()->setChecked(false);
+        }
+        // Remembered for the next launch.
+        MainWindow again;
+        QCOMPARE(again.deadlineControl()->spinBox()->value(), 1);
+        QCOMPARE(again.controller()->deadlineMs(), 1000);
         QSettings().clear();
     }
 };

@@ -126,6 +126,7 @@ void TestDemoServer::scenarioList()
                                 QStringLiteral("wrong-host"),
                                 QStringLiteral("self-signed"),
                                 QStringLiteral("slow-banner"),
+                                QStringLiteral("tarpit"),
                                 QStringLiteral("auth-fails"),
                                 QStringLiteral("drops-in-handshake"),
                                 QStringLiteral("preauth"),

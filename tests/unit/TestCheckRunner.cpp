@@ -73,6 +73,9 @@ private Q_SLOTS:
     void cancelStopsAtOnce();
     void cancelBeforeStart();
     void stepModePausesAndResumes();
+    void deadlineCutsTheRunningStep();
+    void deadlineKeepsACriticalVerdict();
+    void deadlineClockWaitsWhilePaused();
 };
 
 void TestCheckRunner::goodRunIsTheSessionsRun()
@@ -179,6 +182,86 @@ void TestCheckRunner::stepModePausesAndResumes()
     QCOMPARE(paused.size(), 1);
     h.runner->cancel();
     QCOMPARE(h.finished->size(), 1);
+}
+
+void TestCheckRunner::deadlineCutsTheRunningStep()
+{
+    // The server accepts the connection and never greets. Each step may take a minute; the
+    // whole run may take 50 ms, so the deadline, not a step timeout, ends it.
+    CheckOptions options = Harness::defaults();
+    options.probe.stepTimeoutMs = 60000;
+    options.deadlineMs = 50;
+    Harness h(options);
+    h.runner->start();
+    QTRY_VERIFY(h.transport->isOpen());
+    h.transport->acceptConnection();
+    QTRY_COMPARE(h.finished->size(), 1);
+
+    QVERIFY(h.runner->deadlineReached());
+    const Run& run = h.runner->run();
+    QVERIFY(run.aborted);
+    QCOMPARE(h.stepStatuses(), (QStringList {"resolve=ok", "connect=ok", "banner=failed", "greeting=skipped",
+                                             "starttls=skipped", "tls-handshake=skipped",
+                                             "greeting-tls=skipped", "quit=skipped"}));
+    QCOMPARE(run.step(StepId::Banner)->summary, QStringLiteral("Run deadline of 0.05 s reached"));
+    QCOMPARE(run.step(StepId::Quit)->summary,
+             QStringLiteral("Not run: the run deadline of 0.05 s was reached"));
+    QCOMPARE(sortedFindingIds(run), QStringList {FindingIds::RunDeadlineReached});
+    const Finding* f = run.finding(FindingIds::RunDeadlineReached);
+    QCOMPARE(f->step, std::optional<StepId>(StepId::Banner));
+    QCOMPARE(f->severity, Severity::Warning);
+    QCOMPARE(f->detail,
+             QStringLiteral("Deadline 0.05 s. Cut short: step banner. Steps done: resolve, connect. "
+                            "Not run: greeting, starttls, tls-handshake, greeting-tls, quit."));
+    // A partial run says nothing certain about the server.
+    QCOMPARE(run.verdict(), Verdict::Unknown);
+    QCOMPARE(h.transport->events().constLast().kind, FakeLineTransport::Event::Abort);
+}
+
+void TestCheckRunner::deadlineKeepsACriticalVerdict()
+{
+    // STARTTLS is missing (critical under enforce); the server then never answers QUIT.
+    CheckOptions options = Harness::defaults();
+    options.probe.stepTimeoutMs = 60000;
+    options.deadlineMs = 50;
+    Harness h(options);
+    h.runner->start();
+    QTRY_VERIFY(h.transport->isOpen());
+    h.transport->acceptConnection();
+    h.transport->serverSends(Banner.toByteArray());
+    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));
+    h.transport->serverSends("250-mx.test\r\n250 SIZE 1000\r\n");
+    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("QUIT\r\n"));
+    QTRY_COMPARE(h.finished->size(), 1);
+
+    const Run& run = h.runner->run();
+    QCOMPARE(h.stepStatuses(),
+             (QStringList {"resolve=ok", "connect=ok", "banner=ok", "greeting=ok", "starttls=failed",
+                           "tls-handshake=skipped", "greeting-tls=skipped", "quit=failed"}));
+    QCOMPARE(run.step(StepId::Quit)->summary, QStringLiteral("Run deadline of 0.05 s reached"));
+    QCOMPARE(sortedFindingIds(run),
+             (QStringList {FindingIds::RunDeadlineReached, FindingIds::StartTlsNotOffered}));
+    // Something worse than "unknown" was established before the deadline: it stands.
+    QCOMPARE(run.verdict(), Verdict::Critical);
+}
+
+void TestCheckRunner::deadlineClockWaitsWhilePaused()
+{
+    CheckOptions options = Harness::defaults();
+    options.deadlineMs = 60000;
+    Harness h(options);
+    QSignalSpy paused(h.runner.get(), &CheckRunner::paused);
+    h.runner->setStepMode(true);
+    h.runner->start();
+    QVERIFY(h.runner->isDeadlineClockRunning());
+    QTRY_COMPARE(paused.size(), 1);
+    // The user is taking the time, not the server.
+    QVERIFY(!h.runner->isDeadlineClockRunning());
+    h.runner->resume();
+    QVERIFY(h.runner->isDeadlineClockRunning());
+    h.runner->cancel();
+    QVERIFY(!h.runner->isDeadlineClockRunning());
+    QVERIFY(!h.runner->deadlineReached());
 }
 
 QTEST_GUILESS_MAIN(TestCheckRunner)

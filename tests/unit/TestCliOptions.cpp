@@ -22,6 +22,8 @@ private Q_SLOTS:
     void seconds_data();
     void seconds();
     void credentialsFromEnvironmentAndFile();
+    void deadline_data();
+    void deadline();
 
 private:
     static Parsed<CheckRequest> parse(const QStringList& args);
@@ -288,6 +290,43 @@ void TestCliOptions::credentialsFromEnvironmentAndFile()
     QVERIFY(parsed.value->probe.showSecrets);
     QVERIFY(parsed.value->probe.audit.versions);
     QVERIFY(!parsed.value->probe.audit.ciphers);
+}
+
+void TestCliOptions::deadline_data()
+{
+    QTest::addColumn<QString>("text"); // empty: option not given
+    QTest::addColumn<int>("ms"); // -1: refused
+    QTest::newRow("default") << "" << 120000;
+    QTest::newRow("whole") << "30" << 30000;
+    QTest::newRow("fraction") << "2.5" << 2500;
+    QTest::newRow("one ms") << "0.001" << 1;
+    QTest::newRow("a day") << "86400" << 86400000;
+    // Each of these would otherwise mean "no limit" or "0 ms".
+    QTest::newRow("nan") << "nan" << -1;
+    QTest::newRow("inf") << "inf" << -1;
+    QTest::newRow("negative") << "-5" << -1;
+    QTest::newRow("zero") << "0" << -1;
+    QTest::newRow("rounds to 0 ms") << "0.0001" << -1;
+    QTest::newRow("more than a day") << "86401" << -1;
+    QTest::newRow("text") << "soon" << -1;
+}
+
+void TestCliOptions::deadline()
+{
+    QFETCH(QString, text);
+    QFETCH(int, ms);
+    QStringList args {QStringLiteral("h")};
+    if (!text.isEmpty())
+        args << QStringLiteral("--deadline") << text;
+    const auto parsed = parse(args);
+    if (ms < 0) {
+        QVERIFY(!parsed.value);
+        QVERIFY2(parsed.error.contains(QLatin1String("--deadline")), qPrintable(parsed.error));
+        QVERIFY2(parsed.error.contains(text), qPrintable(parsed.error));
+        return;
+    }
+    QVERIFY2(parsed.value, qPrintable(parsed.error));
+    QCOMPARE(parsed.value->deadlineMs, ms);
 }
 
 QTEST_GUILESS_MAIN(TestCliOptions)
