@@ -4,7 +4,6 @@
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QLoggingCategory>
-#include <QStringDecoder>
 #include <qt6keychain/keychain.h>
 #include <QTimer>
 
@@ -76,14 +75,9 @@ void SecretStore::run(Operation operation, const QString& key, const QByteArray&
     switch (operation) {
     case Operation::Write: {
         auto* w = new QKeychain::WritePasswordJob(serviceName());
-        // As text when it is text, so that the keyring's own tools show it as the user typed it
-        // (QtKeychain stores binary data base64-encoded); reading gives the same bytes either way.
-        QStringDecoder utf8(QStringDecoder::Utf8);
-        const QString text = utf8(secret);
-        if (utf8.hasError())
-            w->setBinaryData(secret);
-        else
-            w->setTextData(text);
+        // Always as bytes (QtKeychain keeps them base64-encoded): a password need not be UTF-8,
+        // and mixing text and binary entries under one key leaves two entries behind.
+        w->setBinaryData(secret);
         job = w;
         break;
     }
@@ -109,17 +103,20 @@ void SecretStore::run(Operation operation, const QString& key, const QByteArray&
     state->timer.setSingleShot(true);
     state->timer.setTimerType(Qt::PreciseTimer);
     const int timeoutMs = m_timeoutMs;
-    connect(&state->timer, &QTimer::timeout, this, [state, timeoutMs] {
-        if (state->reported)
+    // The timer's handler holds the state weakly (the state owns the timer); the job's handler
+    // holds it until the job finishes and deletes itself.
+    connect(&state->timer, &QTimer::timeout, this, [weak = std::weak_ptr<State>(state), timeoutMs] {
+        const std::shared_ptr<State> alive = weak.lock();
+        if (!alive || alive->reported)
             return;
-        state->reported = true;
+        alive->reported = true;
         qCWarning(lcSecrets) << "keychain did not answer within" << timeoutMs << "ms";
         SecretResult r;
         r.status = SecretResult::Status::TimedOut;
         r.message = tr("The keychain did not answer within %1 s (it may be locked and waiting for a "
                        "password on a screen that is not shown).")
                         .arg(timeoutMs / 1000.0);
-        state->done(r);
+        alive->done(r);
     });
     connect(job, &QKeychain::Job::finished, this, [state, operation](QKeychain::Job* finished) {
         if (state->reported)

@@ -4,6 +4,7 @@
 // one that never answers. Nothing here connects anywhere but 127.0.0.1 (presets are only saved).
 
 #include "demo/DemoServer.h"
+#include "profiles/SecretStore.h"
 #include "TestPrinters.h"
 
 #include <QDirIterator>
@@ -16,6 +17,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 namespace {
 
@@ -71,6 +73,7 @@ private Q_SLOTS:
     void exportImportRoundTrip();
     void brokenFileIsReportedAndKept();
     void parallelAddsNeverBreakTheFile();
+    void secretStoreRoundTrip();
     void passwordGoesToTheSecretServiceAndIsUsed();
     void withoutAKeychainThePasswordIsNotStored();
     void anUnresponsiveKeychainTimesOut();
@@ -459,6 +462,23 @@ void TestProfilesCli::parallelAddsNeverBreakTheFile()
     QCOMPARE(listed, expected);
 }
 
+void TestProfilesCli::secretStoreRoundTrip()
+{
+    SecretStore secrets;
+    const QString key = QStringLiteral("test/") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QCOMPARE(secrets.readAndWait(key).status, SecretResult::Status::NotFound);
+    // Text and bytes that are not UTF-8 both come back exactly.
+    for (const QByteArray& secret : {QByteArray("pässwörd ✓"), QByteArray("\xff\x00\xfe binary", 10)}) {
+        const SecretResult written = secrets.writeAndWait(key, secret);
+        QVERIFY2(written.ok(), qPrintable(written.message));
+        const SecretResult read = secrets.readAndWait(key);
+        QVERIFY2(read.ok(), qPrintable(read.message));
+        QCOMPARE(read.secret, secret);
+    }
+    QVERIFY(secrets.removeAndWait(key).ok());
+    QCOMPARE(secrets.readAndWait(key).status, SecretResult::Status::NotFound);
+}
+
 void TestProfilesCli::passwordGoesToTheSecretServiceAndIsUsed()
 {
     QProcessEnvironment pw;
@@ -480,7 +500,8 @@ void TestProfilesCli::passwordGoesToTheSecretServiceAndIsUsed()
                   QStringLiteral("user"),
                   QStringLiteral("profile/") + p.value(QStringLiteral("id")).toString()});
     QVERIFY(lookup.waitForFinished(WaitMs));
-    QCOMPARE(lookup.readAllStandardOutput(), QByteArray("demo"));
+    // QtKeychain files bytes base64-encoded.
+    QCOMPARE(QByteArray::fromBase64(lookup.readAllStandardOutput()), QByteArray("demo"));
 
     // check --profile logs in with it: the demo accepts demo/demo only.
     const auto authStatus = [](const CliResult& c) {
