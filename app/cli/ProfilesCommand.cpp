@@ -5,6 +5,7 @@
 #include "profiles/ProfileStore.h"
 #include "profiles/ProviderPresets.h"
 #include "profiles/SecretStore.h"
+#include "run/TerminalText.h"
 #include "tls/TrustAssessment.h"
 
 #include <QCoreApplication>
@@ -109,7 +110,8 @@ bool writeExport(const QString& path, const QByteArray& bytes, QString* error)
 void printProfile(const ServerProfile& p, QTextStream& out)
 {
     const auto field = [&out](const QString& label, const QString& value) {
-        out << (label + QLatin1Char(':')).leftJustified(15) << value << '\n';
+        // Profiles can come from an imported file: nothing in them may act on the terminal.
+        out << (label + QLatin1Char(':')).leftJustified(15) << TerminalText::escaped(value) << '\n';
     };
     field(tr("Name"), p.name);
     field(tr("Server"), QStringLiteral("%1:%2 (%3, TLS %4, policy %5)")
@@ -132,7 +134,7 @@ void printProfile(const ServerProfile& p, QTextStream& out)
     if (p.insecure)
         trust.append(tr("certificate errors overridden (--insecure)"));
     field(tr("Trust"),
-          trust.isEmpty() ? tr("system CAs only") : trust.join(QStringLiteral("\n               ")));
+          trust.isEmpty() ? tr("system CAs only") : trust.join(QStringLiteral("; ")));
     field(tr("Timeout"), tr("%1 s per step").arg(p.stepTimeoutMs / 1000.0));
     if (p.stopAfter)
         field(tr("Stop after"), toKey(*p.stopAfter));
@@ -171,9 +173,9 @@ int list(const ProfileStore& store, bool json, QTextStream& out)
     for (const ServerProfile& p : store.profiles())
         width = std::max(width, p.name.size());
     for (const ServerProfile& p : store.profiles()) {
-        out << p.name.leftJustified(width + 2) << describeTarget(p);
+        out << TerminalText::escaped(p.name).leftJustified(width + 2) << TerminalText::escaped(describeTarget(p));
         if (!p.user.isEmpty())
-            out << "  " << tr("as %1").arg(p.user);
+            out << "  " << tr("as %1").arg(TerminalText::escaped(p.user));
         out << '\n';
     }
     return ExitOk;
@@ -368,7 +370,7 @@ int importProfiles(ProfileStore& store, const QStringList& args, QTextStream& ou
         return ExitUnknown;
     }
     for (const QString& r : std::as_const(renamed))
-        out << r << '\n';
+        out << TerminalText::escaped(r) << '\n';
     out << tr("Imported %n profile(s).", nullptr, int(profiles.size())) << '\n';
     return doc.problems.isEmpty() ? ExitOk : ExitPartly;
 }

@@ -174,6 +174,20 @@ void TestProfilesCli::addListShowDelete()
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains(QStringLiteral("Zweigstelle — 東京")), qPrintable(r.out));
 
+    // A profile from an imported file cannot act on the terminal: an escape sequence in its notes
+    // is shown as text.
+    const QString hostile = m_home->filePath(QStringLiteral("hostile.json"));
+    QFile h(hostile);
+    QVERIFY(h.open(QIODevice::WriteOnly));
+    h.write("{\"schema_version\": 1, \"profiles\": [{\"name\": \"hostile\", \"host\": \"mx.example.org\", "
+            "\"notes\": \"\\u001b]0;pwned\\u0007\\u001b[2J\"}]}");
+    h.close();
+    QCOMPARE(cli({QStringLiteral("profiles"), QStringLiteral("import"), hostile}).exitCode, 0);
+    r = cli({QStringLiteral("profiles"), QStringLiteral("show"), QStringLiteral("hostile")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(!r.out.contains(QChar(0x1b)) && r.out.contains(QLatin1String("\\x1b]0;pwned")), qPrintable(r.out));
+    QCOMPARE(cli({QStringLiteral("profiles"), QStringLiteral("delete"), QStringLiteral("hostile")}).exitCode, 0);
+
     // The same name again is refused; so are unknown names and misplaced options.
     r = cli({QStringLiteral("profiles"), QStringLiteral("add"), name, demoTarget()});
     QCOMPARE(r.exitCode, 3);
