@@ -25,6 +25,7 @@ PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
     libssl-dev openssl python3
+    qtkeychain-qt6-dev libsecret-1-0 libsecret-tools gnome-keyring dbus-daemon
     postfix dovecot-core dovecot-imapd dovecot-pop3d
     xvfb xauth fonts-dejavu-core
 )

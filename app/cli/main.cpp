@@ -3,6 +3,7 @@
 
 #include "cli/CheckCommand.h"
 #include "cli/CliOptions.h"
+#include "cli/ProfilesCommand.h"
 #include "i18n/Translations.h"
 
 #include <cstdio>
@@ -20,6 +21,10 @@ QString usage()
 {
     return tr("Usage:\n"
               "  mailscope-cli check HOST[:PORT] [options]   diagnose one server\n"
+              "  mailscope-cli check --profile NAME [options] check a saved profile\n"
+              "  mailscope-cli profiles list | show NAME | add NAME [HOST[:PORT]] [options] | delete NAME\n"
+              "                         | export FILE [NAME...] | import FILE | presets\n"
+              "                                               saved server profiles\n"
               "  mailscope-cli demo [--port N] [--scenario NAME | --list-scenarios]\n"
               "                                               run the built-in demo server\n"
               "  mailscope-cli help COMMAND                   options of a command\n"
@@ -73,6 +78,7 @@ int main(int argc, char* argv[])
         parser.addPositionalArgument(QStringLiteral("HOST[:PORT]"),
                                      tr("The server, e.g. mail.example.org:587."));
         CliOptions::addCheckOptions(parser);
+        parser.addOption(ProfilesCommand::profileOption());
         if (!parser.parse(arguments)) {
             err << tr("mailscope-cli check: %1").arg(parser.errorText()) << Qt::endl
                 << tr("Try: mailscope-cli help check") << Qt::endl;
@@ -82,6 +88,8 @@ int main(int argc, char* argv[])
             out << parser.helpText();
             return 0;
         }
+        if (parser.isSet(QStringLiteral("profile")))
+            return ProfilesCommand::check(parser, out, err);
         const auto parsed = CliOptions::parseCheck(parser);
         if (!parsed.value) {
             err << tr("mailscope-cli check: %1").arg(parsed.error) << Qt::endl;
@@ -93,6 +101,8 @@ int main(int argc, char* argv[])
     }
     if (name == QLatin1String("demo"))
         return demoMain(parser, arguments, out, err);
+    if (name == QLatin1String("profiles"))
+        return profilesMain(parser, arguments, out, err);
 
     err << tr("mailscope-cli: unknown command \"%1\".").arg(name) << Qt::endl << usage();
     return ExitUnknown;

@@ -189,6 +189,16 @@ constexpr std::array entries {
                "to ignore that (--insecure). Everything after the handshake went to a server whose "
                "identity was not proven."),
            ""},
+    Entry {FindingIds::CertTrustedByProfile, Severity::Info,
+           QT_TRANSLATE_NOOP("Findings", "The certificate is trusted because your profile accepts it"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "No trusted certificate authority vouches for this certificate (it is self-signed or its "
+               "chain is unknown), but you accepted this very certificate, by its SHA-256 fingerprint, "
+               "in the profile. The run went on as if it were trusted. Its expiry and host name were "
+               "still checked. If the server's certificate changes, the run fails again until you "
+               "accept the new one: check the new fingerprint with the server's administrator first."),
+           ""},
     Entry {FindingIds::ConnectionRefused, Severity::Critical,
            QT_TRANSLATE_NOOP("Findings", "The connection was refused"),
            QT_TRANSLATE_NOOP(

@@ -42,6 +42,7 @@ inline constexpr QLatin1String CertSelfSigned {"cert-self-signed"};
 inline constexpr QLatin1String CertUntrustedChain {"cert-untrusted-chain"};
 inline constexpr QLatin1String CertWeakKey {"cert-weak-key"};
 inline constexpr QLatin1String CertVerificationOverridden {"cert-verification-overridden"};
+inline constexpr QLatin1String CertTrustedByProfile {"cert-trusted-by-profile"};
 inline constexpr QLatin1String CertSha1Signature {"cert-sha1-signature"};
 inline constexpr QLatin1String CertChainIncomplete {"cert-chain-incomplete"};
 inline constexpr QLatin1String CertChainOrder {"cert-chain-order"};

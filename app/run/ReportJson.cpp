@@ -74,6 +74,7 @@ QJsonValue tls(const std::optional<TlsFacts>& facts)
         {QStringLiteral("ephemeral_key"), facts->ephemeralKey},
         {QStringLiteral("verified"), facts->verified},
         {QStringLiteral("verification_overridden"), facts->verificationOverridden},
+        {QStringLiteral("trusted_by_profile"), facts->trustedByProfile},
         {QStringLiteral("errors"), strings(facts->errors)},
         {QStringLiteral("ocsp_stapled"),
          facts->ocspStapled ? QJsonValue(*facts->ocspStapled) : QJsonValue::Null},

@@ -352,6 +352,7 @@ std::optional<TlsFacts> readTls(Walker& w, const QJsonObject& report)
     f.ephemeralKey = w.string(*o, p, "ephemeral_key");
     f.verified = w.boolean(*o, p, "verified");
     f.verificationOverridden = w.boolean(*o, p, "verification_overridden", false);
+    f.trustedByProfile = w.boolean(*o, p, "trusted_by_profile", false);
     f.errors = w.strings(*o, p, "errors");
     const QJsonValue stapled = w.member(*o, p, "ocsp_stapled");
     if (stapled.isBool())

@@ -215,10 +215,11 @@ QString ReportText::render(const Run& run, const Options& options)
         w.field(tr("Cipher"), f.cipher);
         w.field(tr("Key exchange"), f.keyExchange);
         w.field(tr("Server key share"), f.ephemeralKey);
-        w.field(tr("Certificate"),
-                f.verified ? tr("verified")
-                           : (f.verificationOverridden ? tr("NOT trusted (overridden by the user)")
-                                                       : tr("NOT trusted")));
+        w.field(tr("Certificate"), f.verified ? tr("verified")
+                                   : f.trustedByProfile
+                                       ? tr("trusted by your profile (you accepted this certificate)")
+                                   : f.verificationOverridden ? tr("NOT trusted (overridden by the user)")
+                                                              : tr("NOT trusted"));
         for (const QString& e : f.errors)
             w.field(QString(), e);
     }

@@ -78,6 +78,9 @@ struct TlsFacts
     std::optional<bool> ocspStapled;
     /// True when the user chose to continue past verification errors (--insecure).
     bool verificationOverridden = false;
+    /// True when the chain is not trusted by any CA, but the user accepted this very certificate
+    /// (by its SHA-256 fingerprint) in the profile the run came from.
+    bool trustedByProfile = false;
     /// The stapled OCSP response's verdict when stapling was requested: "good", "revoked",
     /// "unknown", or "none" (no staple); empty when it was not requested.
     QString ocspStatus = {};

@@ -20,6 +20,11 @@ struct ProbeOptions
 
     /// Added to the system's trust anchors (--ca-file).
     QList<QSslCertificate> extraCaCertificates;
+    /// SHA-256 fingerprints of server certificates the user accepted for this server (a profile's
+    /// trust settings). A matching leaf stands in for the CA's word on who the server is: a
+    /// self-signed or untrusted chain is then "trusted by your profile", recorded as a finding.
+    /// Expiry and the host name are still checked.
+    QStringList acceptedCertificates;
     /// Continue past certificate errors, keeping them as findings (--insecure).
     bool insecure = false;
     /// The name announced in EHLO/HELO.

@@ -112,7 +112,24 @@ void ProbeSession::decideTrust()
                                                          QDateTime::currentDateTimeUtc(), m_options.host));
     note(tr("TLS established: %1, %2, key exchange %3")
              .arg(info.facts.protocol, info.facts.cipher, info.facts.keyExchange));
-    for (Finding& f : TrustAssessment::findingsFor(info.errors))
+    // A certificate the user accepted in the profile answers the "who vouches for it" errors;
+    // the answer is recorded as a finding, so the override is always visible.
+    const TrustAssessment::Acceptance acceptance = TrustAssessment::applyAcceptedCertificates(
+        info.errors, info.chain.value(0), m_options.acceptedCertificates);
+    const QList<QSslError> errors = acceptance.remaining;
+    if (acceptance.applied) {
+        m_run.tls->trustedByProfile = true;
+        QStringList answered;
+        for (const QSslError& e : acceptance.answered)
+            answered.append(e.errorString());
+        answered.removeDuplicates();
+        addFinding(
+            FindingCatalogue::make(FindingIds::CertTrustedByProfile,
+                                   tr("SHA-256 %1; accepted in place of: %2")
+                                       .arg(acceptance.fingerprint, answered.join(QStringLiteral("; ")))));
+        note(tr("Certificate accepted by your profile (SHA-256 %1)").arg(acceptance.fingerprint));
+    }
+    for (Finding& f : TrustAssessment::findingsFor(errors))
         addFinding(std::move(f));
     const QList<Finding> chainFindings =
         TrustAssessment::chainFindings(m_run.certificates, m_options.expiryWarningDays);
@@ -120,13 +137,15 @@ void ProbeSession::decideTrust()
         addFinding(f);
 
     const QString negotiated = tr("%1 with %2").arg(info.facts.protocol, info.facts.cipher);
-    if (info.errors.isEmpty()) {
+    if (errors.isEmpty()) {
         Q_EMIT tlsChanged();
         completeStep(chainFindings.isEmpty() ? StepStatus::Ok : StepStatus::Warning,
-                     tr("Upgraded to %1; certificate verified").arg(negotiated));
+                     acceptance.applied
+                         ? tr("Upgraded to %1; certificate trusted by your profile").arg(negotiated)
+                         : tr("Upgraded to %1; certificate verified").arg(negotiated));
         return;
     }
-    const QString firstError = info.errors.constFirst().errorString();
+    const QString firstError = errors.constFirst().errorString();
     if (m_options.insecure) {
         m_run.tls->verificationOverridden = true;
         addFinding(FindingCatalogue::make(FindingIds::CertVerificationOverridden, firstError));

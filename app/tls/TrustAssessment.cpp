@@ -2,7 +2,9 @@
 
 #include "findings/FindingCatalogue.h"
 
+#include <algorithm>
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QSslCertificate>
 
 QString TrustAssessment::findingIdFor(QSslError::SslError error)
@@ -75,4 +77,64 @@ QList<Finding> TrustAssessment::chainFindings(const QList<CertificateInfo>& chai
         }
     }
     return findings;
+}
+
+QString TrustAssessment::normalizedFingerprint(const QString& text)
+{
+    QString hex = text.trimmed();
+    if (hex.startsWith(QLatin1String("sha256:"), Qt::CaseInsensitive))
+        hex = hex.mid(7);
+    hex.remove(QLatin1Char(':'));
+    if (hex.size() != 64)
+        return {};
+    for (const QChar c : std::as_const(hex)) {
+        if (!c.isDigit() && !(c.toLower() >= QLatin1Char('a') && c.toLower() <= QLatin1Char('f')))
+            return {};
+    }
+    hex = hex.toUpper();
+    QStringList pairs;
+    for (int i = 0; i < 64; i += 2)
+        pairs.append(hex.mid(i, 2));
+    return pairs.join(QLatin1Char(':'));
+}
+
+bool TrustAssessment::answeredByAcceptance(QSslError::SslError error)
+{
+    switch (error) {
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::CertificateUntrusted:
+    case QSslError::InvalidCaCertificate:
+    case QSslError::PathLengthExceeded:
+    case QSslError::InvalidPurpose:
+        return true;
+    default:
+        return false;
+    }
+}
+
+TrustAssessment::Acceptance TrustAssessment::applyAcceptedCertificates(
+    const QList<QSslError>& errors, const QSslCertificate& leaf, const QStringList& acceptedFingerprints)
+{
+    Acceptance a;
+    a.remaining = errors;
+    if (errors.isEmpty() || leaf.isNull() || acceptedFingerprints.isEmpty())
+        return a;
+    const QString fingerprint =
+        normalizedFingerprint(QString::fromLatin1(leaf.digest(QCryptographicHash::Sha256).toHex()));
+    const bool accepted =
+        std::any_of(acceptedFingerprints.cbegin(), acceptedFingerprints.cend(),
+                    [&](const QString& f) { return normalizedFingerprint(f) == fingerprint; });
+    if (!accepted)
+        return a;
+    a.remaining.clear();
+    for (const QSslError& e : errors)
+        (answeredByAcceptance(e.error()) ? a.answered : a.remaining).append(e);
+    a.applied = !a.answered.isEmpty();
+    if (a.applied)
+        a.fingerprint = fingerprint;
+    return a;
 }

@@ -53,6 +53,7 @@ Run fullRun()
     facts.errors = {QStringLiteral("The certificate has expired")};
     facts.ocspStapled = false;
     facts.verificationOverridden = true;
+    facts.trustedByProfile = true;
     run.tls = facts;
     const QList<QSslCertificate> chain = TestPki::instance().identity(TestPki::Kind::Good).chain;
     run.certificates = CertificateInspector::inspectChain(chain, {}, run.startedAt, run.target.host);
@@ -152,6 +153,7 @@ void TestReportReader::roundTripKeepsEveryField()
     QCOMPARE(out.tls->errors, in.tls->errors);
     QCOMPARE(out.tls->ocspStapled, std::optional<bool>(false));
     QCOMPARE(out.tls->verificationOverridden, true);
+    QCOMPARE(out.tls->trustedByProfile, true);
 
     QCOMPARE(out.certificates.size(), 2);
     for (qsizetype i = 0; i < in.certificates.size(); ++i) {

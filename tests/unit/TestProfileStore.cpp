@@ -1,0 +1,464 @@
+// ProfileStore: round trips (non-ASCII names included), and every kind of bad file (corrupt,
+// truncated, future schema, wrong types, hostile sizes and nesting, not a regular file) leaves the
+// original bytes on disk and gives a clear message; two stores on one file never lose a profile.
+
+#include "profiles/ProfileStore.h"
+#include "TestPrinters.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <sys/stat.h>
+
+Q_DECLARE_METATYPE(StoreNotice::Kind)
+
+namespace {
+
+ServerProfile fullProfile(const QString& name)
+{
+    ServerProfile p;
+    p.name = name;
+    p.host = QStringLiteral("mail.example.org");
+    p.port = 993;
+    p.protocol = Protocol::Imap;
+    p.tls = TlsMode::Implicit;
+    p.policy = TlsPolicy::Opportunistic;
+    p.heloName = QStringLiteral("client.example.org");
+    p.authMechanism = QStringLiteral("cram-md5");
+    p.user = QStringLiteral("jürgen@example.org");
+    p.caFiles = {QStringLiteral("/etc/ssl/büro-ca.pem")};
+    p.acceptedCertificates = {
+        {QStringLiteral("AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+                        "AB:CD:EF:01:23:45:67:89"),
+         QStringLiteral("CN=büro"), QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC)}};
+    p.insecure = true;
+    p.stepTimeoutMs = 2500;
+    p.expiryWarningDays = 30;
+    p.stopAfter = StepId::GreetingTls;
+    p.audit.versions = true;
+    p.audit.ocsp = true;
+    p.notes = QStringLiteral("Zweigstelle Köln — 東京 📧\nsecond line");
+    p.mailFrom = QStringLiteral("prüfer@example.org");
+    p.rcptTo = {QStringLiteral("a@example.org"), QStringLiteral("ü@example.org")};
+    return p;
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeAll(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+
+QByteArray validDocument(int count)
+{
+    QJsonArray list;
+    for (int i = 0; i < count; ++i) {
+        list.append(QJsonObject {{QStringLiteral("name"), QStringLiteral("server %1").arg(i)},
+                                 {QStringLiteral("host"), QStringLiteral("mx%1.example.org").arg(i)},
+                                 {QStringLiteral("port"), 25}});
+    }
+    return QJsonDocument(
+               QJsonObject {{QStringLiteral("schema_version"), 1}, {QStringLiteral("profiles"), list}})
+        .toJson();
+}
+
+QList<StoreNotice::Kind> kinds(const ProfileStore& store)
+{
+    QList<StoreNotice::Kind> list;
+    for (const StoreNotice& n : store.notices())
+        list.append(n.kind);
+    return list;
+}
+
+QStringList names(const ProfileStore& store)
+{
+    QStringList list;
+    for (const ServerProfile& p : store.profiles())
+        list.append(p.name);
+    list.sort();
+    return list;
+}
+
+} // namespace
+
+class TestProfileStore final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void roundTripKeepsEveryFieldAndNonAsciiNames();
+    void defaultPathIsUnderTheConfigFolder();
+    void badFilesAreMovedAsideByteForByte_data();
+    void badFilesAreMovedAsideByteForByte();
+    void partlyValidFileIsRecovered();
+    void futureSchemaIsReadOnlyAndUntouched();
+    void notARegularFileIsNeverOpenedNorReplaced();
+    void twoStoresOnOneFileLoseNothing();
+    void editOfAProfileChangedElsewhereIsRefused();
+    void fileReplacedByAnotherInstanceWithGarbageIsMovedAsideBeforeSaving();
+    void boundsAreEnforcedOnSave();
+    void exportCarriesNoSecretsNorLocalState();
+    void thousandProfiles();
+
+private:
+    QString path() const { return m_dir->filePath(QStringLiteral("cfg/profiles.json")); }
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestProfileStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestProfileStore::roundTripKeepsEveryFieldAndNonAsciiNames()
+{
+    const QStringList names {QStringLiteral("Büro-Server"), QStringLiteral("メールサーバー"),
+                             QStringLiteral("Ελληνικά 📧"), QStringLiteral("plain")};
+    QList<ServerProfile> saved;
+    {
+        ProfileStore store(path());
+        store.load();
+        QCOMPARE(store.profiles().size(), 0);
+        QVERIFY(store.notices().isEmpty());
+        for (const QString& name : names) {
+            ServerProfile p = fullProfile(name);
+            QCOMPARE(store.add(p), QString());
+            QVERIFY(!p.id.isEmpty());
+            QCOMPARE(p.revision, 1);
+            saved.append(p);
+        }
+    }
+    ProfileStore again(path());
+    again.load();
+    QVERIFY(again.notices().isEmpty());
+    QCOMPARE(again.profiles().size(), names.size());
+    for (const ServerProfile& p : std::as_const(saved)) {
+        const auto read = again.byName(p.name);
+        QVERIFY2(read.has_value(), qPrintable(p.name));
+        QCOMPARE(read->toJson(), p.toJson());
+    }
+    // Written as UTF-8 text, readable in any editor.
+    const QByteArray bytes = readAll(path());
+    QVERIFY(bytes.contains(QStringLiteral("メールサーバー").toUtf8()));
+    QVERIFY(bytes.contains("\"schema_version\": 1"));
+    // Only the owner may read it.
+    QCOMPARE(QFile::permissions(path()) & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+             QFileDevice::Permissions());
+}
+
+void TestProfileStore::defaultPathIsUnderTheConfigFolder()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    const QString expected = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+                             + QStringLiteral("/Mailscope/profiles.json");
+    QCOMPARE(ProfileStore::defaultPath(), expected);
+    QVERIFY(expected.contains(QLatin1String("qttest"))); // test mode: never the user's real file
+    QStandardPaths::setTestModeEnabled(false);
+}
+
+void TestProfileStore::badFilesAreMovedAsideByteForByte_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("why"); // what the message must say
+
+    const QByteArray good = validDocument(3);
+    QTest::newRow("corrupt") << QByteArray("{\"schema_version\": 1, \"profiles\": [ {\"name\": }")
+                             << "not valid JSON";
+    QTest::newRow("truncated") << good.left(good.size() / 2) << "truncated";
+    QTest::newRow("binary") << QByteArray("\x00\xff\xfe garbage\x01", 12) << "not valid JSON";
+    QTest::newRow("empty") << QByteArray() << "empty";
+    QTest::newRow("top-level array") << QByteArray("[1, 2, 3]") << "not a JSON object";
+    QTest::newRow("no schema_version") << QByteArray("{\"profiles\": []}") << "schema_version";
+    QTest::newRow("schema_version as text")
+        << QByteArray("{\"schema_version\": \"1\", \"profiles\": []}") << "schema_version";
+    QTest::newRow("profiles not a list")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": {\"a\": 1}}") << "\"profiles\" is not a list";
+    QTest::newRow("wrong-typed port")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", "
+                      "\"host\": \"mx\", \"port\": \"25\"}]}")
+        << "\"port\" must be a whole number";
+    QTest::newRow("wrong-typed auth")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", "
+                      "\"host\": \"mx\", \"auth\": [\"user\"]}]}")
+        << "\"auth\" must be an object";
+    QTest::newRow("port out of range")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", "
+                      "\"host\": \"mx\", \"port\": 70000}]}")
+        << "from 1 to 65535";
+    QTest::newRow("deeply nested") << QByteArray(200000, '[') << "nested more than 16 levels";
+    QTest::newRow("nested inside a profile")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"notes\": ") + QByteArray(20, '[')
+               + QByteArray(20, ']') + QByteArray("}]}")
+        << "nested more than 16 levels";
+    QByteArray huge =
+        "{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", \"host\": \"mx\", \"notes\": \"";
+    huge += QByteArray(ProfileStore::MaxFileBytes, 'x') + "\"}]}";
+    QTest::newRow("huge file") << huge << "more than the 8.0 MiB";
+    QTest::newRow("huge string")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", \"host\": \"")
+               + QByteArray(100000, 'h') + QByteArray("\"}]}")
+        << "\"host\" is longer than 253 characters";
+    QTest::newRow("too many profiles")
+        << validDocument(ProfileStore::MaxProfiles + 1) << "more than the 5000";
+    QTest::newRow("same name twice") << QByteArray(
+        "{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", \"host\": "
+        "\"mx\"}, {\"name\": \"a\", \"host\": \"mx2\"}]}")
+                                     << "used twice";
+}
+
+void TestProfileStore::badFilesAreMovedAsideByteForByte()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, why);
+    QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
+    writeAll(path(), bytes);
+
+    ProfileStore store(path());
+    store.load();
+    QVERIFY(!store.notices().isEmpty());
+    const StoreNotice& moved = store.notices().first();
+    QCOMPARE(moved.kind, StoreNotice::Kind::MovedAside);
+    QVERIFY2(moved.message.contains(why), qPrintable(moved.message));
+    QVERIFY2(moved.message.contains(moved.path), qPrintable(moved.message)); // the user is told where
+    QVERIFY(moved.path.startsWith(path() + QStringLiteral(".broken-")));
+    QCOMPARE(readAll(moved.path), bytes); // the original, byte for byte
+    QVERIFY(!store.isReadOnly());
+
+    // The store goes on: a new profile is saved to a fresh file, the moved one stays as it was.
+    ServerProfile p = fullProfile(QStringLiteral("after"));
+    QCOMPARE(store.add(p), QString());
+    QCOMPARE(readAll(moved.path), bytes);
+    ProfileStore again(path());
+    again.load();
+    QVERIFY(again.notices().isEmpty());
+    QVERIFY(names(again).contains(QStringLiteral("after")));
+}
+
+void TestProfileStore::partlyValidFileIsRecovered()
+{
+    QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
+    const QByteArray bytes =
+        "{\"schema_version\": 1, \"profiles\": ["
+        "{\"name\": \"good one\", \"host\": \"mx1.example.org\", \"port\": 25},"
+        "{\"name\": \"bad tls\", \"host\": \"mx2.example.org\", \"tls\": \"maybe\"},"
+        "42,"
+        "{\"name\": \"good two\", \"host\": \"mx3.example.org\", \"protocol\": \"imap\"}]}";
+    writeAll(path(), bytes);
+    ProfileStore store(path());
+    store.load();
+    QCOMPARE(kinds(store), (QList {StoreNotice::Kind::MovedAside, StoreNotice::Kind::Recovered}));
+    const StoreNotice& moved = store.notices().first();
+    QVERIFY2(moved.message.contains(
+                 QLatin1String("entry 2 (\"bad tls\"): \"tls\" must be starttls, implicit or none")),
+             qPrintable(moved.message));
+    QVERIFY2(moved.message.contains(QLatin1String("entry 3 is not an object")), qPrintable(moved.message));
+    QVERIFY2(moved.message.contains(QLatin1String("2 profile(s) that could be read")),
+             qPrintable(moved.message));
+    QCOMPARE(readAll(moved.path), bytes);
+    QCOMPARE(names(store), (QStringList {QStringLiteral("good one"), QStringLiteral("good two")}));
+    // The recovered profiles were saved: a new instance reads them with nothing to report.
+    ProfileStore again(path());
+    again.load();
+    QVERIFY(again.notices().isEmpty());
+    QCOMPARE(names(again), names(store));
+}
+
+void TestProfileStore::futureSchemaIsReadOnlyAndUntouched()
+{
+    QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
+    const QByteArray bytes =
+        "{\"schema_version\": 2, \"profiles\": [{\"name\": \"from the future\", \"host\": "
+        "\"mx.example.org\", \"hologram\": true}], \"new_top_level\": {}}";
+    writeAll(path(), bytes);
+    ProfileStore store(path());
+    store.load();
+    QCOMPARE(kinds(store), QList {StoreNotice::Kind::ReadOnly});
+    QVERIFY2(store.notices().first().message.contains(QLatin1String("newer Mailscope (schema version 2")),
+             qPrintable(store.notices().first().message));
+    QVERIFY(store.isReadOnly());
+    QCOMPARE(names(store), QStringList {QStringLiteral("from the future")}); // still usable
+    ServerProfile p = fullProfile(QStringLiteral("new"));
+    QVERIFY(store.add(p).contains(QLatin1String("newer Mailscope")));
+    QCOMPARE(readAll(path()), bytes);
+    QCOMPARE(QDir(QFileInfo(path()).absolutePath()).entryList(QDir::Files),
+             QStringList {QStringLiteral("profiles.json")});
+}
+
+void TestProfileStore::notARegularFileIsNeverOpenedNorReplaced()
+{
+    QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
+    // A FIFO: opening it for reading would block forever; QSaveFile would replace it.
+    QCOMPARE(::mkfifo(QFile::encodeName(path()).constData(), 0600), 0);
+    ProfileStore store(path());
+    store.load();
+    QCOMPARE(kinds(store), QList {StoreNotice::Kind::ReadOnly});
+    QVERIFY(store.notices().first().message.contains(QLatin1String("is not a regular file")));
+    ServerProfile p = fullProfile(QStringLiteral("x"));
+    QVERIFY(!store.add(p).isEmpty());
+    QVERIFY(QFileInfo(path()).exists() && !QFileInfo(path()).isFile()); // still the FIFO
+}
+
+void TestProfileStore::twoStoresOnOneFileLoseNothing()
+{
+    ProfileStore a(path());
+    ProfileStore b(path());
+    a.load();
+    b.load();
+    ServerProfile x = fullProfile(QStringLiteral("from a"));
+    ServerProfile y = fullProfile(QStringLiteral("from b"));
+    QCOMPARE(a.add(x), QString());
+    // b read the file before a saved: it must notice, re-read, and add to a's version.
+    QCOMPARE(b.add(y), QString());
+    QCOMPARE(kinds(b), QList {StoreNotice::Kind::Reloaded});
+    QCOMPARE(names(b), (QStringList {QStringLiteral("from a"), QStringLiteral("from b")}));
+    ServerProfile z = fullProfile(QStringLiteral("a again"));
+    QCOMPARE(a.add(z), QString());
+    QCOMPARE(b.remove(x.id), QString());
+    ProfileStore c(path());
+    c.load();
+    QVERIFY(c.notices().isEmpty());
+    QCOMPARE(names(c), (QStringList {QStringLiteral("a again"), QStringLiteral("from b")}));
+    // A name taken meanwhile by the other instance is refused, not duplicated.
+    ServerProfile dup = fullProfile(QStringLiteral("from b"));
+    QVERIFY(a.add(dup).contains(QLatin1String("exists already")));
+}
+
+void TestProfileStore::editOfAProfileChangedElsewhereIsRefused()
+{
+    ProfileStore a(path());
+    a.load();
+    ServerProfile p = fullProfile(QStringLiteral("shared"));
+    QCOMPARE(a.add(p), QString());
+    ProfileStore b(path());
+    b.load();
+    ServerProfile inA = *a.byName(QStringLiteral("shared"));
+    ServerProfile inB = *b.byName(QStringLiteral("shared"));
+    inA.host = QStringLiteral("edited-in-a.example.org");
+    QCOMPARE(a.update(inA), QString());
+    QCOMPARE(inA.revision, 2);
+    inB.host = QStringLiteral("edited-in-b.example.org");
+    const QString refused = b.update(inB);
+    QVERIFY2(refused.contains(QLatin1String("changed by another Mailscope")), qPrintable(refused));
+    ProfileStore c(path());
+    c.load();
+    QCOMPARE(c.byName(QStringLiteral("shared"))->host, QStringLiteral("edited-in-a.example.org"));
+    // Opened again, the edit goes through.
+    inB = *b.byName(QStringLiteral("shared"));
+    QCOMPARE(inB.host, QStringLiteral("edited-in-a.example.org"));
+    inB.host = QStringLiteral("edited-in-b.example.org");
+    QCOMPARE(b.update(inB), QString());
+}
+
+void TestProfileStore::fileReplacedByAnotherInstanceWithGarbageIsMovedAsideBeforeSaving()
+{
+    ProfileStore a(path());
+    a.load();
+    ServerProfile p = fullProfile(QStringLiteral("kept"));
+    QCOMPARE(a.add(p), QString());
+    const QByteArray garbage = "{\"schema_version\": 1, \"profiles\": [";
+    writeAll(path(), garbage);
+    ServerProfile q = fullProfile(QStringLiteral("new"));
+    QCOMPARE(a.add(q), QString());
+    QCOMPARE(kinds(a), (QList {StoreNotice::Kind::MovedAside, StoreNotice::Kind::Reloaded}));
+    QCOMPARE(readAll(a.notices().first().path), garbage);
+    QCOMPARE(names(a), QStringList {QStringLiteral("new")});
+}
+
+void TestProfileStore::boundsAreEnforcedOnSave()
+{
+    ProfileStore store(path());
+    store.load();
+    ServerProfile p = fullProfile(QString(ServerProfile::MaxNameLength + 1, QLatin1Char('n')));
+    QVERIFY(store.add(p).contains(QLatin1String("longer than 200")));
+    p = fullProfile(QString(ServerProfile::MaxNameLength, QLatin1Char('n')));
+    QCOMPARE(store.add(p), QString());
+    p = fullProfile(QStringLiteral("bad\nname"));
+    QVERIFY(store.add(p).contains(QLatin1String("control characters")));
+    p = fullProfile(QStringLiteral("no host"));
+    p.host.clear();
+    QVERIFY(store.add(p).contains(QLatin1String("has no host")));
+    p = fullProfile(QStringLiteral("bad fingerprint"));
+    p.acceptedCertificates = {{QStringLiteral("12:34"), {}, {}}};
+    QVERIFY(store.add(p).contains(QLatin1String("not a SHA-256 fingerprint")));
+}
+
+void TestProfileStore::exportCarriesNoSecretsNorLocalState()
+{
+    ProfileStore store(path());
+    store.load();
+    ServerProfile p = fullProfile(QStringLiteral("Büro"));
+    QCOMPARE(store.add(p), QString());
+    p.passwordStored = true;
+    QCOMPARE(store.update(p), QString());
+    const QByteArray exported = ProfileStore::exportJson(store.profiles());
+    const QJsonObject entry = QJsonDocument::fromJson(exported)
+                                  .object()
+                                  .value(QStringLiteral("profiles"))
+                                  .toArray()
+                                  .first()
+                                  .toObject();
+    QVERIFY(!entry.contains(QStringLiteral("id")));
+    QVERIFY(!entry.contains(QStringLiteral("revision")));
+    QCOMPARE(entry.value(QStringLiteral("auth")).toObject().value(QStringLiteral("password_stored")),
+             QJsonValue(false));
+    QCOMPARE(entry.value(QStringLiteral("name")).toString(), QStringLiteral("Büro"));
+
+    // Imported into the same store: a copy under a new name, with a new id.
+    const ProfileStore::Document doc = ProfileStore::parse(exported);
+    QCOMPARE(doc.fatal, QString());
+    QList<ServerProfile> imported = doc.profiles;
+    QStringList renamed;
+    QCOMPARE(store.addAll(imported, &renamed), QString());
+    QCOMPARE(renamed, QStringList {QStringLiteral("\"Büro\" was saved as \"Büro (2)\"")});
+    QCOMPARE(names(store), (QStringList {QStringLiteral("Büro"), QStringLiteral("Büro (2)")}));
+    const ServerProfile copy = *store.byName(QStringLiteral("Büro (2)"));
+    QVERIFY(copy.id != p.id);
+    QVERIFY(!copy.passwordStored);
+    QCOMPARE(copy.acceptedCertificates, p.acceptedCertificates);
+    QCOMPARE(copy.notes, p.notes);
+}
+
+void TestProfileStore::thousandProfiles()
+{
+    QList<ServerProfile> many;
+    for (int i = 0; i < 1000; ++i)
+        many.append(fullProfile(QStringLiteral("Server %1 — ü").arg(i)));
+    ProfileStore store(path());
+    store.load();
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(store.addAll(many, nullptr), QString());
+    const qint64 saveMs = timer.elapsed();
+    timer.restart();
+    ProfileStore again(path());
+    again.load();
+    const qint64 loadMs = timer.elapsed();
+    QCOMPARE(again.profiles().size(), 1000);
+    QVERIFY(again.notices().isEmpty());
+    timer.restart();
+    ServerProfile one = fullProfile(QStringLiteral("one more"));
+    QCOMPARE(again.add(one), QString());
+    const qint64 addMs = timer.elapsed();
+    // A figure for the record, not an assertion.
+    qInfo("1000 profiles: %lld bytes; save %lld ms, load %lld ms, add one %lld ms",
+          qint64(QFileInfo(path()).size()), saveMs, loadMs, addMs);
+}
+
+QTEST_GUILESS_MAIN(TestProfileStore)
+#include "TestProfileStore.moc"
