@@ -18,14 +18,6 @@ namespace {
 constexpr qsizetype Limit = 65536;
 constexpr int RunTimeoutMs = 20000;
 
-QString stepsOf(const Run& run)
-{
-    QStringList parts;
-    for (const StepRecord& s : run.steps)
-        parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
-    return parts.join(QLatin1Char(' '));
-}
-
 } // namespace
 
 class TestLineBoundarySockets final : public QObject
