@@ -71,16 +71,25 @@ QAction* actionFor(const MainWindow& window, const QKeySequence& keys)
 std::shared_ptr<bool> answerFileDialog(const QString& path)
 {
     auto seen = std::make_shared<bool>(false);
+    auto tries = std::make_shared<int>(0);
     auto* timer = new QTimer(qApp);
     timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, path, seen] {
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, path, seen, tries] {
         auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
         if (!dialog)
+            return;
+        // QFileDialog::selectFile() leaves the file name field alone while it has the keyboard
+        // focus (the user might be typing), which it gets as soon as the dialog is shown.
+        if (QWidget* focused = dialog->focusWidget())
+            focused->clearFocus();
+        dialog->selectFile(path);
+        // Not taken yet: try again on the next tick; after 5 s accept anyway, so that a dialog
+        // that never takes it fails the file check below instead of hanging the test.
+        if (dialog->selectedFiles() != QStringList {path} && ++*tries < 500)
             return;
         *seen = true;
         timer->deleteLater();
         timer->stop();
-        dialog->selectFile(path);
         QMetaObject::invokeMethod(dialog, "accept"); // QFileDialog::accept() is protected
     });
     timer->start();

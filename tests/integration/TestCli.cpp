@@ -345,7 +345,8 @@ void TestCli::stopAfterAndTimeout()
     QVERIFY2(r.exitCode == 2, qPrintable(r.text()));
     QCOMPARE(sortedIds(r.json()), QStringList {FindingIds::ServerTimeout});
     QCOMPARE(findingOf(r.json(), FindingIds::ServerTimeout).value(QLatin1String("detail")).toString(),
-             QStringLiteral("No complete reply within 1 s in step banner"));
+             QStringLiteral("No complete reply within 1 s in step banner. The port did not answer a TLS "
+                            "ClientHello within 1 s either."));
 }
 
 void TestCli::imapAndPop3()

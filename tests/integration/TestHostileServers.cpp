@@ -39,14 +39,6 @@ QString firstControl(const QString& text)
     return {};
 }
 
-QString stepsOf(const Run& run)
-{
-    QStringList parts;
-    for (const StepRecord& s : run.steps)
-        parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
-    return parts.join(QLatin1Char(' '));
-}
-
 QList<const TranscriptEntry*> entries(const Run& run, char dir, bool discarded = false)
 {
     QList<const TranscriptEntry*> out;
@@ -313,10 +305,11 @@ void TestHostileServers::discardedFloodIsOneEntry()
                                           "S: 220 go ahead\nN: 1000 250-FLOOD\nT\nC~ ^EHLO \nS: 250-mx\n"
                                           "S: 250 PIPELINING\nC: QUIT\nS: 221 bye\nX\n");
     const Run r = run(script, Protocol::Smtp, TlsMode::StartTls, &server);
-    QVERIFY2(server.errors().isEmpty(),
-             qPrintable(server.errorSummary() + QLatin1Char(' ') + stepsOf(r) + QLatin1Char(' ')
-                        + sortedFindingIds(r).join(QLatin1Char(',')) + QLatin1Char(' ')
-                        + (r.step(StepId::TlsHandshake) ? r.step(StepId::TlsHandshake)->summary : QString())));
+    QVERIFY2(
+        server.errors().isEmpty(),
+        qPrintable(server.errorSummary() + QLatin1Char(' ') + stepsOf(r) + QLatin1Char(' ')
+                   + sortedFindingIds(r).join(QLatin1Char(',')) + QLatin1Char(' ')
+                   + (r.step(StepId::TlsHandshake) ? r.step(StepId::TlsHandshake)->summary : QString())));
     QCOMPARE(stepsOf(r), QStringLiteral("resolve=ok connect=ok banner=ok greeting=ok starttls=warning "
                                         "tls-handshake=ok greeting-tls=ok quit=ok"));
     QCOMPARE(sortedFindingIds(r), (QStringList {QStringLiteral("starttls-response-injection")}));

@@ -23,34 +23,6 @@ constexpr int RunTimeoutMs = 8000;
 /// Far beyond RunTimeoutMs: a run that only ends through a timeout fails the QTRY.
 constexpr int EngineStepTimeoutMs = 20000;
 
-QString stepsOf(const Run& run)
-{
-    QStringList parts;
-    for (const StepRecord& s : run.steps)
-        parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
-    return parts.join(QLatin1Char(' '));
-}
-
-QList<QByteArray> clientLinesOf(const Run& run)
-{
-    QList<QByteArray> lines;
-    for (const TranscriptEntry& e : run.transcript) {
-        if (e.dir == 'C')
-            lines.append(e.text.toUtf8());
-    }
-    return lines;
-}
-
-QString dump(const Run& run)
-{
-    QString out;
-    for (const TranscriptEntry& e : run.transcript)
-        out += QStringLiteral("\n  %1 [%2] %3").arg(QLatin1Char(e.dir)).arg(toKey(e.step), e.text);
-    for (const StepRecord& s : run.steps)
-        out += QStringLiteral("\n  step %1: %2").arg(toKey(s.id), s.summary);
-    return out;
-}
-
 QList<QByteArray> lines(std::initializer_list<const char*> list)
 {
     QList<QByteArray> out;

@@ -152,9 +152,9 @@ void TestSmtpScenarios::scenarioFilesParse()
 {
     const QDir dir(QFileInfo(FakeMailServer::scenarioPath(QStringLiteral("x"))).absolutePath());
     const QStringList files = dir.entryList({QStringLiteral("*.txt")}, QDir::Files);
-    // Every scenario file in tests/data/scenarios (35 when this was written): a file that fails to
-    // load, or one that goes missing, fails here.
-    QCOMPARE(files.size(), 35);
+    // Every scenario file in tests/data/scenarios (45 today): a file that fails to load, or one
+    // that goes missing, fails here.
+    QCOMPARE(files.size(), 45);
     for (const QString& file : files) {
         FakeMailServer server;
         const QString name = QFileInfo(file).completeBaseName();
@@ -455,8 +455,8 @@ void TestSmtpScenarios::silentServer()
     QCOMPARE(findingIds(run), ids({QStringLiteral("server-timeout")}));
     // No banner, so the engine asked on a second connection whether the port expects TLS at once
     // (TestWrongPort covers the answers); this one-client server refuses that second client.
-    QCOMPARE(server->errors(),
-             QStringList {QStringLiteral("a second client connected; the server plays one client per script")});
+    QCOMPARE(server->errors(), QStringList {QStringLiteral(
+                                   "a second client connected; the server plays one client per script")});
     // The cause, not a clock: the finding names the step timeout that ran out.
     QVERIFY2(run.finding(FindingIds::ServerTimeout)
                  ->detail.startsWith(QLatin1String("No complete reply within 0.3 s in step banner. ")),

@@ -69,24 +69,6 @@ QList<QString> clientLines(const Run& run)
     return lines;
 }
 
-QString stepsOf(const Run& run)
-{
-    QStringList parts;
-    for (const StepRecord& s : run.steps)
-        parts.append(toKey(s.id) + QLatin1Char('=') + toKey(s.status));
-    return parts.join(QLatin1Char(' '));
-}
-
-QString dump(const Run& run)
-{
-    QString out;
-    for (const TranscriptEntry& e : run.transcript)
-        out += QStringLiteral("\n  %1 %2 %3").arg(e.tMs).arg(QLatin1Char(e.dir)).arg(e.text);
-    for (const Finding& f : run.findings)
-        out += QStringLiteral("\n  finding %1: %2").arg(f.id, f.detail);
-    return out;
-}
-
 ProbeOptions rawOptions(quint16 port, Protocol protocol = Protocol::Smtp)
 {
     ProbeOptions o;
