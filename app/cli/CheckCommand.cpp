@@ -1,8 +1,8 @@
 #include "CheckCommand.h"
 
 #include "check/CheckRunner.h"
-#include "RerunCommand.h"
 #include "ProgressLine.h"
+#include "RerunCommand.h"
 #include "run/OutputFile.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"

@@ -133,8 +133,7 @@ void printProfile(const ServerProfile& p, QTextStream& out)
                 .arg(c.sha256, c.subject.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(c.subject)));
     if (p.insecure)
         trust.append(tr("certificate errors overridden (--insecure)"));
-    field(tr("Trust"),
-          trust.isEmpty() ? tr("system CAs only") : trust.join(QStringLiteral("; ")));
+    field(tr("Trust"), trust.isEmpty() ? tr("system CAs only") : trust.join(QStringLiteral("; ")));
     field(tr("Timeout"), tr("%1 s per step").arg(p.stepTimeoutMs / 1000.0));
     if (p.stopAfter)
         field(tr("Stop after"), toKey(*p.stopAfter));
@@ -173,7 +172,8 @@ int list(const ProfileStore& store, bool json, QTextStream& out)
     for (const ServerProfile& p : store.profiles())
         width = std::max(width, p.name.size());
     for (const ServerProfile& p : store.profiles()) {
-        out << TerminalText::escaped(p.name).leftJustified(width + 2) << TerminalText::escaped(describeTarget(p));
+        out << TerminalText::escaped(p.name).leftJustified(width + 2)
+            << TerminalText::escaped(describeTarget(p));
         if (!p.user.isEmpty())
             out << "  " << tr("as %1").arg(TerminalText::escaped(p.user));
         out << '\n';

@@ -380,8 +380,7 @@ void TestDemoServer::responseInjectionIsDiscarded()
                      qPrintable(e.text));
         }
     }
-    QCOMPARE(discarded,
-             (QStringList {QStringLiteral("250-INJECTED-BY-MIDDLEBOX\r\n250 AUTH PLAIN\r\n")}));
+    QCOMPARE(discarded, (QStringList {QStringLiteral("250-INJECTED-BY-MIDDLEBOX\r\n250 AUTH PLAIN\r\n")}));
     // The capabilities over TLS are the ones re-read after the handshake, not the injected ones.
     QVERIFY(!run.capabilitiesTls.contains(QStringLiteral("INJECTED-BY-MIDDLEBOX")));
     QVERIFY(!hasCapability(run.capabilitiesTls, QStringLiteral("INJECTED")));

@@ -185,8 +185,10 @@ void TestProfilesCli::addListShowDelete()
     QCOMPARE(cli({QStringLiteral("profiles"), QStringLiteral("import"), hostile}).exitCode, 0);
     r = cli({QStringLiteral("profiles"), QStringLiteral("show"), QStringLiteral("hostile")});
     QCOMPARE(r.exitCode, 0);
-    QVERIFY2(!r.out.contains(QChar(0x1b)) && r.out.contains(QLatin1String("\\x1b]0;pwned")), qPrintable(r.out));
-    QCOMPARE(cli({QStringLiteral("profiles"), QStringLiteral("delete"), QStringLiteral("hostile")}).exitCode, 0);
+    QVERIFY2(!r.out.contains(QChar(0x1b)) && r.out.contains(QLatin1String("\\x1b]0;pwned")),
+             qPrintable(r.out));
+    QCOMPARE(cli({QStringLiteral("profiles"), QStringLiteral("delete"), QStringLiteral("hostile")}).exitCode,
+             0);
 
     // The same name again is refused; so are unknown names and misplaced options.
     r = cli({QStringLiteral("profiles"), QStringLiteral("add"), name, demoTarget()});
