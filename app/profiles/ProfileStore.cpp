@@ -1,5 +1,7 @@
 #include "ProfileStore.h"
 
+#include "run/JsonNesting.h"
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -22,37 +24,6 @@ QString tr(const char* text, const char* disambiguation = nullptr, int n = -1)
 QByteArray sha256(const QByteArray& bytes)
 {
     return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
-}
-
-/// Deepest nesting of arrays and objects, counted without building anything (stops past `limit`),
-/// so that a file of a million '[' is refused before the JSON parser recurses into it.
-int nestingDepth(const QByteArray& bytes, int limit)
-{
-    int depth = 0;
-    int deepest = 0;
-    bool inString = false;
-    bool escaped = false;
-    for (const char c : bytes) {
-        if (inString) {
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
-        if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-            if (deepest > limit)
-                return deepest;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return deepest;
 }
 
 QString mib(qint64 bytes) { return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1); }
@@ -104,7 +75,7 @@ ProfileStore::Document ProfileStore::parse(const QByteArray& bytes)
         d.fatal = tr("it is empty");
         return d;
     }
-    if (nestingDepth(bytes, MaxDepth) > MaxDepth) {
+    if (jsonNestingDepth(bytes, MaxDepth) > MaxDepth) {
         d.fatal = tr("it is nested more than %1 levels deep, which no profile file is").arg(MaxDepth);
         return d;
     }

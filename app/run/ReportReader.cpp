@@ -1,5 +1,6 @@
 #include "ReportReader.h"
 
+#include "JsonNesting.h"
 #include "ReportJson.h"
 
 #include <cmath>
@@ -17,37 +18,6 @@ QString tr(const char* text) { return QCoreApplication::translate("ReportReader"
 
 /// Integers beyond 2^53 do not survive a JSON number (a double) exactly.
 constexpr qint64 MaxExact = qint64(1) << 53;
-
-/// The deepest nesting of arrays and objects in `json`, counting outside strings; stops at
-/// `limit + 1` so a hostile document costs one pass and no recursion.
-int nestingDepth(const QByteArray& json, int limit)
-{
-    int depth = 0;
-    int deepest = 0;
-    bool inString = false;
-    bool escaped = false;
-    for (const char c : json) {
-        if (inString) {
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
-        if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-            if (deepest > limit)
-                return deepest;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return deepest;
-}
 
 /**
  * Walks the document with a path for messages. The first problem wins: afterwards every accessor
@@ -465,6 +435,12 @@ Run readRun(Walker& w, const QJsonObject& report)
         run.message = MessageInfo {w.string(*m, QStringLiteral("message"), "message_id"),
                                    w.string(*m, QStringLiteral("message"), "queue_reply")};
     }
+    if (const std::optional<QJsonObject> s = w.object(report, QString(), "suggestion", false)) {
+        const QString path = QStringLiteral("suggestion");
+        run.suggestion =
+            RunSuggestion {w.enumeration(*s, path, "protocol", &protocolFromString),
+                           w.enumeration(*s, path, "tls", &tlsModeFromString), w.string(*s, path, "reason")};
+    }
     // tls_versions keeps to schema 1's values; the audit's own map has every result.
     QMap<QString, QString> versionStatus;
     run.tlsAudit = readTlsAudit(w, report, &versionStatus);
@@ -483,7 +459,7 @@ ReportReader::Result ReportReader::read(const QByteArray& json)
 {
     if (json.size() > MaxFileBytes)
         return {std::nullopt, tr("The report is larger than %1 MB.").arg(MaxFileBytes / (1024 * 1024))};
-    if (nestingDepth(json, MaxDepth) > MaxDepth)
+    if (jsonNestingDepth(json, MaxDepth) > MaxDepth)
         return {std::nullopt, tr("The report nests deeper than %1 levels.").arg(MaxDepth)};
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);

@@ -77,6 +77,8 @@ Run fullRun()
                     FindingCatalogue::make(FindingIds::CertExpired, QString())};
     run.findings[0].step = StepId::StartTls;
     run.message = MessageInfo {QStringLiteral("<id@mailscope.invalid>"), QStringLiteral("250 2.0.0 queued")};
+    run.suggestion = RunSuggestion {Protocol::Imap, TlsMode::Implicit,
+                                    QStringLiteral("The server answered the STARTTLS probe with TLS.")};
     run.secretsShown = true;
     return run;
 }
@@ -208,6 +210,10 @@ void TestReportReader::roundTripKeepsEveryField()
     QVERIFY(out.message);
     QCOMPARE(out.message->messageId, in.message->messageId);
     QCOMPARE(out.message->queueReply, in.message->queueReply);
+    QVERIFY(out.suggestion);
+    QCOMPARE(out.suggestion->protocol, Protocol::Imap);
+    QCOMPARE(out.suggestion->tls, TlsMode::Implicit);
+    QCOMPARE(out.suggestion->reason, in.suggestion->reason);
     QCOMPARE(out.secretsShown, true);
     QCOMPARE(out.aborted, false);
     QCOMPARE(out.verdict(), Verdict::Critical);
@@ -314,6 +320,12 @@ void TestReportReader::badReports_data()
     QTest::newRow("ocsp not bool") << with(
         QStringLiteral("tls"),
         tls) << QStringLiteral("Not a valid report: tls.ocsp_stapled: expected true, false or null");
+    QTest::newRow("bad suggestion") << with(QStringLiteral("suggestion"),
+                                            QJsonObject {{QStringLiteral("protocol"), QStringLiteral("smtp")},
+                                                         {QStringLiteral("tls"), QStringLiteral("sometimes")},
+                                                         {QStringLiteral("reason"), QStringLiteral("x")}})
+                                    << QStringLiteral(
+                                           "Not a valid report: suggestion.tls: unknown value \"sometimes\"");
     QTest::newRow("unknown verdict") << with(QStringLiteral("verdict"), QStringLiteral("fine"))
                                      << QStringLiteral("Not a valid report: verdict: unknown value \"fine\"");
 }
