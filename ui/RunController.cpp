@@ -3,7 +3,7 @@
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "session/ProbeSession.h"
-#include "tls/TlsAudit.h"
+#include "audit/TlsAudit.h"
 
 #include <QLoggingCategory>
 

@@ -2,7 +2,7 @@
 
 #include "findings/FindingCatalogue.h"
 #include "session/ProbeSession.h"
-#include "tls/TlsAudit.h"
+#include "audit/TlsAudit.h"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 #include "findings/FindingCatalogue.h"
 #include "RunHelpers.h"
 #include "TestPrinters.h"
-#include "tls/TlsAudit.h"
+#include "audit/TlsAudit.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -7,7 +7,7 @@
 #include "demo/DemoServer.h"
 #include "FakeMailServer.h"
 #include "TestPki.h"
-#include "tls/CommandInjectionProbe.h"
+#include "audit/CommandInjectionProbe.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -11,7 +11,7 @@
 #include "RunHelpers.h"
 #include "TestPrinters.h"
 #include "tls/CipherSuites.h"
-#include "tls/TlsAudit.h"
+#include "audit/TlsAudit.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

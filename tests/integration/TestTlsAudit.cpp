@@ -10,8 +10,8 @@
 #include "RealServers.h"
 #include "RunHelpers.h"
 #include "TestPki.h"
-#include "tls/CommandInjectionProbe.h"
-#include "tls/TlsAudit.h"
+#include "audit/CommandInjectionProbe.h"
+#include "audit/TlsAudit.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -6,7 +6,7 @@
 #include "RealServers.h"
 #include "RunHelpers.h"
 #include "tls/CipherSuites.h"
-#include "tls/TlsAudit.h"
+#include "audit/TlsAudit.h"
 
 #include <QSignalSpy>
 #include <QTest>

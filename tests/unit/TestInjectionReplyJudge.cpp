@@ -3,7 +3,7 @@
 // than commands). Expectations follow the command-reply rules of RFC 5321 s.4.3.2 (NOOP 250,
 // QUIT 221), RFC 9051 s.2.2.1 (tags) and RFC 1939 s.3 (NOOP is refused before login, QUIT +OK).
 
-#include "tls/InjectionReplyJudge.h"
+#include "audit/InjectionReplyJudge.h"
 
 #include <QTest>
 

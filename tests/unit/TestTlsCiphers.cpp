@@ -4,7 +4,7 @@
 #include "findings/FindingCatalogue.h"
 #include "RunHelpers.h"
 #include "tls/CipherSuites.h"
-#include "tls/TlsAudit.h"
+#include "audit/TlsAudit.h"
 
 #include <QTest>
 

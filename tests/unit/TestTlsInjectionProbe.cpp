@@ -3,7 +3,7 @@
 
 #include "FakeLineTransport.h"
 #include "protocol/Dialect.h"
-#include "tls/CommandInjectionProbe.h"
+#include "audit/CommandInjectionProbe.h"
 
 #include <QRegularExpression>
 #include <QSignalSpy>

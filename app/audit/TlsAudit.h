@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CipherSuites.h"
 #include "session/ProbeOptions.h"
+#include "tls/CipherSuites.h"
 #include "TlsProbePool.h"
 
 #include <memory>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "CipherSuites.h"
+#include "tls/CipherSuites.h"
 
 #include <functional>
 #include <QObject>

@@ -1,9 +1,9 @@
 #include "TlsAudit.h"
 
-#include "CertificateAudit.h"
 #include "CipherEnumerator.h"
 #include "CommandInjectionProbe.h"
 #include "findings/FindingCatalogue.h"
+#include "tls/CertificateAudit.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
