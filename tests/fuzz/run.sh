@@ -15,7 +15,7 @@ shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
     TARGETS=(fuzz_smtp_reply fuzz_imap_reply fuzz_pop3_reply fuzz_scenario_script fuzz_certificate
-             fuzz_report_reader fuzz_profile_store)
+             fuzz_report_reader fuzz_profile_store fuzz_server_hello)
 fi
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-40}
 ARTIFACTS=${FUZZ_ARTIFACTS:-$BUILD_DIR/fuzz-artifacts}
