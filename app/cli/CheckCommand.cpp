@@ -1,6 +1,7 @@
 #include "CheckCommand.h"
 
 #include "check/CheckRunner.h"
+#include "profiles/RunHistory.h"
 #include "ProgressLine.h"
 #include "RerunCommand.h"
 #include "run/OutputFile.h"
@@ -95,6 +96,12 @@ int CheckCommand::run(const CheckRequest& request, QTextStream& out, QTextStream
         loop.exec();
     progress.reset(); // erases the line before the report
     const Run& run = runner.run();
+    if (!request.historyKey.isEmpty()) {
+        // A history that cannot be written costs the user the comparison later, not this report.
+        QString error;
+        if (RunHistory().record(request.historyKey, run, &error).isEmpty())
+            err << tr("mailscope-cli check: the run was not kept in the history: %1").arg(error) << Qt::endl;
+    }
 
     return finishReports(request, run, output.get(), out, err);
 }

@@ -25,6 +25,8 @@ struct CheckRequest
     bool stdoutJson = false;
     std::optional<ReportFormat> format;
     QString outputFile;
+    /// Set for a run of a saved profile (--profile): the run is kept in its history (RunHistory).
+    QString historyKey;
     /// The command line as given (program name first), to print a corrected one.
     QStringList arguments;
 };

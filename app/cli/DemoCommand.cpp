@@ -128,6 +128,9 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
                .arg(pop3s)
                .arg(caFile)
         << '\n'
+        << tr("     mailscope-cli check %1 --all-ports --ports %2 --ca-file %3")
+               .arg(host, server.allPortsOption(), caFile)
+        << '\n'
         << tr("Press Ctrl+C to stop.") << Qt::endl;
     out.flush();
     std::fflush(stdout);

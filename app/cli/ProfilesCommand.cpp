@@ -531,6 +531,7 @@ int ProfilesCommand::check(const QCommandLineParser& parser, QTextStream& out, Q
         }
         p.password = read.secret;
     }
+    request.historyKey = profile->id;
     return CheckCommand::run(request, out, err);
 }
 

@@ -1,8 +1,10 @@
 // mailscope-cli: the headless front end. Same engine as the GUI; prints reports, exits with
 // monitoring-plugin codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 
+#include "cli/AllPortsCommand.h"
 #include "cli/CheckCommand.h"
 #include "cli/CliOptions.h"
+#include "cli/CompareCommand.h"
 #include "cli/ProfilesCommand.h"
 #include "i18n/Translations.h"
 
@@ -22,6 +24,8 @@ QString usage()
     return tr("Usage:\n"
               "  mailscope-cli check HOST[:PORT] [options]   diagnose one server\n"
               "  mailscope-cli check --profile NAME [options] check a saved profile\n"
+              "  mailscope-cli check HOST --all-ports [options] all eight mail ports at once\n"
+              "  mailscope-cli compare A.json B.json [--json]  what changed between two runs\n"
               "  mailscope-cli profiles list | show NAME | add NAME [HOST[:PORT]] [options] | delete NAME\n"
               "                         | export FILE [NAME...] | import FILE | presets\n"
               "                                               saved server profiles\n"
@@ -79,6 +83,7 @@ int main(int argc, char* argv[])
                                      tr("The server, e.g. mail.example.org:587."));
         CliOptions::addCheckOptions(parser);
         parser.addOption(ProfilesCommand::profileOption());
+        parser.addOptions(AllPortsCommand::options());
         if (!parser.parse(arguments)) {
             err << tr("mailscope-cli check: %1").arg(parser.errorText()) << Qt::endl
                 << tr("Try: mailscope-cli help check") << Qt::endl;
@@ -88,6 +93,8 @@ int main(int argc, char* argv[])
             out << parser.helpText();
             return 0;
         }
+        if (parser.isSet(QStringLiteral("all-ports")))
+            return AllPortsCommand::run(parser, out, err);
         if (parser.isSet(QStringLiteral("profile")))
             return ProfilesCommand::check(parser, out, err);
         const auto parsed = CliOptions::parseCheck(parser);
@@ -101,6 +108,8 @@ int main(int argc, char* argv[])
     }
     if (name == QLatin1String("demo"))
         return demoMain(parser, arguments, out, err);
+    if (name == QLatin1String("compare"))
+        return CompareCommand::main(parser, arguments, helpFor, out, err);
     if (name == QLatin1String("profiles"))
         return profilesMain(parser, arguments, out, err);
 

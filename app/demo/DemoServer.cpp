@@ -98,6 +98,30 @@ QList<DemoServer::Scenario> DemoServer::scenarios()
 
 bool DemoServer::hasScenario(const QString& name) { return DemoScenarios::fromName(name).has_value(); }
 
+QMap<quint16, quint16> DemoServer::allPortsMap() const
+{
+    if (!isListening())
+        return {};
+    const quint16 smtp = port(Protocol::Smtp, TlsMode::StartTls);
+    return {{25, smtp},
+            {465, port(Protocol::Smtp, TlsMode::Implicit)},
+            {587, smtp},
+            {2525, smtp},
+            {143, port(Protocol::Imap, TlsMode::StartTls)},
+            {993, port(Protocol::Imap, TlsMode::Implicit)},
+            {110, port(Protocol::Pop3, TlsMode::StartTls)},
+            {995, port(Protocol::Pop3, TlsMode::Implicit)}};
+}
+
+QString DemoServer::allPortsOption() const
+{
+    QStringList items;
+    const QMap<quint16, quint16> map = allPortsMap();
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        items.append(QStringLiteral("%1=%2").arg(it.key()).arg(it.value()));
+    return items.join(QLatin1Char(','));
+}
+
 QString DemoServer::hostName() { return QStringLiteral("localhost"); }
 
 void DemoServer::setIdleTimeout(int milliseconds) { d->idleTimeoutMs = milliseconds; }

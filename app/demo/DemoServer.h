@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QSslCertificate>
 #include <QString>
@@ -54,6 +55,12 @@ public:
 
     /// The listening port for a protocol and TLS mode (0 when not served).
     quint16 port(Protocol protocol, TlsMode mode) const;
+    /// The demo's listeners as the eight well-known mail ports (AllPortsCheck's port map): 25, 587
+    /// and 2525 share the SMTP STARTTLS listener, 465 is SMTPS, 143/993/110/995 IMAP and POP3.
+    /// Empty while not listening.
+    QMap<quint16, quint16> allPortsMap() const;
+    /// The same as `mailscope-cli check --ports` takes it ("25=N,465=M,...").
+    QString allPortsOption() const;
     /// PEM file with the demo CA: `mailscope-cli check --ca-file` verifies the good scenario with it.
     QString caFile() const;
     QList<QSslCertificate> caCertificates() const;

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void outputFormatFromFileName();
     void connectionRefusedExitCode();
     void unresolvableHostExitCode();
+    void allPortsOnTheDemo();
 
 private:
     CliResult run(const QStringList& args,
@@ -431,6 +432,36 @@ void TestCli::unresolvableHostExitCode()
     QVERIFY2(r.exitCode == 3, qPrintable(r.text()));
     QVERIFY2(r.err.contains("is not a valid host name"), r.err.constData());
     QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::allPortsOnTheDemo()
+{
+    // The demo plays the all-ports view: its six listeners stand in for the eight mail ports.
+    const CliResult r = run({QStringLiteral("check"), DemoServer::hostName(), QStringLiteral("--all-ports"),
+                             QStringLiteral("--ports"), m_server.allPortsOption(),
+                             QStringLiteral("--ca-file"), m_server.caFile(), QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.text()));
+    const QJsonArray reports = QJsonDocument::fromJson(r.out).array();
+    QCOMPARE(reports.size(), 8);
+    QStringList summary;
+    for (const QJsonValue& v : reports) {
+        const QJsonObject report = v.toObject();
+        const QJsonObject target = report.value(QStringLiteral("target")).toObject();
+        summary.append(QStringLiteral("%1/%2 %3 %4")
+                           .arg(target.value(QStringLiteral("protocol")).toString(),
+                                target.value(QStringLiteral("tls")).toString(),
+                                report.value(QStringLiteral("tls"))
+                                    .toObject()
+                                    .value(QStringLiteral("protocol"))
+                                    .toString(),
+                                report.value(QStringLiteral("verdict")).toString()));
+    }
+    QCOMPARE(summary,
+             (QStringList {
+                 QStringLiteral("smtp/starttls TLSv1.3 ok"), QStringLiteral("smtp/implicit TLSv1.3 ok"),
+                 QStringLiteral("smtp/starttls TLSv1.3 ok"), QStringLiteral("smtp/starttls TLSv1.3 ok"),
+                 QStringLiteral("imap/starttls TLSv1.3 ok"), QStringLiteral("imap/implicit TLSv1.3 ok"),
+                 QStringLiteral("pop3/starttls TLSv1.3 ok"), QStringLiteral("pop3/implicit TLSv1.3 ok")}));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
