@@ -4,6 +4,7 @@
 #include "CertificatePanel.h"
 #include "demo/DemoServer.h"
 #include "FindingsPanel.h"
+#include "HistoryFeature.h"
 #include "run/OutputFile.h"
 #include "run/ReportJson.h"
 #include "run/ReportText.h"
@@ -86,13 +87,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_sideSplitter->setCollapsible(1, false);
     setCentralWidget(m_sideSplitter);
 
-    m_statusLabel = new QLabel;
-    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addWidget(m_statusLabel = new QLabel, 1);
 
     createActions();
     createToolBar();
     createMenus();
     wireController();
+    HistoryFeature::install(this); // run history, compare and the all-ports view
 
     resize(1280, 800);
     applyDefaultSizes();
@@ -365,9 +366,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_quitAction);
 
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(m_copyAction);
-    edit->addAction(m_findAction);
+    menuBar()->addMenu(tr("&Edit"))->addActions({m_copyAction, m_findAction});
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_runAction);
@@ -382,8 +381,7 @@ void MainWindow::createMenus()
     for (QAction* a : std::as_const(m_focusActions))
         view->addAction(a);
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(m_aboutAction);
+    menuBar()->addMenu(tr("&Help"))->addAction(m_aboutAction);
 }
 
 void MainWindow::wireController()
@@ -504,7 +502,8 @@ void MainWindow::updateFindingsTab()
     const int total = int(findings.size());
     const int tab = int(DetailTab::Findings);
     m_detailTabs->setTabText(tab, total ? tr("Findings (%1)").arg(total) : tr("Findings"));
-    const bool finishedClean = m_controller->hasRun() && m_controller->session()->isFinished();
+    const ProbeSession* session = m_controller->session(); // none for a saved run: it is over
+    const bool finishedClean = m_controller->hasRun() && (!session || session->isFinished());
     m_detailTabs->setTabIcon(tab, critical        ? UiStyle::severityIcon(Severity::Critical)
                                   : warnings      ? UiStyle::severityIcon(Severity::Warning)
                                   : total         ? UiStyle::severityIcon(Severity::Info)

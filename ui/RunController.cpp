@@ -1,9 +1,9 @@
 #include "RunController.h"
 
+#include "audit/TlsAudit.h"
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "session/ProbeSession.h"
-#include "audit/TlsAudit.h"
 
 #include <QLoggingCategory>
 
@@ -23,11 +23,39 @@ RunController::~RunController()
     m_demo.reset();
 }
 
-const Run& RunController::run() const { return m_runner ? m_runner->run() : m_previewRun; }
+const Run& RunController::run() const
+{
+    if (m_saved)
+        return *m_saved;
+    return m_runner ? m_runner->run() : m_previewRun;
+}
 
 QList<StepId> RunController::plannedSteps() const
 {
+    if (m_saved) {
+        QList<StepId> steps;
+        for (const StepRecord& s : m_saved->steps)
+            steps.append(s.id);
+        return steps;
+    }
     return m_runner ? m_runner->plannedSteps() : m_previewPlan;
+}
+
+void RunController::showSavedRun(const Run& run)
+{
+    if (m_runner) {
+        m_runner->disconnect(this);
+        m_runner->cancel();
+    }
+    // Models drop their pointers into the old run on runStarted(); only then may it go.
+    std::unique_ptr<CheckRunner> old = std::move(m_runner);
+    std::unique_ptr<Run> oldSaved = std::exchange(m_saved, std::make_unique<Run>(run));
+    m_pausedBefore.reset();
+    Q_EMIT runStarted();
+    old.reset();
+    oldSaved.reset();
+    Q_EMIT finished();
+    Q_EMIT stateChanged();
 }
 
 ProbeSession* RunController::session() const { return m_runner ? m_runner->session() : nullptr; }
@@ -36,7 +64,7 @@ TlsAudit* RunController::audit() const { return m_runner ? m_runner->audit() : n
 
 void RunController::preview(const ServerChoice& choice)
 {
-    if (m_runner)
+    if (m_runner || m_saved)
         return;
     const ProbeOptions options = optionsFor(choice);
     m_previewPlan = ProbeSession::planFor(options);
@@ -108,6 +136,7 @@ bool RunController::start(const ServerChoice& choice)
             return false;
         m_demo->setScenario(choice.demoScenario);
     }
+    m_lastChoice = choice;
     return launch(optionsFor(choice));
 }
 
@@ -154,9 +183,11 @@ bool RunController::launch(const ProbeOptions& options)
     connect(r, &CheckRunner::finished, this, &RunController::onFinished);
     // Models drop their pointers into the old run on runStarted(); only then may it go.
     std::unique_ptr<CheckRunner> old = std::exchange(m_runner, std::move(runner));
+    std::unique_ptr<Run> oldSaved = std::move(m_saved);
     m_pausedBefore.reset();
     Q_EMIT runStarted();
     old.reset();
+    oldSaved.reset();
     Q_EMIT stateChanged();
     m_runner->start();
     return true;

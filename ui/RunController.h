@@ -60,7 +60,17 @@ public:
     ProbeOptions optionsFor(const ServerChoice& choice);
     /// Before the first run: shows the steps a run to `choice` would take (as pending rows).
     void preview(const ServerChoice& choice);
-    bool hasRun() const { return m_runner != nullptr; }
+    bool hasRun() const { return m_runner != nullptr || m_saved != nullptr; }
+
+    /// Shows a finished run read back from a report (history, all-ports view) in the window's
+    /// panes, read-only: a run in progress is cancelled; the next start() replaces it.
+    void showSavedRun(const Run& run);
+    /// True while a saved run (not one this controller ran) is shown.
+    bool isShowingSavedRun() const { return m_saved != nullptr; }
+    /// The choice the current run was started from (its history key comes from it).
+    const ServerChoice& lastChoice() const { return m_lastChoice; }
+    /// Starts the demo server if it is not listening yet; false (with errorOccurred) if it cannot.
+    bool ensureDemo();
 
 public Q_SLOTS:
     void stop();
@@ -88,7 +98,6 @@ Q_SIGNALS:
     void auditProgress(int done, int total);
 
 private:
-    bool ensureDemo();
     bool launch(const ProbeOptions& options);
     void onPaused(StepId next);
     void onSessionFinished();
@@ -97,6 +106,8 @@ private:
 
     std::unique_ptr<DemoServer> m_demo;
     std::unique_ptr<CheckRunner> m_runner;
+    std::unique_ptr<Run> m_saved;
+    ServerChoice m_lastChoice;
     Run m_previewRun;
     QList<StepId> m_previewPlan;
     bool m_stepMode = false;

@@ -1,10 +1,16 @@
 // mailscope-screenshots: drives the main window through its main states against the built-in
 // demo server and saves each as a PNG (packaging/screenshots/, shown in the README).
 //   mailscope-screenshots [--dark] OUTPUT_DIR
+#include "AllPortsView.h"
 #include "CertificatePanel.h"
+#include "check/AllPortsCheck.h"
+#include "CompareDialog.h"
 #include "GuiTestSupport.h"
+#include "HistoryFeature.h"
+#include "HistoryPanel.h"
 #include "i18n/Translations.h"
 #include "MainWindow.h"
+#include "profiles/RunHistory.h"
 #include "RunController.h"
 #include "ServerBar.h"
 #include "session/ProbeSession.h"
@@ -18,8 +24,11 @@
 #include <QDir>
 #include <QPixmap>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStyleFactory>
+#include <QTableWidget>
 #include <QTextStream>
+#include <QTreeWidget>
 
 namespace {
 
@@ -57,6 +66,15 @@ bool save(MainWindow& window, const QString& dir, const QString& name)
     return ok;
 }
 
+bool saveWidget(QWidget& widget, const QString& dir, const QString& name)
+{
+    pumpUntil([] { return false; }, 150);
+    const QString path = QDir(dir).filePath(name + QStringLiteral(".png"));
+    const bool ok = widget.grab().save(path);
+    QTextStream(stdout) << (ok ? "saved " : "FAILED ") << path << Qt::endl;
+    return ok;
+}
+
 void selectScenario(MainWindow& window, const QString& scenario)
 {
     ServerChoice choice;
@@ -82,6 +100,11 @@ int main(int argc, char* argv[])
     Translations::install(app);
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QSettings().clear(); // every screenshot shows a first launch's layout
+    // The runs of this tool go to a throwaway history (~/.qttest/share), emptied first, so the
+    // history screenshot shows this session's runs only.
+    QStandardPaths::setTestModeEnabled(true);
+    if (RunHistory::defaultDirectory().contains(QLatin1String("/.qttest/")))
+        QDir(RunHistory::defaultDirectory()).removeRecursively();
     QStringList args = QApplication::arguments().mid(1);
     const bool dark = args.removeAll(QStringLiteral("--dark")) > 0;
     if (args.size() != 1) {
@@ -168,6 +191,38 @@ int main(int argc, char* argv[])
         ok &= runToEnd(window, QStringLiteral("expects-implicit-tls"));
         window.showDetailTab(MainWindow::DetailTab::Findings);
         ok &= save(window, dir, QStringLiteral("11-implicit-tls-expected"));
+    }
+    if (!dark) {
+        // 12. the demo server's history, the last two runs selected for comparison
+        ok &= runToEnd(window, QStringLiteral("good"));
+        ok &= runToEnd(window, QStringLiteral("expired-cert"));
+        auto* feature = window.findChild<HistoryFeature*>();
+        feature->historyAction()->trigger();
+        QTreeWidget* list = feature->panel()->list();
+        list->clearSelection();
+        list->topLevelItem(0)->setSelected(true);
+        list->topLevelItem(1)->setSelected(true);
+        window.showDetailTab(MainWindow::DetailTab::Findings);
+        ok &= save(window, dir, QStringLiteral("12-history"));
+
+        // 13. the two runs side by side
+        const QStringList paths = feature->panel()->selectedPaths();
+        ok &= feature->compare(paths.value(1), paths.value(0));
+        if (CompareDialog* compare = feature->compareDialog()) {
+            ok &= saveWidget(*compare, dir, QStringLiteral("13-compare"));
+            compare->close();
+        }
+        feature->historyAction()->trigger();
+
+        // 14. all ports of the demo host at once
+        selectScenario(window, QStringLiteral("good"));
+        feature->allPortsAction()->trigger();
+        if (AllPortsView* view = feature->allPortsView()) {
+            ok &= pumpUntil([view] { return view->check() && view->check()->isFinished(); });
+            view->table()->selectRow(4);
+            ok &= saveWidget(*view, dir, QStringLiteral("14-all-ports"));
+            view->close();
+        }
     }
     window.close();
     return ok ? 0 : 1;
