@@ -10,6 +10,7 @@
 #include "HistoryFeature.h"
 #include "HistoryPanel.h"
 #include "MainWindow.h"
+#include "profiles/RunHistory.h"
 #include "RealServers.h"
 #include "RunController.h"
 #include "ServerBar.h"
@@ -18,8 +19,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QLabel>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -66,6 +69,7 @@ class TestHistoryGui : public QObject
 private Q_SLOTS:
     void initTestCase();
     void runsAreKeptComparedAndReopened();
+    void corruptEntryIsListedAsAProblem();
     void allPortsOnTheDemoFromTheWindow();
     void allPortsAgainstPostfixAndDovecot();
 
@@ -158,6 +162,29 @@ void TestHistoryGui::runsAreKeptComparedAndReopened()
     QVERIFY(runScenario(window, QStringLiteral("good")));
     QVERIFY(!window.controller()->isShowingSavedRun());
     QCOMPARE(panel->list()->topLevelItemCount(), 3);
+}
+
+void TestHistoryGui::corruptEntryIsListedAsAProblem()
+{
+    QTemporaryDir dir;
+    HistoryPanel panel(dir.path());
+    const QString folder = RunHistory(dir.path()).folderOf(QStringLiteral("k"));
+    QVERIFY(QDir().mkpath(folder));
+    QFile broken(folder + QStringLiteral("/20261201T000000.000Z-1.json"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"schema_version\": 1, \"target\": {");
+    broken.close();
+    panel.setKey(QStringLiteral("k"), QStringLiteral("a server"));
+    panel.show();
+    QCOMPARE(panel.list()->topLevelItemCount(), 0);
+    auto* problems = panel.findChild<QLabel*>(QStringLiteral("historyProblems"));
+    QVERIFY(problems && problems->isVisible());
+    QVERIFY2(problems->text().startsWith(QStringLiteral("Skipped the history entry ") + broken.fileName()
+                                         + QStringLiteral(": ")),
+             qPrintable(problems->text()));
+    // The file is left as it was.
+    QVERIFY(broken.open(QIODevice::ReadOnly));
+    QCOMPARE(broken.readAll(), QByteArray("{\"schema_version\": 1, \"target\": {"));
 }
 
 void TestHistoryGui::allPortsOnTheDemoFromTheWindow()
