@@ -84,12 +84,17 @@ CompareDialog* HistoryFeature::compareDialog() const { return m_compare.data(); 
 
 QString HistoryFeature::keyFor(const ServerChoice& choice)
 {
+    // A saved profile's runs are kept under its id, as `mailscope-cli check --profile` keeps them.
+    if (choice.kind == ServerChoice::Kind::Profile && choice.profile)
+        return choice.profile->id;
     return choice.kind == ServerChoice::Kind::Demo ? RunHistory::demoKey()
                                                    : RunHistory::quickConnectKey(choice.host, choice.port);
 }
 
 QString HistoryFeature::describe(const ServerChoice& choice)
 {
+    if (choice.kind == ServerChoice::Kind::Profile && choice.profile)
+        return tr("the profile “%1”").arg(choice.profile->name);
     return choice.kind == ServerChoice::Kind::Demo
                ? tr("the demo server")
                : QStringLiteral("%1:%2").arg(choice.host).arg(choice.port);

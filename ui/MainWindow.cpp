@@ -2,7 +2,6 @@
 
 #include "CapabilitiesPanel.h"
 #include "CertificatePanel.h"
-#include "demo/DemoServer.h"
 #include "FindingsPanel.h"
 #include "HistoryFeature.h"
 #include "run/OutputFile.h"
@@ -418,15 +417,13 @@ void MainWindow::wireController()
     connect(m_serverBar, &ServerBar::choiceChanged, this, &MainWindow::onChoiceChanged);
     connect(m_serverBar, &ServerBar::runRequested, this, &MainWindow::startRun);
     connect(m_summary, &RunSummaryBar::rerunRequested, c, &RunController::startSuggested);
+    m_serverBar->attach(c);
 }
 
 void MainWindow::startRun()
 {
-    if (!m_controller->start(m_serverBar->choice()))
-        return;
-    if (DemoServer* demo = m_controller->demoServer())
-        m_serverBar->setDemoAddress(
-            QStringLiteral("127.0.0.1:%1").arg(demo->port(Protocol::Smtp, TlsMode::StartTls)));
+    // The choice may need a password first (keychain or prompt): the run starts once it has one.
+    m_serverBar->resolveChoice([this](const ServerChoice& choice) { m_controller->start(choice); });
 }
 
 void MainWindow::onRunStarted()

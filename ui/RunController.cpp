@@ -3,6 +3,7 @@
 #include "audit/TlsAudit.h"
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
+#include "DemoProfile.h"
 #include "session/ProbeSession.h"
 
 #include <QLoggingCategory>
@@ -100,6 +101,10 @@ bool RunController::ensureDemo()
 
 ProbeOptions RunController::optionsFor(const ServerChoice& choice)
 {
+    if (choice.kind != ServerChoice::Kind::Demo && choice.profile) {
+        QString ignored;
+        return profileOptions(choice, &ignored);
+    }
     ProbeOptions options;
     if (choice.kind == ServerChoice::Kind::Demo) {
         options.host = DemoServer::hostName();
@@ -137,6 +142,21 @@ bool RunController::start(const ServerChoice& choice)
         m_demo->setScenario(choice.demoScenario);
     }
     m_lastChoice = choice;
+    if (choice.kind != ServerChoice::Kind::Demo && choice.profile) {
+        // The sample profile on the demo server plays its good scenario, with the profile's trust.
+        if (DemoProfile::isDemo(*choice.profile)) {
+            if (!ensureDemo())
+                return false;
+            m_demo->setScenario(QStringLiteral("good"));
+        }
+        QString error;
+        const ProbeOptions options = profileOptions(choice, &error);
+        if (!error.isEmpty()) {
+            Q_EMIT errorOccurred(error);
+            return false;
+        }
+        return launch(options);
+    }
     return launch(optionsFor(choice));
 }
 
@@ -159,8 +179,8 @@ bool RunController::launch(const ProbeOptions& options)
         m_runner->cancel();
     }
     CheckOptions check;
+    // The audit switches of a profile, plus the toolbar's TLS audit.
     check.probe = options;
-    check.probe.audit = {};
     check.deadlineMs = m_deadlineMs;
     if (m_auditTls) {
         check.probe.audit.versions = true;
@@ -256,4 +276,24 @@ void RunController::onFinished()
         Q_EMIT runStarted();
     Q_EMIT finished();
     Q_EMIT stateChanged();
+}
+
+ProbeOptions RunController::profileOptions(const ServerChoice& choice, QString* error)
+{
+    ServerProfile profile = *choice.profile;
+    std::optional<ProbeOptions> options = profile.toProbeOptions(error);
+    if (!options) {
+        // A preview still shows the target; start() reports the error instead of running.
+        profile.caFiles.clear();
+        QString ignored;
+        options = profile.toProbeOptions(&ignored);
+    }
+    if (DemoProfile::isDemo(profile)) {
+        options->host = DemoServer::hostName();
+        options->port = m_demo ? m_demo->port(options->protocol, options->tls) : 0;
+    }
+    options->password = choice.password;
+    if (!options->stopAfter)
+        options->stopAfter = m_stopAfter;
+    return *options;
 }

@@ -99,6 +99,9 @@ Q_SIGNALS:
 
 private:
     bool launch(const ProbeOptions& options);
+    /// A saved (or quick-connect) profile's options with the password of this run; `error` says
+    /// why its trust settings cannot be used (an unreadable CA file).
+    ProbeOptions profileOptions(const ServerChoice& choice, QString* error);
     void onPaused(StepId next);
     void onSessionFinished();
     /// Both the conversation and the audit are over: rebind the views, report finished.

@@ -1,7 +1,13 @@
 #include "ServerBar.h"
 
+#include "CredentialPrompt.h"
 #include "demo/DemoServer.h"
+#include "DemoProfile.h"
 #include "net/HostSyntax.h"
+#include "profiles/ProfileStore.h"
+#include "ProfileSidebar.h"
+#include "RunController.h"
+#include "TrustCertificateDialog.h"
 #include "UiStyle.h"
 
 #include <QCheckBox>
@@ -10,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -18,7 +25,8 @@ namespace {
 enum ServerRow
 {
     DemoRow,
-    QuickRow
+    QuickRow,
+    ProfilePage ///< not a row of the server list: the page of a saved profile
 };
 
 QLabel* heading(const QString& text, QWidget* parent)
@@ -92,6 +100,12 @@ ServerBar::ServerBar(QWidget* parent)
     serversLabel->setBuddy(m_servers);
     layout->addWidget(m_servers);
 
+    auto* profilesLabel = heading(tr("Pro&files"), this);
+    layout->addWidget(profilesLabel);
+    m_profiles = new ProfileSidebar(QString(), this);
+    profilesLabel->setBuddy(m_profiles);
+    layout->addWidget(m_profiles, 1);
+
     m_pages = new QStackedWidget(this);
     layout->addWidget(m_pages);
 
@@ -149,6 +163,35 @@ ServerBar::ServerBar(QWidget* parent)
     auto* quickPlaceholder = new QWidget(m_pages);
     m_pages->addWidget(quickPlaceholder);
 
+    // The page of a saved profile: what it checks, its trust, and the offers after a run.
+    auto* profilePage = new QWidget(m_pages);
+    auto* profileLayout = new QVBoxLayout(profilePage);
+    profileLayout->setContentsMargins(0, 8, 0, 0);
+    m_profileSummary = new WrappedLabel(profilePage);
+    m_profileSummary->setObjectName(QStringLiteral("profileSummary"));
+    m_profileSummary->setTextFormat(Qt::PlainText);
+    profileLayout->addWidget(m_profileSummary);
+    auto* edit = new QPushButton(tr("&Edit profile…"), profilePage);
+    edit->setObjectName(QStringLiteral("editProfileButton"));
+    profileLayout->addWidget(edit);
+    m_trustButton = new QPushButton(tr("Trust this certificate for this profile…"), profilePage);
+    m_trustButton->setObjectName(QStringLiteral("trustCertificateButton"));
+    m_trustButton->hide();
+    profileLayout->addWidget(m_trustButton);
+    m_demoCaButton = new QPushButton(tr("Add the demo CA file to this profile"), profilePage);
+    m_demoCaButton->setObjectName(QStringLiteral("demoCaButton"));
+    m_demoCaButton->hide();
+    profileLayout->addWidget(m_demoCaButton);
+    m_pages->addWidget(profilePage);
+    connect(edit, &QPushButton::clicked, m_profiles, &ProfileSidebar::editCurrent);
+    connect(m_trustButton, &QPushButton::clicked, this, &ServerBar::offerTrust);
+    connect(m_demoCaButton, &QPushButton::clicked, this, [this] {
+        if (const std::optional<ServerProfile> p = m_profiles->current())
+            m_profiles->addCaFile(p->id, m_demoCaFile);
+    });
+    connect(m_profiles, &ProfileSidebar::currentChanged, this, &ServerBar::onProfileChanged);
+    connect(m_profiles, &ProfileSidebar::runRequested, this, &ServerBar::runRequested);
+
     connect(m_servers, &QListWidget::currentRowChanged, this, &ServerBar::onServerRowChanged);
     connect(m_scenarioCombo, &QComboBox::currentIndexChanged, this, &ServerBar::onScenarioChanged);
     connect(m_demoServiceCombo, &QComboBox::currentIndexChanged, this, &ServerBar::choiceChanged);
@@ -195,6 +238,36 @@ void ServerBar::ensureQuickPage()
     m_insecureCheck->setObjectName(QStringLiteral("insecureCheck"));
     m_insecureCheck->setToolTip(tr("The errors are still reported as findings"));
     form->addRow(m_insecureCheck);
+    m_caFileEdit = new QLineEdit(quickPage);
+    m_caFileEdit->setObjectName(QStringLiteral("quickCaFileEdit"));
+    m_caFileEdit->setPlaceholderText(tr("path of a PEM file (optional)"));
+    form->addRow(tr("Extra &CA file:"), m_caFileEdit);
+    m_userEdit = new QLineEdit(quickPage);
+    m_userEdit->setObjectName(QStringLiteral("quickUserEdit"));
+    m_userEdit->setPlaceholderText(tr("empty: no login"));
+    form->addRow(tr("&User:"), m_userEdit);
+    m_passwordEdit = new QLineEdit(quickPage);
+    m_passwordEdit->setObjectName(QStringLiteral("quickPasswordEdit"));
+    m_passwordEdit->setEchoMode(QLineEdit::Password);
+    m_passwordEdit->setPlaceholderText(tr("asked for when empty"));
+    form->addRow(tr("Pass&word:"), m_passwordEdit);
+    m_mechanismCombo = new QComboBox(quickPage);
+    m_mechanismCombo->setObjectName(QStringLiteral("quickMechanismCombo"));
+    m_mechanismCombo->addItem(tr("Strongest offered"), QStringLiteral("auto"));
+    for (const char* m : {"plain", "login", "cram-md5", "xoauth2"})
+        m_mechanismCombo->addItem(QString::fromLatin1(m).toUpper(), QString::fromLatin1(m));
+    form->addRow(tr("&Mechanism:"), m_mechanismCombo);
+    auto* saveAs = new QPushButton(tr("&Save as profile…"), quickPage);
+    saveAs->setObjectName(QStringLiteral("saveAsProfileButton"));
+    form->addRow(saveAs);
+    m_quickTrustButton = new QPushButton(tr("Trust this certificate in a new profile…"), quickPage);
+    m_quickTrustButton->setObjectName(QStringLiteral("quickTrustButton"));
+    m_quickTrustButton->hide();
+    form->addRow(m_quickTrustButton);
+    connect(saveAs, &QPushButton::clicked, this, &ServerBar::saveQuickAsProfile);
+    connect(m_quickTrustButton, &QPushButton::clicked, this, &ServerBar::offerTrust);
+    connect(m_caFileEdit, &QLineEdit::returnPressed, this, &ServerBar::runRequested);
+    connect(m_passwordEdit, &QLineEdit::returnPressed, this, &ServerBar::runRequested);
 
     connect(m_hostEdit, &QLineEdit::textEdited, this, &ServerBar::onHostEdited);
     connect(m_hostEdit, &QLineEdit::returnPressed, this, &ServerBar::runRequested);
@@ -218,7 +291,8 @@ void ServerBar::ensureQuickPage()
     // Tab goes from the server list into the page, as if it had been there from the start.
     QWidget* previous = m_servers;
     for (QWidget* w : std::initializer_list<QWidget*> {m_hostEdit, m_protocolCombo, m_tlsCombo, m_policyCombo,
-                                                       m_insecureCheck}) {
+                                                       m_insecureCheck, m_caFileEdit, m_userEdit,
+                                                       m_passwordEdit, m_mechanismCombo, saveAs}) {
         setTabOrder(previous, w);
         previous = w;
     }
@@ -226,6 +300,9 @@ void ServerBar::ensureQuickPage()
 
 void ServerBar::onServerRowChanged(int row)
 {
+    if (row < 0)
+        return; // a profile took the selection (onProfileChanged)
+    m_profiles->clearSelection();
     if (row == QuickRow)
         ensureQuickPage();
     m_pages->setCurrentIndex(row == QuickRow ? 1 : 0);
@@ -272,6 +349,19 @@ void ServerBar::applyPortDefaults(quint16 port)
 ServerChoice ServerBar::choice() const
 {
     ServerChoice c;
+    if (m_servers->currentRow() < 0) {
+        if (const std::optional<ServerProfile> p = m_profiles->current()) {
+            c.kind = ServerChoice::Kind::Profile;
+            c.profile = p;
+            c.host = p->host;
+            c.port = p->port;
+            c.protocol = p->protocol;
+            c.tls = p->tls;
+            c.policy = p->policy;
+            c.insecure = p->insecure;
+            return c;
+        }
+    }
     c.kind = m_servers->currentRow() == QuickRow ? ServerChoice::Kind::Host : ServerChoice::Kind::Demo;
     c.demoScenario = m_scenarioCombo->currentText();
     if (c.kind == ServerChoice::Kind::Demo) {
@@ -292,6 +382,8 @@ ServerChoice ServerBar::choice() const
             c.port = port != 0 ? port : defaultPort(c.protocol, c.tls);
         else
             c.port = 0;
+        c.profile = quickProfile();
+        c.password = m_passwordEdit->text().toUtf8();
     }
     return c;
 }
@@ -332,5 +424,130 @@ void ServerBar::setDemoAddress(const QString& address)
 void ServerBar::setRunning(bool running)
 {
     m_servers->setEnabled(!running);
+    m_profiles->setEnabled(!running);
     m_pages->setEnabled(!running);
+}
+
+ServerProfile ServerBar::quickProfile() const
+{
+    ServerProfile p;
+    if (!m_hostEdit)
+        return p;
+    quint16 port = 0;
+    parseHostPort(m_hostEdit->text(), &p.host, &port);
+    p.protocol = Protocol(m_protocolCombo->currentData().toInt());
+    p.tls = TlsMode(m_tlsCombo->currentData().toInt());
+    p.port = port != 0 ? port : defaultPort(p.protocol, p.tls);
+    p.policy = TlsPolicy(m_policyCombo->currentData().toInt());
+    p.insecure = m_insecureCheck->isChecked();
+    if (const QString ca = m_caFileEdit->text().trimmed(); !ca.isEmpty())
+        p.caFiles.append(ca);
+    p.user = m_userEdit->text().trimmed();
+    p.authMechanism = m_mechanismCombo->currentData().toString();
+    return p;
+}
+
+void ServerBar::saveQuickAsProfile()
+{
+    const ServerProfile p = quickProfile();
+    m_profiles->saveAsProfile(p, m_passwordEdit->text().toUtf8());
+}
+
+void ServerBar::onProfileChanged()
+{
+    if (m_profiles->current()) {
+        {
+            const QSignalBlocker blocker(m_servers);
+            m_servers->setCurrentRow(-1);
+        }
+        m_pages->setCurrentIndex(ProfilePage);
+        updateProfilePage();
+        Q_EMIT choiceChanged();
+    } else if (m_servers->currentRow() < 0) {
+        m_servers->setCurrentRow(DemoRow);
+    }
+}
+
+void ServerBar::updateProfilePage()
+{
+    const std::optional<ServerProfile> p = m_profiles->current();
+    if (!p)
+        return;
+    QStringList lines {p->name};
+    const QString tls = p->tls == TlsMode::StartTls   ? tr("STARTTLS")
+                        : p->tls == TlsMode::Implicit ? tr("implicit TLS")
+                                                      : tr("no TLS");
+    if (DemoProfile::isDemo(*p))
+        lines.append(tr("%1 with %2 on the built-in demo server").arg(displayName(p->protocol), tls));
+    else
+        lines.append(
+            tr("%1 with %2 on %3, port %4").arg(displayName(p->protocol), tls, p->host).arg(p->port));
+    if (!p->user.isEmpty())
+        lines.append(p->passwordStored ? tr("Login as %1, password in the keychain").arg(p->user)
+                                       : tr("Login as %1, password asked for when needed").arg(p->user));
+    if (!p->caFiles.isEmpty())
+        lines.append(tr("Extra CA files: %1").arg(p->caFiles.join(QStringLiteral(", "))));
+    for (const AcceptedCertificate& c : p->acceptedCertificates)
+        lines.append(tr("Trusts the certificate %1").arg(c.sha256));
+    if (p->insecure)
+        lines.append(tr("Continues past certificate errors"));
+    if (!p->notes.isEmpty())
+        lines.append(p->notes);
+    m_profileSummary->setText(lines.join(QLatin1Char('\n')));
+    m_trustButton->setVisible(m_trustCandidate && m_trustTarget == p->id);
+    m_demoCaButton->setVisible(DemoProfile::isDemo(*p) && !m_demoCaFile.isEmpty()
+                               && !p->caFiles.contains(m_demoCaFile));
+}
+
+void ServerBar::attach(RunController* controller)
+{
+    connect(controller, &RunController::runStarted, this, [this, controller] {
+        if (const DemoServer* demo = controller->demoServer())
+            setDemoAddress(QStringLiteral("127.0.0.1:%1").arg(demo->port(Protocol::Smtp, TlsMode::StartTls)));
+    });
+    connect(controller, &RunController::finished, this, [this, controller] {
+        const DemoServer* demo = controller->demoServer();
+        onRunFinished(controller->run(), demo ? demo->caFile() : QString());
+    });
+}
+
+void ServerBar::resolveChoice(std::function<void(const ServerChoice&)> done)
+{
+    const ServerChoice c = choice();
+    m_runTarget = c.kind == ServerChoice::Kind::Profile ? c.profile->id
+                  : c.kind == ServerChoice::Kind::Host  ? QStringLiteral("quick")
+                                                        : QString();
+    CredentialPrompt::complete(c, m_profiles->secrets(), this, std::move(done));
+}
+
+void ServerBar::onRunFinished(const Run& run, const QString& demoCaFile)
+{
+    m_demoCaFile = demoCaFile;
+    m_trustCandidate = TrustCertificateDialog::candidate(run);
+    m_trustTarget = m_runTarget;
+    if (m_quickTrustButton)
+        m_quickTrustButton->setVisible(m_trustCandidate && m_trustTarget == QLatin1String("quick"));
+    updateProfilePage();
+}
+
+void ServerBar::offerTrust()
+{
+    if (!m_trustCandidate)
+        return;
+    const std::optional<ServerProfile> target = m_profiles->store()->byId(m_trustTarget);
+    const QString name = target ? target->name : tr("a new profile");
+    auto* dialog = new TrustCertificateDialog(*m_trustCandidate, name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const AcceptedCertificate accepted = dialog->accepted();
+        if (m_trustTarget == QLatin1String("quick")) {
+            ServerProfile draft = quickProfile();
+            draft.acceptedCertificates.append(accepted);
+            m_profiles->saveAsProfile(draft, m_passwordEdit->text().toUtf8());
+        } else if (m_profiles->trustCertificate(m_trustTarget, accepted)) {
+            m_trustCandidate.reset();
+            updateProfilePage();
+        }
+    });
+    dialog->open();
 }

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "run/Run.h"
 #include "ServerChoice.h"
 
+#include <functional>
+#include <optional>
 #include <QWidget>
 
 class QCheckBox;
@@ -9,13 +12,18 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QPushButton;
 class QStackedWidget;
+class ProfileSidebar;
+class RunController;
 
 /**
  * The sidebar that says where a run goes: the built-in demo server (with a scenario picker, so
  * a newcomer can flip to a broken server and see what each finding looks like) or quick connect
  * (host:port with protocol, TLS mode and policy defaulting from the port). Produces a
- * ServerChoice; saved profiles plug in here later.
+ * ServerChoice. Beneath them the saved profiles (ProfileSidebar); quick connect has the same trust
+ * and login fields as a profile, and "Save as profile". After a run whose certificate no trusted CA
+ * vouches for, the page of that profile offers "Trust this certificate…" (TrustCertificateDialog).
  */
 class ServerBar final : public QWidget
 {
@@ -31,6 +39,14 @@ public:
     void setDemoAddress(const QString& address);
     /// Locks the inputs while a run is in progress.
     void setRunning(bool running);
+    ProfileSidebar* profiles() const { return m_profiles; }
+    /// Follows the controller's runs (the trust offer after a run, the demo CA file).
+    void attach(RunController* controller);
+    /// The choice with the password its login needs (keychain, else asked): `done` runs once, or
+    /// never when the user cancels the password prompt.
+    void resolveChoice(std::function<void(const ServerChoice&)> done);
+    /// Opens the trust dialog for the last run's certificate (the "Trust this certificate…" button).
+    void offerTrust();
 
     /// Parses "host", "host:port" or "[v6]:port"; port 0 when none was given.
     static bool parseHostPort(const QString& text, QString* host, quint16* port);
@@ -47,6 +63,12 @@ private:
     void onScenarioChanged(int index);
     void onHostEdited(const QString& text);
     void applyPortDefaults(quint16 port);
+    void onProfileChanged();
+    void onRunFinished(const Run& run, const QString& demoCaFile);
+    void updateProfilePage();
+    /// Quick connect as an unsaved profile (its trust and login fields included).
+    ServerProfile quickProfile() const;
+    void saveQuickAsProfile();
 
     QListWidget* m_servers = nullptr;
     QStackedWidget* m_pages = nullptr;
@@ -59,6 +81,21 @@ private:
     QComboBox* m_tlsCombo = nullptr;
     QComboBox* m_policyCombo = nullptr;
     QCheckBox* m_insecureCheck = nullptr;
+    QLineEdit* m_caFileEdit = nullptr;
+    QLineEdit* m_userEdit = nullptr;
+    QLineEdit* m_passwordEdit = nullptr;
+    QComboBox* m_mechanismCombo = nullptr;
+    QPushButton* m_quickTrustButton = nullptr;
+    ProfileSidebar* m_profiles = nullptr;
+    QLabel* m_profileSummary = nullptr;
+    QPushButton* m_trustButton = nullptr;
+    QPushButton* m_demoCaButton = nullptr;
+    /// The last finished run's certificate that a profile could accept, and whose run it was
+    /// (a profile id, or "quick").
+    std::optional<CertificateInfo> m_trustCandidate;
+    QString m_trustTarget;
+    QString m_runTarget;
+    QString m_demoCaFile;
     bool m_protocolTouched = false;
     bool m_tlsTouched = false;
 };

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "profiles/ServerProfile.h"
 #include "run/Types.h"
 
+#include <optional>
 #include <QString>
 
 /**
@@ -14,7 +16,8 @@ struct ServerChoice
     enum class Kind
     {
         Demo,
-        Host
+        Host,
+        Profile ///< a saved profile (ServerProfile)
     };
 
     Kind kind = Kind::Demo;
@@ -28,6 +31,16 @@ struct ServerChoice
     TlsPolicy policy = TlsPolicy::Enforce;
     /// Continue past certificate errors (recorded in the run).
     bool insecure = false;
+    /// Kind::Profile: the saved profile. Kind::Host: quick connect as an unsaved profile (its trust
+    /// and credential fields), which "Save as profile" stores as it is.
+    std::optional<ServerProfile> profile;
+    /// The password of this run only (from the keychain or asked for); never saved.
+    QByteArray password;
 
-    bool isValid() const { return kind == Kind::Demo || (!host.isEmpty() && port != 0); }
+    bool isValid() const
+    {
+        if (kind == Kind::Profile)
+            return profile.has_value();
+        return kind == Kind::Demo || (!host.isEmpty() && port != 0);
+    }
 };

@@ -339,12 +339,38 @@ QString ProfileStore::add(ServerProfile& profile)
     p.id = ServerProfile::newId();
     p.revision = 1;
     p.createdAt = p.updatedAt = QDateTime::currentDateTimeUtc();
+    return insert(profile, p);
+}
+
+QString ProfileStore::restore(ServerProfile& profile)
+{
+    const QString problem = profile.validate();
+    if (!problem.isEmpty())
+        return problem;
+    ServerProfile p = profile;
+    if (p.id.isEmpty())
+        p.id = ServerProfile::newId();
+    p.revision = 1;
+    p.updatedAt = QDateTime::currentDateTimeUtc();
+    if (!p.createdAt.isValid())
+        p.createdAt = p.updatedAt;
+    return insert(profile, p);
+}
+
+QString ProfileStore::insert(ServerProfile& profile, ServerProfile& p)
+{
     const QString error = modify([&p](QList<ServerProfile>& list) {
         if (list.size() >= MaxProfiles)
             return tr("There are already %1 profiles, the most Mailscope keeps.").arg(MaxProfiles);
         for (const ServerProfile& other : std::as_const(list)) {
             if (other.name == p.name)
                 return tr("A profile named \"%1\" exists already.").arg(p.name);
+        }
+        for (const ServerProfile& other : std::as_const(list)) {
+            if (other.id == p.id) {
+                p.id = ServerProfile::newId();
+                p.passwordStored = false; // the keychain entry belongs to the other profile
+            }
         }
         list.append(p);
         return QString();

@@ -66,6 +66,9 @@ public:
     /// Each change returns an empty string on success, else why it was refused (translated).
     /// add() gives the profile an id, revision 1 and times; the caller's copy is updated.
     QString add(ServerProfile& profile);
+    /// Adds a profile back under its own id (the GUI's undo of a delete: the keychain entry is keyed
+    /// by the id); a new id only when that one is taken meanwhile.
+    QString restore(ServerProfile& profile);
     /// Replaces the profile with the same id; refused when another instance saved it since
     /// `profile.revision` was read, or when the new name is taken.
     QString update(ServerProfile& profile);
@@ -102,6 +105,8 @@ private:
     /// moved (the store is then read-only). `kept` is how many profiles were recovered from it.
     QString moveAside(const QString& why, int kept);
     QString write(const QList<ServerProfile>& profiles);
+    /// add() and restore(): appends `p` (its id made unique) and copies it to `profile` on success.
+    QString insert(ServerProfile& profile, ServerProfile& p);
     QString modify(const std::function<QString(QList<ServerProfile>&)>& change);
 
     QString m_path;

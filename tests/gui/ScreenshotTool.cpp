@@ -10,19 +10,26 @@
 #include "HistoryPanel.h"
 #include "i18n/Translations.h"
 #include "MainWindow.h"
+#include "ProfileEditorDialog.h"
+#include "profiles/ProfileStore.h"
+#include "profiles/ProviderPresets.h"
 #include "profiles/RunHistory.h"
+#include "ProfileSidebar.h"
 #include "RunController.h"
 #include "ServerBar.h"
 #include "session/ProbeSession.h"
 #include "TimelineModel.h"
 #include "TimelineView.h"
+#include "TrustCertificateDialog.h"
 
 #include <cstdio>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QPixmap>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStyleFactory>
@@ -57,7 +64,7 @@ QPalette darkPalette()
     return p;
 }
 
-bool save(MainWindow& window, const QString& dir, const QString& name)
+bool save(QWidget& window, const QString& dir, const QString& name)
 {
     pumpUntil([] { return false; }, 150); // let timers and repaints settle
     const QString path = QDir(dir).filePath(name + QStringLiteral(".png"));
@@ -118,6 +125,24 @@ int main(int argc, char* argv[])
     QFont font(QStringLiteral("DejaVu Sans"));
     font.setPointSize(10);
     QApplication::setFont(font);
+
+    // Saved profiles of the screenshots live in the test-mode folder too (never the user's), made
+    // afresh each time.
+    if (ProfileStore::defaultPath().contains(QLatin1String("/.qttest/")))
+        QFile::remove(ProfileStore::defaultPath());
+    {
+        ProfileStore store;
+        store.load();
+        for (const QString& spec : {QStringLiteral("fastmail"), QStringLiteral("gmail:imaps")}) {
+            QString error;
+            std::optional<ServerProfile> p = ProviderPresets::profileFor(spec, QString(), &error);
+            if (p) {
+                p->name = spec == QLatin1String("fastmail") ? QStringLiteral("Fastmail submission")
+                                                            : QStringLiteral("Gmail IMAP");
+                store.add(*p);
+            }
+        }
+    }
 
     MainWindow window;
     window.resize(1280, 800);
@@ -191,6 +216,27 @@ int main(int argc, char* argv[])
         ok &= runToEnd(window, QStringLiteral("expects-implicit-tls"));
         window.showDetailTab(MainWindow::DetailTab::Findings);
         ok &= save(window, dir, QStringLiteral("11-implicit-tls-expected"));
+
+        // 15-17. a saved profile on the demo server: the first run fails (its CA is unknown to the
+        // profile), the sidebar offers to trust the certificate; the editor; the trust dialog.
+        ProfileSidebar* profiles = window.serverBar()->profiles();
+        profiles->addDemoSample();
+        window.runAction()->trigger();
+        ok &= pumpUntil([&] { return window.controller()->hasRun() && !window.controller()->isRunning(); });
+        window.showDetailTab(MainWindow::DetailTab::Findings);
+        ok &= save(window, dir, QStringLiteral("15-profiles-sidebar"));
+        window.serverBar()->findChild<QPushButton*>(QStringLiteral("trustCertificateButton"))->click();
+        if (auto* trust = window.serverBar()->findChild<TrustCertificateDialog*>()) {
+            trust->adjustSize();
+            ok &= save(*trust, dir, QStringLiteral("17-trust-certificate"));
+            trust->reject();
+        }
+        profiles->editCurrent();
+        if (auto* editor = profiles->findChild<ProfileEditorDialog*>()) {
+            editor->resize(620, 520);
+            ok &= save(*editor, dir, QStringLiteral("16-profile-editor"));
+            editor->reject();
+        }
     }
     if (!dark) {
         // 12. the demo server's history, the last two runs selected for comparison
