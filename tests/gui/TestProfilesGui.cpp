@@ -13,6 +13,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QListView>
+#include <QListWidget>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -351,6 +352,65 @@ private Q_SLOTS:
         // Nothing under the config or data directories holds the password typed into the editor.
         QCOMPARE(filesContaining(m_home->path(), TestPassword), QStringList());
         QVERIFY(QFileInfo::exists(ProfileStore::defaultPath()));
+    }
+
+    void quickConnectWithCaFileAndSaveAsProfile()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // The demo server runs once (demo entry), so quick connect has a server to check.
+        QSignalSpy finished(window.controller(), &RunController::finished);
+        window.startRun();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const DemoServer* demo = window.controller()->demoServer();
+        const QString target =
+            QStringLiteral("localhost:%1").arg(demo->port(Protocol::Smtp, TlsMode::StartTls));
+
+        auto* servers = window.serverBar()->findChild<QListWidget*>(QStringLiteral("serverList"));
+        servers->setCurrentRow(1);
+        auto* host = window.serverBar()->findChild<QLineEdit*>(QStringLiteral("hostEdit"));
+        QTest::keyClicks(host, target);
+        // Without the CA: the demo CA is unknown to a quick connect.
+        window.startRun();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+        QCOMPARE(findingIds(window.controller()->run()), ids({FindingIds::CertUntrustedChain}));
+        QVERIFY(window.serverBar()->findChild<QPushButton*>(QStringLiteral("quickTrustButton"))->isVisible());
+        // With the CA file and a login, clean and logged in.
+        QTest::keyClicks(window.serverBar()->findChild<QLineEdit*>(QStringLiteral("quickCaFileEdit")),
+                         demo->caFile());
+        QTest::keyClicks(window.serverBar()->findChild<QLineEdit*>(QStringLiteral("quickUserEdit")),
+                         QStringLiteral("demo"));
+        window.startRun();
+        // No password typed: asked for.
+        CredentialPromptFinder prompt(window.serverBar());
+        QTRY_VERIFY(prompt.find());
+        QTest::keyClicks(prompt.password(), QStringLiteral("demo"));
+        prompt.accept();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 30000);
+        QCOMPARE(findingIds(window.controller()->run()), ids({}));
+        QCOMPARE(window.controller()->run().step(StepId::Auth)->status, StepStatus::Ok);
+
+        // Save as profile: the editor opens with what quick connect holds, password included.
+        QTest::keyClicks(window.serverBar()->findChild<QLineEdit*>(QStringLiteral("quickPasswordEdit")),
+                         QString::fromLatin1(TestPassword));
+        window.serverBar()->findChild<QPushButton*>(QStringLiteral("saveAsProfileButton"))->click();
+        ProfileEditorDialog* editor = openEditor(window);
+        QVERIFY(editor);
+        QCOMPARE(field(editor, "hostEdit")->text(), QStringLiteral("localhost"));
+        QCOMPARE(field(editor, "userEdit")->text(), QStringLiteral("demo"));
+        QCOMPARE(field(editor, "passwordEdit")->text(), QString::fromLatin1(TestPassword));
+        saveButton(editor)->click();
+        ProfileSidebar* sidebar = window.serverBar()->profiles();
+        const std::optional<ServerProfile> saved = sidebar->store()->byName(QStringLiteral("localhost"));
+        QVERIFY(saved);
+        QCOMPARE(saved->caFiles, QStringList {demo->caFile()});
+        QCOMPARE(saved->port, demo->port(Protocol::Smtp, TlsMode::StartTls));
+        QTRY_VERIFY_WITH_TIMEOUT(sidebar->notice().startsWith(QLatin1String("The password was NOT stored")),
+                                 30000);
+        QVERIFY(!sidebar->store()->byName(QStringLiteral("localhost"))->passwordStored);
+        window.close();
+        QCOMPARE(filesContaining(m_home->path(), TestPassword), QStringList());
     }
 
 private:

@@ -110,6 +110,7 @@ private Q_SLOTS:
     void notARegularFileIsNeverOpenedNorReplaced();
     void twoStoresOnOneFileLoseNothing();
     void editOfAProfileChangedElsewhereIsRefused();
+    void restoreKeepsTheIdUnlessTaken();
     void fileReplacedByAnotherInstanceWithGarbageIsMovedAsideBeforeSaving();
     void boundsAreEnforcedOnSave();
     void exportCarriesNoSecretsNorLocalState();
@@ -363,6 +364,39 @@ void TestProfileStore::editOfAProfileChangedElsewhereIsRefused()
     QCOMPARE(inB.host, QStringLiteral("edited-in-a.example.org"));
     inB.host = QStringLiteral("edited-in-b.example.org");
     QCOMPARE(b.update(inB), QString());
+}
+
+void TestProfileStore::restoreKeepsTheIdUnlessTaken()
+{
+    // The GUI's undo of a delete: the profile comes back under its id (its keychain key).
+    ProfileStore store(path());
+    store.load();
+    ServerProfile p = fullProfile(QStringLiteral("undone"));
+    p.passwordStored = true;
+    QCOMPARE(store.add(p), QString());
+    const QString id = p.id;
+    QCOMPARE(store.remove(id), QString());
+    QVERIFY(!store.byId(id));
+    ServerProfile back = p;
+    QCOMPARE(store.restore(back), QString());
+    QCOMPARE(back.id, id);
+    QVERIFY(back.passwordStored);
+    ProfileStore reread(path());
+    reread.load();
+    QCOMPARE(reread.byId(id)->name, QStringLiteral("undone"));
+    QVERIFY(reread.byId(id)->passwordStored);
+
+    // Restoring a copy whose id is taken meanwhile gives it a new id and no keychain entry.
+    ServerProfile clash = p;
+    clash.name = QStringLiteral("other name");
+    QCOMPARE(store.restore(clash), QString());
+    QVERIFY(clash.id != id);
+    QVERIFY(!clash.passwordStored);
+    QCOMPARE(names(store), (QStringList {QStringLiteral("other name"), QStringLiteral("undone")}));
+    // A taken name is refused as by add().
+    ServerProfile sameName = p;
+    sameName.id.clear();
+    QVERIFY(!store.restore(sameName).isEmpty());
 }
 
 void TestProfileStore::fileReplacedByAnotherInstanceWithGarbageIsMovedAsideBeforeSaving()
