@@ -4,6 +4,7 @@
 #include "findings/FindingCatalogue.h"
 #include "ProfileGuiHelpers.h"
 #include "profiles/ProfileStore.h"
+#include "profiles/RunHistory.h"
 #include "RunController.h"
 #include "RunHelpers.h"
 #include "TestPrinters.h"
@@ -306,6 +307,9 @@ private Q_SLOTS:
         window.startRun();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 30000);
         QCOMPARE(findingIds(window.controller()->run()), ids({}));
+        // The history keeps the profile's runs under its id, as `check --profile` does.
+        QTRY_COMPARE(RunHistory().entries(id).size(), 3);
+        QCOMPARE(RunHistory().entries(RunHistory::demoKey()).size(), 0);
     }
 
     void withoutAKeychainThePasswordIsAskedForAndNeverWritten()
