@@ -379,7 +379,26 @@ private Q_SLOTS:
         window.startRun();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
         QCOMPARE(findingIds(window.controller()->run()), ids({FindingIds::CertUntrustedChain}));
-        QVERIFY(window.serverBar()->findChild<QPushButton*>(QStringLiteral("quickTrustButton"))->isVisible());
+        auto* quickTrust = window.serverBar()->findChild<QPushButton*>(QStringLiteral("quickTrustButton"));
+        QVERIFY(quickTrust->isVisible());
+        // Trusting it from quick connect makes a profile that holds the accepted certificate.
+        quickTrust->click();
+        auto* dialog =
+            openDialog<TrustCertificateDialog>(window.serverBar(), QStringLiteral("trustCertificateDialog"));
+        QVERIFY(dialog);
+        const QString fingerprint = window.controller()->run().certificates.value(0).sha256;
+        QCOMPARE(dialog->findChild<QLabel*>(QStringLiteral("fingerprintLabel"))->text(), fingerprint);
+        dialog->findChild<QPushButton*>(QStringLiteral("trustButton"))->click();
+        ProfileEditorDialog* trusted = openEditor(window);
+        QVERIFY(trusted);
+        retype(field(trusted, "nameEdit"), QStringLiteral("Trusted demo"));
+        saveButton(trusted)->click();
+        const std::optional<ServerProfile> withCert =
+            window.serverBar()->profiles()->store()->byName(QStringLiteral("Trusted demo"));
+        QVERIFY(withCert);
+        QCOMPARE(withCert->acceptedCertificates.size(), 1);
+        QCOMPARE(withCert->acceptedCertificates.first().sha256, fingerprint);
+        servers->setCurrentRow(1); // back to quick connect
         // With the CA file and a login, clean and logged in.
         QTest::keyClicks(window.serverBar()->findChild<QLineEdit*>(QStringLiteral("quickCaFileEdit")),
                          demo->caFile());
