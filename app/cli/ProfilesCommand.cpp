@@ -6,6 +6,7 @@
 #include "profiles/ProviderPresets.h"
 #include "profiles/SecretStore.h"
 #include "run/TerminalText.h"
+#include "SendCommand.h"
 #include "tls/TrustAssessment.h"
 
 #include <QCoreApplication>
@@ -483,7 +484,8 @@ int ProfilesCommand::run(QCommandLineParser& parser, const QStringList& argument
     return ExitUnknown;
 }
 
-int ProfilesCommand::check(const QCommandLineParser& parser, QTextStream& out, QTextStream& err)
+int ProfilesCommand::check(const QCommandLineParser& parser, QTextStream& out, QTextStream& err,
+                           const QString& command)
 {
     const QString name = parser.value(QStringLiteral("profile"));
     const QStringList hosts = parser.positionalArguments().mid(1);
@@ -509,6 +511,12 @@ int ProfilesCommand::check(const QCommandLineParser& parser, QTextStream& out, Q
     }
     CheckRequest request = *parsed.value;
     ProbeOptions& p = request.probe;
+    QString sendError;
+    if (command == QLatin1String("send")
+        && !SendCommand::apply(parser, p, &sendError, profile->mailFrom, profile->rcptTo)) {
+        err << tr("mailscope-cli send: %1").arg(sendError) << Qt::endl;
+        return ExitUnknown;
+    }
     if (!p.user.isEmpty() && p.password.isEmpty()) {
         if (!profile->passwordStored || p.user != profile->user) {
             err << tr("mailscope-cli check: profile \"%1\" logs in as %2, but no password is stored for it. "

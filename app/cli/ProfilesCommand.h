@@ -20,7 +20,10 @@ public:
     /// The --profile option `check` gets.
     static QCommandLineOption profileOption();
     /// `check --profile NAME [HOST[:PORT]] [options]`, with `parser` already parsed.
-    static int check(const QCommandLineParser& parser, QTextStream& out, QTextStream& err);
+    /// `send --profile NAME` too (`command` "send"): the profile's message defaults fill in a
+    /// missing --from or --to.
+    static int check(const QCommandLineParser& parser, QTextStream& out, QTextStream& err,
+                     const QString& command = QStringLiteral("check"));
 };
 
 /// The entry point app/cli/main.cpp declares and calls for `profiles`.

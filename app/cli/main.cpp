@@ -6,6 +6,7 @@
 #include "cli/CliOptions.h"
 #include "cli/CompareCommand.h"
 #include "cli/ProfilesCommand.h"
+#include "cli/SendCommand.h"
 #include "i18n/Translations.h"
 
 #include <cstdio>
@@ -26,6 +27,8 @@ QString usage()
               "  mailscope-cli check --profile NAME [options] check a saved profile\n"
               "  mailscope-cli check HOST --all-ports [options] all eight mail ports at once\n"
               "  mailscope-cli compare A.json B.json [--json]  what changed between two runs\n"
+              "  mailscope-cli send HOST[:PORT] --from A --to B [options]\n"
+              "                                               send a test message\n"
               "  mailscope-cli profiles list | show NAME | add NAME [HOST[:PORT]] [options] | delete NAME\n"
               "                         | export FILE [NAME...] | import FILE | presets\n"
               "                                               saved server profiles\n"
@@ -106,6 +109,8 @@ int main(int argc, char* argv[])
         request.arguments = arguments;
         return CheckCommand::run(request, out, err);
     }
+    if (name == QLatin1String("send"))
+        return sendMain(parser, arguments, helpFor, out, err);
     if (name == QLatin1String("demo"))
         return demoMain(parser, arguments, out, err);
     if (name == QLatin1String("compare"))

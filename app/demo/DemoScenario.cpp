@@ -20,7 +20,8 @@ QList<DemoScenario> all()
             DemoScenario::DropsInHandshake,
             DemoScenario::Preauth,
             DemoScenario::ExpectsImplicitTls,
-            DemoScenario::SwappedProtocols};
+            DemoScenario::SwappedProtocols,
+            DemoScenario::RelayDenied};
 }
 
 QString name(DemoScenario scenario)
@@ -56,6 +57,8 @@ QString name(DemoScenario scenario)
         return QStringLiteral("expects-implicit-tls");
     case DemoScenario::SwappedProtocols:
         return QStringLiteral("swapped-protocols");
+    case DemoScenario::RelayDenied:
+        return QStringLiteral("relay-denied");
     }
     return {};
 }
@@ -128,6 +131,11 @@ QString description(DemoScenario scenario)
             "DemoServer",
             "Each port speaks another protocol (the SMTP port IMAP, IMAP's POP3, POP3's SMTP): the "
             "check names the protocol that answered and offers the run with it.");
+    case DemoScenario::RelayDenied:
+        return QCoreApplication::translate(
+            "DemoServer",
+            "SMTP refuses a test message to any recipient outside localhost (relay access denied); "
+            "send to someone@localhost to see it accepted.");
     }
     return {};
 }

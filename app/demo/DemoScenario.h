@@ -30,6 +30,9 @@ enum class DemoScenario
     /// Each port speaks the next protocol: SMTP's port IMAP, IMAP's POP3, POP3's SMTP
     /// (wrong-protocol); the same port checked as that protocol is good.
     SwappedProtocols,
+    /// SMTP only: a test message to a recipient outside the demo's own domain (localhost) is
+    /// refused at RCPT with "Relay access denied"; the others play Good.
+    RelayDenied,
 };
 
 /// Names and descriptions of the demo scenarios. The names are stable (CLI, profiles, tests).

@@ -365,6 +365,11 @@ void DemoSmtpConnection::onRcpt(const QByteArray& argument)
         reply(QByteArrayLiteral("452 4.5.3 Error: too many recipients"));
         return;
     }
+    // RFC 5321 s.3.6.1: a server that does not relay refuses recipients outside its own domains.
+    if (scenario() == DemoScenario::RelayDenied && !path.toLower().endsWith("@localhost>")) {
+        reply(QByteArrayLiteral("554 5.7.1 ") + path + QByteArrayLiteral(": Relay access denied"));
+        return;
+    }
     ++m_recipients;
     reply(QByteArrayLiteral("250 2.1.5 Ok"));
 }

@@ -338,6 +338,83 @@ constexpr std::array entries {
                "The server refused the sender, a recipient or the message itself. The server's reply "
                "says why."),
            "RFC 5321 s.4.2.2"},
+    Entry {FindingIds::MessageInvalid, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The test message could not be built"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "Something in the message you composed (an address, a header, an attachment) "
+                             "cannot go into a correct message. Nothing was sent. The detail says what to "
+                             "change."),
+           "RFC 5322; RFC 2045"},
+    Entry {FindingIds::SmtpUtf8NotOffered, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "An internationalised address needs SMTPUTF8, which is not offered"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "An address with non-ASCII characters can only travel to a server that offers "
+                             "SMTPUTF8; there is no 7-bit form of it. Nothing was sent. Use an ASCII address "
+                             "or a server with SMTPUTF8."),
+           "RFC 6531 s.3.4"},
+    Entry {FindingIds::MessageTooLarge, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The message is larger than the server accepts"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "The server announced a maximum message size (SIZE) and the message is larger, "
+                             "so Mailscope did not send it: the server would refuse it after the whole "
+                             "transfer. Send a smaller message or raise the server's limit."),
+           "RFC 1870 s.4"},
+    Entry {FindingIds::RequireTlsNotOffered, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "REQUIRETLS was asked for and is not offered"),
+           QT_TRANSLATE_NOOP(
+               "Findings", "You asked that the message travel only over verified TLS all the way "
+                           "(REQUIRETLS). This server does not offer it, so it cannot promise that, and the "
+                           "message was not sent."),
+           "RFC 8689 s.4.1"},
+    Entry {FindingIds::SenderRefused, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The server refused the sender"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "MAIL FROM was refused, so no message could be sent. Common reasons: the "
+                             "account may not send as this address, the sender's domain is not accepted, or "
+                             "login is required first. The server's reply says why."),
+           "RFC 5321 s.4.1.1.2"},
+    Entry {FindingIds::RecipientRefused, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The server refused a recipient"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "RCPT TO was refused for this recipient, so the message will not reach it. The "
+                             "server's reply says why."),
+           "RFC 5321 s.4.1.1.3"},
+    Entry {FindingIds::RecipientRelayDenied, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The server will not relay to a recipient"),
+           QT_TRANSLATE_NOOP(
+               "Findings", "The recipient is not in a domain this server receives mail for, and the server "
+                           "does not relay for this client. For a submission server, log in first (--user); "
+                           "for a receiving server this refusal is correct."),
+           "RFC 5321 s.3.6.1"},
+    Entry {FindingIds::RecipientUnknown, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The server does not know a recipient"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "The server receives mail for the recipient's domain but has no such mailbox. "
+                             "Check the address."),
+           "RFC 3463 s.3.2 (X.1.1)"},
+    Entry {FindingIds::RecipientGreylisted, Severity::Warning,
+           QT_TRANSLATE_NOOP("Findings", "A recipient was refused for now (temporary failure)"),
+           QT_TRANSLATE_NOOP(
+               "Findings", "The server answered with a temporary failure (4xx). Often this is greylisting: "
+                           "the server refuses mail from a sender it has not seen before and accepts it when "
+                           "a real mail server retries minutes later. Mailscope does not retry; send again "
+                           "later."),
+           "RFC 6647 s.2.1; RFC 5321 s.4.2.5"},
+    Entry {FindingIds::MessageRefused, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The server refused the message after receiving it"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "The envelope was accepted, but after the message itself the server refused it "
+                             "(content filter, size, policy). It was not delivered. The server's reply says "
+                             "why."),
+           "RFC 5321 s.4.1.1.4"},
+    Entry {FindingIds::DeliveryUnknown, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The connection was lost during the message: delivery unknown"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "The connection ended after the message was sent and before the server's final "
+                             "reply. Whether the server kept and will deliver the message is unknown: look "
+                             "in the recipient's mailbox before sending again, or the message may arrive "
+                             "twice."),
+           "RFC 5321 s.4.1.1.4; RFC 1047"},
     Entry {
         FindingIds::RunCancelled, Severity::Info, QT_TRANSLATE_NOOP("Findings", "The run was stopped"),
         QT_TRANSLATE_NOOP("Findings", "You stopped the run before it finished; later steps did not happen."),

@@ -65,6 +65,17 @@ inline constexpr QLatin1String AuthFailed {"auth-failed"};
 inline constexpr QLatin1String CredentialsSentInPlaintext {"credentials-sent-in-plaintext"};
 inline constexpr QLatin1String ImapPlaintextAlert {"imap-plaintext-alert"};
 inline constexpr QLatin1String MailRejected {"mail-rejected"};
+inline constexpr QLatin1String MessageInvalid {"message-invalid"};
+inline constexpr QLatin1String SmtpUtf8NotOffered {"smtputf8-not-offered"};
+inline constexpr QLatin1String MessageTooLarge {"message-too-large"};
+inline constexpr QLatin1String RequireTlsNotOffered {"requiretls-not-offered"};
+inline constexpr QLatin1String SenderRefused {"sender-refused"};
+inline constexpr QLatin1String RecipientRefused {"recipient-refused"};
+inline constexpr QLatin1String RecipientRelayDenied {"recipient-relay-denied"};
+inline constexpr QLatin1String RecipientUnknown {"recipient-unknown"};
+inline constexpr QLatin1String RecipientGreylisted {"recipient-greylisted"};
+inline constexpr QLatin1String MessageRefused {"message-refused"};
+inline constexpr QLatin1String DeliveryUnknown {"delivery-unknown"};
 inline constexpr QLatin1String RunCancelled {"run-cancelled"};
 inline constexpr QLatin1String RunDeadlineReached {"run-deadline-reached"};
 } // namespace FindingIds

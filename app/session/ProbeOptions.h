@@ -1,5 +1,6 @@
 #pragma once
 
+#include "MessageTransaction.h"
 #include "run/Types.h"
 #include "tls/TlsClientOptions.h"
 
@@ -60,4 +61,8 @@ struct ProbeOptions
     QString authMechanism = QStringLiteral("auto");
     /// Show AUTH payloads in transcripts instead of [redacted] (--show-secrets); marked in the report.
     bool showSecrets = false;
+
+    /// A test message to send after the other steps (mailscope-cli send, the send pane): adds the
+    /// steps mail-from, one rcpt-to per recipient and data before quit (SMTP only).
+    std::optional<SendOptions> send;
 };

@@ -63,7 +63,7 @@ QList<StepId> ProbeSession::planFor(const ProbeOptions& options)
     }
     if (!options.user.isEmpty())
         plan.append(StepId::Auth);
-    plan.append(StepId::Quit);
+    plan << messageSteps(options) << StepId::Quit;
     return plan;
 }
 
@@ -263,7 +263,7 @@ void ProbeSession::runStep(StepId id)
     case StepId::MailFrom:
     case StepId::RcptTo:
     case StepId::Data:
-        completeStep(StepStatus::Skipped, tr("Not part of this run"));
+        runMessageStep(id);
         break;
     }
 }
@@ -437,7 +437,7 @@ void ProbeSession::onTransportError(LineTransport::Error error, const QString& m
     note(tr("Connection error: %1").arg(message));
     if (m_wait == Wait::Reply) {
         dropConnection();
-        addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly, message));
+        addFinding(lostConnectionFinding(FindingIds::ServerClosedEarly, message));
         failStep(tr("Connection error: %1").arg(message), false);
     }
 }
@@ -469,8 +469,8 @@ void ProbeSession::onDisconnected()
     }
     if (diagnosePartialGreeting())
         return;
-    addFinding(FindingCatalogue::make(FindingIds::ServerClosedEarly,
-                                      tr("Closed while waiting for the reply in step %1").arg(toKey(id))));
+    addFinding(lostConnectionFinding(FindingIds::ServerClosedEarly,
+                                     tr("Closed while waiting for the reply in step %1").arg(toKey(id))));
     failStep(tr("The server closed the connection before replying"), false);
 }
 
@@ -510,7 +510,7 @@ void ProbeSession::onStepTimeout()
                 tr("No reply to %1 within %2 s; connection closed").arg(m_dialect->quitVerb()).arg(seconds));
             return;
         }
-        addFinding(FindingCatalogue::make(
+        addFinding(lostConnectionFinding(
             FindingIds::ServerTimeout,
             tr("No complete reply within %1 s in step %2").arg(seconds).arg(toKey(id))));
         failStep(tr("No complete reply within %1 s").arg(seconds), false);
@@ -553,7 +553,7 @@ void ProbeSession::handleReply(const Reply& reply)
         handleAuth(reply);
         break;
     default:
-        break;
+        handleMessageReply(reply);
     }
 }
 

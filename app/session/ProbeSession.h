@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/SaslMechanism.h"
+#include "MessageTransaction.h"
 #include "net/LineTransport.h"
 #include "PortSniffer.h"
 #include "ProbeOptions.h"
@@ -170,6 +171,24 @@ private:
     void suggest(Protocol protocol, TlsMode tls);
     int sniffBoundMs() const;
 
+    // ---- the message transaction (ProbeSessionMessage.cpp) ----
+    /// mail-from, one rcpt-to per recipient, data: the steps a send adds to the plan.
+    static QList<StepId> messageSteps(const ProbeOptions& options);
+    void runMessageStep(StepId id);
+    void handleMessageReply(const Reply& reply);
+    void doMailFrom();
+    void handleMailFrom(const Reply& reply);
+    void handleRcptTo(const Reply& reply);
+    void doData();
+    void handleData(const Reply& reply);
+    /// The reply to a command already sent in the pipelined envelope (RFC 2920 s.3.1).
+    void awaitPipelinedReply();
+    /// After 354 (or as BDAT): the message; the transcript gets its headers and a summary.
+    void sendMessagePayload(bool empty);
+    /// The finding for a connection that ended (or went silent) while waiting for a reply:
+    /// `usual` (server-closed-early, server-timeout), or delivery-unknown once the message was sent.
+    Finding lostConnectionFinding(QLatin1String usual, const QString& detail) const;
+
     // Recording is RunRecorder's job; these keep the call sites short.
     static QString clipped(const QByteArray& bytes) { return RunRecorder::clipped(bytes); }
     void note(const QString& text) { m_recorder.note(text); }
@@ -222,4 +241,13 @@ private:
     QString m_authMethod; ///< "PLAIN", "LOGIN command", ... for summaries
     bool m_authCancelling = false;
     QString m_authProblem;
+
+    // ---- the message transaction ----
+    std::unique_ptr<MessageTransaction> m_mail;
+    int m_pipelinePending = 0; ///< replies still due for the pipelined envelope
+    int m_rcptIndex = 0;
+    int m_rcptAccepted = 0;
+    bool m_senderAccepted = false;
+    bool m_dataCommandAnswered = false; ///< 354 came: the next reply is the final one
+    bool m_messageSent = false; ///< the whole message went out; a lost connection leaves delivery unknown
 };

@@ -131,7 +131,8 @@ void TestDemoServer::scenarioList()
                                 QStringLiteral("drops-in-handshake"),
                                 QStringLiteral("preauth"),
                                 QStringLiteral("expects-implicit-tls"),
-                                QStringLiteral("swapped-protocols")};
+                                QStringLiteral("swapped-protocols"),
+                                QStringLiteral("relay-denied")};
     QStringList names;
     const QList<DemoServer::Scenario> scenarios = DemoServer::scenarios();
     for (const DemoServer::Scenario& s : scenarios) {

@@ -229,7 +229,18 @@ void TestReports::catalogueIsComplete()
                           QStringLiteral("tls-handshake-failed"),
                           QStringLiteral("tls-legacy-version-accepted"),
                           QStringLiteral("tls-weak-cipher"),
-                          QStringLiteral("tls13-not-supported")};
+                          QStringLiteral("tls13-not-supported"),
+                          QStringLiteral("message-invalid"),
+                          QStringLiteral("smtputf8-not-offered"),
+                          QStringLiteral("message-too-large"),
+                          QStringLiteral("requiretls-not-offered"),
+                          QStringLiteral("sender-refused"),
+                          QStringLiteral("recipient-refused"),
+                          QStringLiteral("recipient-relay-denied"),
+                          QStringLiteral("recipient-unknown"),
+                          QStringLiteral("recipient-greylisted"),
+                          QStringLiteral("message-refused"),
+                          QStringLiteral("delivery-unknown")};
     expected.sort();
     QStringList actual = FindingCatalogue::ids();
     actual.sort();

@@ -172,6 +172,9 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = ${AUTH_SOCKET:-/nonexistent}
 smtpd_tls_auth_only = yes
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+# One recipient the send tests see refused, with Postfix's own reply (RFC 3463 X.1.1):
+# "550 5.1.1 <refused@mailscope.test>: Recipient address rejected: No such user here".
+smtpd_recipient_restrictions = check_recipient_access inline:{ { refused@mailscope.test = 550 5.1.1 No such user here } }
 # Test-friendly: no 1 s tarpit after 4xx/5xx replies (tests provoke errors).
 smtpd_error_sleep_time = 0
 EOF
