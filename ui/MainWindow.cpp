@@ -10,6 +10,7 @@
 #include "RunController.h"
 #include "RunDeadlineControl.h"
 #include "RunSummaryBar.h"
+#include "SendPane.h"
 #include "ServerBar.h"
 #include "session/ProbeSession.h"
 #include "TimelineModel.h"
@@ -93,6 +94,7 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     wireController();
     HistoryFeature::install(this); // run history, compare and the all-ports view
+    SendPane::install(this); // the test message (mail-from, rcpt-to, data)
 
     resize(1280, 800);
     applyDefaultSizes();

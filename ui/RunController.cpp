@@ -181,6 +181,7 @@ bool RunController::launch(const ProbeOptions& options)
     CheckOptions check;
     // The audit switches of a profile, plus the toolbar's TLS audit.
     check.probe = options;
+    check.probe.send = std::exchange(m_nextSend, std::nullopt);
     check.deadlineMs = m_deadlineMs;
     if (m_auditTls) {
         check.probe.audit.versions = true;

@@ -69,6 +69,8 @@ public:
     bool isShowingSavedRun() const { return m_saved != nullptr; }
     /// The choice the current run was started from (its history key comes from it).
     const ServerChoice& lastChoice() const { return m_lastChoice; }
+    /// The next start() also sends this test message (the send pane); used once.
+    void setNextSend(std::optional<SendOptions> send) { m_nextSend = std::move(send); }
     /// Starts the demo server if it is not listening yet; false (with errorOccurred) if it cannot.
     bool ensureDemo();
 
@@ -108,6 +110,7 @@ private:
     void onFinished();
 
     std::unique_ptr<DemoServer> m_demo;
+    std::optional<SendOptions> m_nextSend;
     std::unique_ptr<CheckRunner> m_runner;
     std::unique_ptr<Run> m_saved;
     ServerChoice m_lastChoice;
