@@ -131,7 +131,8 @@ constexpr std::array entries {
            QT_TRANSLATE_NOOP(
                "Findings", "The server vouches for itself; no certificate authority signed its certificate. "
                            "Nobody can tell it apart from an impostor's. Use a certificate from a public CA "
-                           "(for example Let's Encrypt) or pin this one explicitly."),
+                           "(for example Let's Encrypt). If this server is yours and meant to be private, "
+                           "trust this one certificate for the profile (or pass its file with --ca-file)."),
            "RFC 5280"},
     Entry {
         FindingIds::CertUntrustedChain, Severity::Critical,
@@ -140,7 +141,9 @@ constexpr std::array entries {
                           "The certificate could not be traced back to a trusted root authority. Either the "
                           "server does not send its intermediate certificates, or the root is not trusted on "
                           "this machine. Configure the server to send the full chain (leaf first, then the "
-                          "intermediates), or add the right CA with --ca-file."),
+                          "intermediates). If the server uses a private CA, trust that CA for this server: "
+                          "add its file under the profile's Trust settings (or pass --ca-file), or trust "
+                          "this one certificate for the profile."),
         "RFC 5280 s.6"},
     Entry {FindingIds::CertWeakKey, Severity::Warning,
            QT_TRANSLATE_NOOP("Findings", "The certificate's key is too weak"),
