@@ -105,6 +105,7 @@ SendPane::SendPane(QWidget* parent)
     m_outcome->setObjectName(QStringLiteral("sendOutcome"));
     m_outcome->setWordWrap(true);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_outcome->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -242,7 +243,12 @@ void SendPane::showOutcome(const Run& run)
     }
     const StepRecord* data = run.step(StepId::Data);
     if (!run.message->queueReply.isEmpty()) {
-        m_outcome->setText(tr("Accepted. %1").arg(data ? data->summary : run.message->queueReply));
+        Reply reply;
+        reply.text = run.message->queueReply.mid(4); // after "250 "
+        const QString id = MessageTransaction::queueIdFrom(reply);
+        m_outcome->setText(id.isEmpty() ? tr("Accepted: %1").arg(run.message->queueReply)
+                                        : tr("Accepted, queue id %1").arg(id));
+        m_outcome->setToolTip(run.message->queueReply);
         return;
     }
     m_outcome->setText(tr("Not delivered: %1")
