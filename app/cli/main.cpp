@@ -5,6 +5,7 @@
 #include "cli/CheckCommand.h"
 #include "cli/CliOptions.h"
 #include "cli/CompareCommand.h"
+#include "cli/DomainCommand.h"
 #include "cli/ProfilesCommand.h"
 #include "cli/SendCommand.h"
 #include "i18n/Translations.h"
@@ -34,6 +35,8 @@ QString usage()
               "                                               saved server profiles\n"
               "  mailscope-cli demo [--port N] [--scenario NAME | --list-scenarios]\n"
               "                                               run the built-in demo server\n"
+              "  mailscope-cli domain DOMAIN | --input FILE [--jobs N] [--dns-server ADDR[@PORT]]\n"
+              "                                               check a mail domain: MX, DANE, MTA-STS\n"
               "  mailscope-cli help COMMAND                   options of a command\n"
               "\n"
               "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage).\n");
@@ -115,6 +118,8 @@ int main(int argc, char* argv[])
         return demoMain(parser, arguments, out, err);
     if (name == QLatin1String("compare"))
         return CompareCommand::main(parser, arguments, helpFor, out, err);
+    if (name == QLatin1String("domain"))
+        return domainMain(parser, arguments, out, err);
     if (name == QLatin1String("profiles"))
         return profilesMain(parser, arguments, out, err);
 

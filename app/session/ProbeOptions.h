@@ -5,6 +5,7 @@
 #include "tls/TlsClientOptions.h"
 
 #include <optional>
+#include <QHostAddress>
 #include <QList>
 #include <QSslCertificate>
 #include <QString>
@@ -15,6 +16,9 @@ struct ProbeOptions
 {
     QString host; ///< as the user typed it; also the name certificates must carry
     quint16 port = 25;
+    /// Addresses resolved already (the domain check's validating resolver): no lookup is made and
+    /// `host` stays the name certificates must carry.
+    QList<QHostAddress> addresses;
     Protocol protocol = Protocol::Smtp;
     TlsMode tls = TlsMode::StartTls;
     TlsPolicy policy = TlsPolicy::Enforce;

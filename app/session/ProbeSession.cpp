@@ -331,6 +331,14 @@ void ProbeSession::doResolve()
         completeStep(StepStatus::Ok, tr("%1 is an address; no lookup needed").arg(m_options.host));
         return;
     }
+    if (!m_options.addresses.isEmpty()) {
+        m_addresses = m_options.addresses;
+        for (const QHostAddress& a : std::as_const(m_addresses))
+            m_run.target.addresses.append(a.toString());
+        completeStep(StepStatus::Ok,
+                     tr("Resolved already to %1").arg(m_run.target.addresses.join(QStringLiteral(", "))));
+        return;
+    }
     m_wait = Wait::Lookup;
     note(tr("Looking up %1").arg(m_options.host));
     m_lookupId = QHostInfo::lookupHost(m_options.host, this, &ProbeSession::onLookedUp);

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "dns/DnsTypes.h"
+#include "MtaStsPolicy.h"
+#include "run/Run.h"
+
+#include <optional>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+/// One SMTP run against one address of an MX host.
+struct MxAddressRun
+{
+    QString address;
+    Run run;
+};
+
+/// One MX host: its DNS facts, DANE and MTA-STS status, its runs and what they mean together.
+struct MxResult
+{
+    quint16 preference = 0;
+    QString host;
+    /// The MX target is an alias (RFC 5321 s.5.1 says it must not be); the alias' target.
+    QString cnameTarget;
+    /// The MX target is written as an IP address.
+    bool addressLiteral = false;
+    QStringList addresses;
+    DnsSecurity addressSecurity = DnsSecurity::Indeterminate;
+    /// `_25._tcp.<host>` TLSA (RFC 7672 s.2.2).
+    QList<TlsaRecord> tlsa;
+    DnsSecurity tlsaSecurity = DnsSecurity::Indeterminate;
+    /// "none", "valid", "invalid", "unusable", "ignored" (insecure zone), "bogus", "no-tls".
+    QString dane = QStringLiteral("none");
+    QString daneDetail;
+    /// "match", "no-match", or "" when no MTA-STS policy applies.
+    QString stsMatch;
+    QList<MxAddressRun> runs;
+    QList<Finding> findings;
+
+    Verdict verdict() const;
+};
+
+/// The `_mta-sts` record and the policy behind it.
+struct MtaStsInfo
+{
+    QStringList txt;
+    DnsSecurity txtSecurity = DnsSecurity::Indeterminate;
+    std::optional<MtaStsRecord> record;
+    QString recordError;
+    /// "" (not fetched), "ok", or the fetch problem in one word (http-status, redirect, ...).
+    QString fetch;
+    QString fetchDetail;
+    QString policyText;
+    std::optional<MtaStsPolicy> policy;
+    QString policyError;
+    /// A valid policy with mode enforce or testing.
+    bool active() const { return policy && policy->mode != MtaStsPolicy::Mode::None; }
+};
+
+struct TlsRptInfo
+{
+    QStringList txt;
+    DnsSecurity txtSecurity = DnsSecurity::Indeterminate;
+    std::optional<TlsRptRecord> record;
+    QString error;
+};
+
+/**
+ * The result of a domain check: is mail to the domain protected in transit, and where does it
+ * fail. Domain-level findings (MX walk, MTA-STS, TLS-RPT, protection) sit in `findings`; each
+ * MX host's findings in its MxResult, its SMTP runs embedded in full.
+ */
+struct DomainReport
+{
+    QString domain;
+    QDateTime startedAt;
+    qint64 durationMs = 0;
+    /// "mx", "null-mx" (RFC 7505), "implicit" (no MX: the domain's own address, RFC 5321 s.5.1),
+    /// or "none" (the walk stopped: no such domain, DNS failure, bogus answer).
+    QString mxMode = QStringLiteral("none");
+    DnsSecurity mxSecurity = DnsSecurity::Indeterminate;
+    QString mxWhyBogus;
+    QList<MxResult> mx;
+    MtaStsInfo mtaSts;
+    TlsRptInfo tlsRpt;
+    QList<Finding> findings;
+    bool aborted = false;
+
+    Verdict verdict() const;
+    /// Every finding id of the domain and its MX hosts, sorted, each once.
+    QStringList findingIds() const;
+};

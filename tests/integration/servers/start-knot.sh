@@ -1,0 +1,88 @@
+#!/bin/bash
+# Starts a private Knot DNS on 127.0.0.1 (high port) serving the domain check's test zones, all
+# under .test (RFC 6761: they cannot leak). Usage: start-knot.sh STATEDIR CERT_DIR
+#   good.test      signed by Knot; MX mx1 with a TLSA 3 1 1 for the test Postfix's leaf key,
+#                  TLS-RPT; sub-domains: wrongtlsa (TLSA that matches nothing), nullmx (MX 0 .),
+#                  nomx (A only), cname (MX -> alias CNAME)
+#   plain.test     unsigned, with TLSA (ignored: insecure)
+#   bogus.test     served unsigned while the trust anchor holds a DS for it: validation fails
+#                  (bogus, "no DNSKEY/signatures under a trust anchor") as with a broken signature
+# Writes STATEDIR/knot.env: DNS_PORT, TRUST_ANCHOR (DNSKEY of good.test + the DS of bogus.test).
+set -euo pipefail
+SD=${1:?statedir}
+CERTS=${2:?cert dir}
+mkdir -p "$SD/zones" "$SD/db" "$SD/run"
+rm -f "$SD/knot.env"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+SPKI=$(openssl x509 -in "$CERTS/leaf.pem" -pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+SOA='@ 300 IN SOA ns hostmaster 1 3600 600 86400 300'
+cat > "$SD/zones/good.test.zone" <<Z
+\$ORIGIN good.test.
+\$TTL 300
+$SOA
+@ NS ns
+ns A 127.0.0.1
+@ MX 10 mx1
+mx1 A 127.0.0.1
+_25._tcp.mx1 TLSA 3 1 1 $SPKI
+_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tlsrpt@good.test"
+wrongtlsa MX 10 mx2
+mx2 A 127.0.0.1
+_25._tcp.mx2 TLSA 3 1 1 0000000000000000000000000000000000000000000000000000000000000000
+_smtp._tls.wrongtlsa TXT "v=TLSRPTv1; rua=mailto:tlsrpt@good.test"
+nullmx MX 0 .
+nomx A 127.0.0.1
+cname MX 10 alias.cname
+alias.cname CNAME mx1
+Z
+cat > "$SD/zones/plain.test.zone" <<Z
+\$ORIGIN plain.test.
+\$TTL 300
+$SOA
+@ NS ns
+ns A 127.0.0.1
+@ MX 10 mx
+mx A 127.0.0.1
+_25._tcp.mx TLSA 3 1 1 $SPKI
+Z
+sed 's/plain\.test/bogus.test/' "$SD/zones/plain.test.zone" > "$SD/zones/bogus.test.zone"
+cat > "$SD/knot.conf" <<C
+server:
+    listen: 127.0.0.1@$PORT
+    rundir: $SD/run
+    pidfile: $SD/run/knot.pid
+log:
+  - target: $SD/knot.log
+    any: info
+database:
+    storage: $SD/db
+policy:
+  - id: test
+    algorithm: ecdsap256sha256
+    nsec3: off
+template:
+  - id: default
+    storage: $SD/zones
+    file: %s.zone
+    zonefile-sync: -1
+    journal-content: none
+zone:
+  - domain: good.test
+    dnssec-signing: on
+    dnssec-policy: test
+  - domain: plain.test
+  - domain: bogus.test
+C
+knotd -c "$SD/knot.conf" -d
+for _ in $(seq 1 100); do
+    if kdig +short @127.0.0.1 -p "$PORT" good.test DNSKEY 2>/dev/null | grep -q '^257 '; then break; fi
+    sleep 0.1
+done
+KSK=$(kdig +short @127.0.0.1 -p "$PORT" good.test DNSKEY | grep '^257 ' | head -n 1)
+[ -n "$KSK" ] || { echo "start-knot: good.test was not signed" >&2; cat "$SD/knot.log" >&2; exit 1; }
+{
+    echo "good.test. IN DNSKEY $KSK"
+    echo "bogus.test. IN DS 12345 13 2 $(printf '%064d' 0 | tr 0 a)"
+} > "$SD/trust-anchor.txt"
+{ echo "DNS_PORT=$PORT"; echo "TRUST_ANCHOR=$SD/trust-anchor.txt"; echo "FIXTURE_READY=1"; } > "$SD/knot.env"
+echo "start-knot: Knot on 127.0.0.1@$PORT, zones good.test plain.test bogus.test"

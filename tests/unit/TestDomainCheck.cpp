@@ -1,0 +1,329 @@
+// DomainCheck end to end on loopback: DNS answers from a StaticResolver (with the DNSSEC status a
+// validating resolver would give), SMTP from the built-in demo server, MTA-STS policies from an
+// HTTPS server in this process. Each case ends in its exact set of finding ids.
+
+#include "demo/DemoServer.h"
+#include "dns/StaticResolver.h"
+#include "domain/DomainCheck.h"
+#include "domain/DomainReportJson.h"
+#include "TestPki.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QSslServer>
+#include <QTest>
+
+namespace {
+
+/// Answers every HTTPS request with one canned response, then closes.
+class PolicyServer final : public QObject
+{
+public:
+    explicit PolicyServer(const IssuedCertificate& cert, const QList<QSslCertificate>& chain)
+    {
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setLocalCertificateChain(QList<QSslCertificate> {cert.certificate} + chain);
+        config.setPrivateKey(cert.key);
+        m_server.setSslConfiguration(config);
+        QObject::connect(&m_server, &QSslServer::pendingConnectionAvailable, this, [this] {
+            while (auto* s = qobject_cast<QSslSocket*>(m_server.nextPendingConnection())) {
+                QObject::connect(s, &QSslSocket::readyRead, s, [this, s] {
+                    m_request += s->readAll();
+                    if (m_request.contains("\r\n\r\n")) {
+                        s->write(m_response);
+                        s->disconnectFromHost();
+                    }
+                });
+                QObject::connect(s, &QSslSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+        m_server.listen(QHostAddress::LocalHost, 0);
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    QByteArray m_response;
+    QByteArray m_request;
+
+private:
+    QSslServer m_server;
+};
+
+QByteArray http(const QByteArray& status, const QByteArray& type, const QByteArray& body,
+                const QByteArray& extra = {})
+{
+    return "HTTP/1.1 " + status + "\r\nContent-Type: " + type + "\r\nContent-Length: "
+           + QByteArray::number(body.size()) + "\r\n" + extra + "Connection: close\r\n\r\n" + body;
+}
+
+DnsAnswer records(DnsSecurity security = DnsSecurity::Insecure)
+{
+    DnsAnswer a;
+    a.security = security;
+    return a;
+}
+
+} // namespace
+
+class TestDomainCheck final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cases_data();
+    void cases();
+    void jsonReport();
+
+private:
+    DomainReport check(StaticResolver& resolver, const QString& domain, quint16 httpsPort);
+    DemoServer m_demo;
+    QByteArray m_leafSha256;
+};
+
+void TestDomainCheck::initTestCase()
+{
+    QVERIFY2(m_demo.start(), qPrintable(m_demo.errorString()));
+    m_demo.setIdleTimeout(30000);
+    // The certificate the demo's good scenario presents, read off the wire.
+    QSslSocket probe;
+    QSignalSpy ready(&probe, &QSslSocket::encrypted);
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setCaCertificates(m_demo.caCertificates());
+    probe.setSslConfiguration(config);
+    probe.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_demo.port(Protocol::Smtp, TlsMode::Implicit),
+                                 QStringLiteral("localhost"));
+    QTRY_COMPARE(ready.size(), 1);
+    m_leafSha256 = QCryptographicHash::hash(probe.peerCertificate().toDer(), QCryptographicHash::Sha256);
+    QVERIFY(TestPki::instance().isValid());
+}
+
+DomainReport TestDomainCheck::check(StaticResolver& resolver, const QString& domain, quint16 httpsPort)
+{
+    DomainCheckOptions options;
+    options.smtpPort = m_demo.port(Protocol::Smtp, TlsMode::StartTls);
+    options.httpsPort = httpsPort;
+    options.extraCaCertificates = m_demo.caCertificates() + TestPki::instance().caCertificates();
+    options.stepTimeoutMs = 10000;
+    DomainCheck check(domain, &resolver, options);
+    QSignalSpy done(&check, &DomainCheck::finished);
+    check.start();
+    if (!done.wait(60000))
+        return {};
+    return check.report();
+}
+
+void TestDomainCheck::cases_data()
+{
+    QTest::addColumn<QString>("setup");
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QStringList>("findings");
+    QTest::addColumn<QString>("verdict");
+    const auto row = [](const char* name, const char* scenario, QStringList ids, const char* verdict) {
+        QTest::newRow(name) << QString::fromLatin1(name) << QString::fromLatin1(scenario) << ids
+                            << QString::fromLatin1(verdict);
+    };
+    row("dane-valid", "good", {}, "ok");
+    row("dane-mismatch", "good", {"mail-unprotected", "tlsa-invalid"}, "critical");
+    row("dane-pkix-only", "good", {"mail-unprotected", "tlsa-unusable"}, "warning");
+    row("tlsa-insecure", "good", {"mail-unprotected", "tlsa-insecure"}, "warning");
+    row("bogus-mx", "good", {"dnssec-invalid"}, "critical");
+    row("bogus-tlsa", "good", {"dnssec-invalid", "mail-unprotected"}, "critical");
+    row("null-mx", "good", {"null-mx"}, "ok");
+    row("nxdomain", "good", {"domain-not-found"}, "critical");
+    row("no-mx", "good", {"certificate-host-mismatch", "mail-unprotected", "mx-missing"}, "warning");
+    row("mx-cname", "good", {"certificate-host-mismatch", "mail-unprotected", "mx-is-cname"}, "warning");
+    row("mx-no-address", "good", {"mail-unprotected", "mx-host-not-found"}, "critical");
+    row("no-starttls", "no-starttls", {"mail-unprotected", "starttls-not-supported"}, "critical");
+    row("no-tlsrpt", "good", {"mail-unprotected", "tlsrpt-missing"}, "warning");
+    row("bad-tlsrpt", "good", {"mail-unprotected", "tlsrpt-invalid"}, "warning");
+    row("sts-enforce", "good", {}, "ok");
+    row("sts-testing", "good", {"mail-unprotected"}, "warning");
+    row("sts-mx-mismatch", "good", {"sts-mx-mismatch"}, "critical");
+    row("sts-404", "good", {"mail-unprotected", "sts-policy-fetch-error"}, "warning");
+    row("sts-redirect", "good", {"mail-unprotected", "sts-policy-fetch-error"}, "warning");
+    row("sts-oversize", "good", {"mail-unprotected", "sts-policy-fetch-error"}, "warning");
+    row("sts-html", "good", {"mail-unprotected", "sts-policy-fetch-error"}, "warning");
+    row("sts-invalid", "good", {"mail-unprotected", "sts-policy-invalid"}, "warning");
+    row("sts-wrong-name", "good", {"mail-unprotected", "sts-webpki-invalid"}, "warning");
+    row("sts-missing-txt", "good", {"mail-unprotected"}, "warning");
+    row("sts-enforce-bad-cert", "wrong-host", {"certificate-host-mismatch"}, "critical");
+}
+
+void TestDomainCheck::cases()
+{
+    QFETCH(QString, setup);
+    QFETCH(QString, scenario);
+    QFETCH(QStringList, findings);
+    QFETCH(QString, verdict);
+    m_demo.setScenario(scenario);
+
+    const QString domain = setup + QStringLiteral(".test");
+    StaticResolver resolver;
+    const DnsSecurity secure = DnsSecurity::Secure;
+    DnsAnswer mx = records(secure);
+    mx.mx = {{10, QStringLiteral("localhost")}};
+    DnsAnswer localA = records(secure);
+    localA.addresses = {QHostAddress(QStringLiteral("127.0.0.1"))};
+    DnsAnswer rpt = records();
+    rpt.txt = {"v=TLSRPTv1; rua=mailto:tlsrpt@example.test"};
+    resolver.add(QStringLiteral("localhost"), DnsType::A, localA);
+    resolver.add(QStringLiteral("localhost"), DnsType::Aaaa, records(secure));
+    resolver.add(domain, DnsType::Mx, mx);
+    resolver.add(QStringLiteral("_smtp._tls.") + domain, DnsType::Txt, rpt);
+    DnsAnswer tlsa = records(secure);
+    tlsa.tlsa = {{3, 0, 1, m_leafSha256}};
+
+    const QByteArray enforce = "version: STSv1\r\nmode: enforce\r\nmx: localhost\r\nmax_age: 86400\r\n";
+    std::unique_ptr<PolicyServer> policy;
+    const auto sts = [&](bool rightName, const QByteArray& response, bool txt = true) {
+        CertificateRequest request;
+        request.commonName =
+            rightName ? QStringLiteral("mta-sts.") + domain : QStringLiteral("mta-sts.elsewhere.test");
+        request.dnsNames = {request.commonName};
+        const IssuedCertificate cert = CertificateFactory::issue(request, TestPki::instance().intermediate());
+        policy = std::make_unique<PolicyServer>(
+            cert, QList<QSslCertificate> {TestPki::instance().intermediate().certificate});
+        policy->m_response = response;
+        if (txt) {
+            DnsAnswer record = records();
+            record.txt = {"v=STSv1; id=20261202"};
+            resolver.add(QStringLiteral("_mta-sts.") + domain, DnsType::Txt, record);
+        }
+        resolver.add(QStringLiteral("mta-sts.") + domain, DnsType::A, localA);
+    };
+
+    if (setup == QLatin1String("dane-valid")) {
+        resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
+    } else if (setup == QLatin1String("dane-mismatch")) {
+        tlsa.tlsa = {{3, 0, 1, QByteArray(32, '\x11')}};
+        resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
+    } else if (setup == QLatin1String("dane-pkix-only")) {
+        tlsa.tlsa = {{1, 0, 1, m_leafSha256}};
+        resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
+    } else if (setup == QLatin1String("tlsa-insecure")) {
+        tlsa.security = DnsSecurity::Insecure;
+        resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
+    } else if (setup == QLatin1String("bogus-mx")) {
+        DnsAnswer bogus = records(DnsSecurity::Bogus);
+        bogus.whyBogus = QStringLiteral("signature expired");
+        resolver.add(domain, DnsType::Mx, bogus);
+    } else if (setup == QLatin1String("bogus-tlsa")) {
+        DnsAnswer bogus = records(DnsSecurity::Bogus);
+        bogus.whyBogus = QStringLiteral("signature crypto failed");
+        resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, bogus);
+    } else if (setup == QLatin1String("null-mx")) {
+        mx.mx = {{0, QString()}};
+        resolver.add(domain, DnsType::Mx, mx);
+    } else if (setup == QLatin1String("no-mx")) {
+        resolver.add(domain, DnsType::Mx, records(secure));
+        resolver.add(domain, DnsType::A, localA);
+    } else if (setup == QLatin1String("mx-cname")) {
+        mx.mx = {{10, QStringLiteral("alias.mx-cname.test")}};
+        resolver.add(domain, DnsType::Mx, mx);
+        DnsAnswer alias = localA;
+        alias.canonicalName = QStringLiteral("localhost");
+        resolver.add(QStringLiteral("alias.mx-cname.test"), DnsType::A, alias);
+    } else if (setup == QLatin1String("mx-no-address")) {
+        mx.mx = {{10, QStringLiteral("gone.mx-no-address.test")}};
+        resolver.add(domain, DnsType::Mx, mx);
+    } else if (setup == QLatin1String("no-tlsrpt")) {
+        resolver.add(QStringLiteral("_smtp._tls.") + domain, DnsType::Txt, records());
+    } else if (setup == QLatin1String("bad-tlsrpt")) {
+        rpt.txt = {"v=TLSRPTv1; rua=http://reports.example.test/"};
+        resolver.add(QStringLiteral("_smtp._tls.") + domain, DnsType::Txt, rpt);
+    } else if (setup == QLatin1String("sts-enforce") || setup == QLatin1String("sts-enforce-bad-cert")) {
+        sts(true, http("200 OK", "text/plain", enforce));
+    } else if (setup == QLatin1String("sts-testing")) {
+        QByteArray testing = enforce;
+        testing.replace("enforce", "testing");
+        sts(true, http("200 OK", "text/plain; charset=utf-8", testing));
+    } else if (setup == QLatin1String("sts-mx-mismatch")) {
+        QByteArray other = enforce;
+        other.replace("mx: localhost", "mx: *.elsewhere.test");
+        sts(true, http("200 OK", "text/plain", other));
+    } else if (setup == QLatin1String("sts-404")) {
+        sts(true, http("404 Not Found", "text/html", "<h1>Not found</h1>"));
+    } else if (setup == QLatin1String("sts-redirect")) {
+        sts(true, http("301 Moved Permanently", "text/plain", "", "Location: https://elsewhere.test/\r\n"));
+    } else if (setup == QLatin1String("sts-oversize")) {
+        sts(true, http("200 OK", "text/plain", enforce + QByteArray(70 * 1024, '#')));
+    } else if (setup == QLatin1String("sts-html")) {
+        sts(true, http("200 OK", "text/html", enforce));
+    } else if (setup == QLatin1String("sts-invalid")) {
+        sts(true, http("200 OK", "text/plain", "version: STSv1\nmode: enforce\nmax_age: 1\n"));
+    } else if (setup == QLatin1String("sts-wrong-name")) {
+        sts(false, http("200 OK", "text/plain", enforce));
+    } else if (setup == QLatin1String("sts-missing-txt")) {
+        sts(true, http("200 OK", "text/plain", enforce), false);
+    }
+    if (setup == QLatin1String("nxdomain")) {
+        StaticResolver empty;
+        const DomainReport report = check(empty, domain, 443);
+        QCOMPARE(report.findingIds(), findings);
+        QCOMPARE(toKey(report.verdict()), verdict);
+        return;
+    }
+    const DomainReport report = check(resolver, domain, policy ? policy->port() : 443);
+    QCOMPARE(report.findingIds(), findings);
+    QCOMPARE(toKey(report.verdict()), verdict);
+    if (setup == QLatin1String("dane-valid")) {
+        QCOMPARE(report.mx.size(), 1);
+        QCOMPARE(report.mx.first().dane, QStringLiteral("valid"));
+        QCOMPARE(report.mx.first().runs.size(), 1);
+        QVERIFY(report.mx.first().runs.first().run.tls.has_value());
+    }
+    if (setup == QLatin1String("sts-redirect")) {
+        QCOMPARE(report.mtaSts.fetch, QStringLiteral("redirect"));
+        QVERIFY(policy->m_request.startsWith("GET /.well-known/mta-sts.txt HTTP/1.1\r\n"));
+    }
+    if (setup == QLatin1String("sts-404"))
+        QCOMPARE(report.mtaSts.fetch, QStringLiteral("http-status"));
+    if (setup == QLatin1String("sts-oversize"))
+        QCOMPARE(report.mtaSts.fetch, QStringLiteral("too-large"));
+    if (setup == QLatin1String("sts-html"))
+        QCOMPARE(report.mtaSts.fetch, QStringLiteral("content-type"));
+    if (setup == QLatin1String("sts-enforce")) {
+        QCOMPARE(report.mx.first().stsMatch, QStringLiteral("match"));
+        QVERIFY(policy->m_request.contains("\r\nHost: mta-sts.sts-enforce.test\r\n"));
+    }
+}
+
+void TestDomainCheck::jsonReport()
+{
+    m_demo.setScenario(QStringLiteral("good"));
+    StaticResolver resolver;
+    DnsAnswer mx = records(DnsSecurity::Secure);
+    mx.mx = {{20, QStringLiteral("localhost")}, {10, QStringLiteral("127.0.0.1")}};
+    resolver.add(QStringLiteral("json.test"), DnsType::Mx, mx);
+    DnsAnswer a = records(DnsSecurity::Secure);
+    a.addresses = {QHostAddress(QStringLiteral("127.0.0.1"))};
+    resolver.add(QStringLiteral("localhost"), DnsType::A, a);
+    resolver.add(QStringLiteral("localhost"), DnsType::Aaaa, records(DnsSecurity::Secure));
+    const DomainReport report = check(resolver, QStringLiteral("json.test"), 443);
+    const QJsonObject o = DomainReportJson::toObject(report);
+    QCOMPARE(o.value(QLatin1String("kind")).toString(), QStringLiteral("domain"));
+    QCOMPARE(o.value(QLatin1String("domain")).toString(), QStringLiteral("json.test"));
+    const QJsonArray list = o.value(QLatin1String("mx")).toArray();
+    QCOMPARE(list.size(), 2);
+    // By preference: the address literal (10) first, flagged.
+    QCOMPARE(list.at(0).toObject().value(QLatin1String("host")).toString(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(list.at(0).toObject().value(QLatin1String("address_literal")).toBool(), true);
+    QCOMPARE(list.at(1).toObject().value(QLatin1String("dnssec")).toString(), QStringLiteral("secure"));
+    const QJsonObject run = list.at(1).toObject().value(QLatin1String("runs")).toArray().at(0).toObject();
+    QCOMPARE(run.value(QLatin1String("address")).toString(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(run.value(QLatin1String("report"))
+                 .toObject()
+                 .value(QLatin1String("target"))
+                 .toObject()
+                 .value(QLatin1String("host"))
+                 .toString(),
+             QStringLiteral("localhost"));
+    // The demo certificate carries IP 127.0.0.1 as well as localhost: no name mismatch on either.
+    QCOMPARE(report.findingIds(),
+             (QStringList {QStringLiteral("mail-unprotected"), QStringLiteral("mx-is-address"),
+                           QStringLiteral("tlsrpt-missing")}));
+}
+
+QTEST_GUILESS_MAIN(TestDomainCheck)
+#include "TestDomainCheck.moc"
