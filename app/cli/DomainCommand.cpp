@@ -2,6 +2,9 @@
 
 #include "CheckCommand.h"
 #include "CliOptions.h"
+#include "demo/DemoDomain.h"
+#include "demo/DemoServer.h"
+#include "dns/StaticResolver.h"
 #include "domain/DomainReportJson.h"
 #include "run/InputFile.h"
 #include "run/OutputFile.h"
@@ -61,6 +64,10 @@ void DomainCommand::addOptions(QCommandLineParser& parser)
     opt(QStringLiteral("output"), "Also write the JSON report (JSON Lines with --input) to FILE.",
         QStringLiteral("FILE"));
     opt(QStringLiteral("helo"), "The name announced in EHLO.", QStringLiteral("NAME"));
+    opt(QStringLiteral("demo"),
+        "Check the demo's mail domains (demo.test, tlsa-mismatch.demo.test, unsigned.demo.test, "
+        "bogus.demo.test, "
+        "nullmx.demo.test, cname.demo.test) on the built-in demo server; no network.");
     // Test-only: a private Postfix or HTTPS server on loopback listens on a high port.
     QCommandLineOption smtpPort(QStringLiteral("smtp-port"), tr("Port of the MX hosts (tests)."),
                                 QStringLiteral("PORT"));
@@ -82,6 +89,9 @@ std::optional<DomainRequest> DomainCommand::parse(const QCommandLineParser& pars
         *error = tr("give domains or --input FILE, not both");
         return std::nullopt;
     }
+    r.demo = parser.isSet(QStringLiteral("demo"));
+    if (r.demo && r.domains.isEmpty() && r.inputFile.isEmpty())
+        r.domains = {DemoDomain::domains().first()};
     if (r.domains.isEmpty() && r.inputFile.isEmpty()) {
         *error = tr("domain needs a domain name or --input FILE: mailscope-cli domain example.org");
         return std::nullopt;
@@ -199,7 +209,26 @@ int DomainCommand::run(const DomainRequest& request, QTextStream& out, QTextStre
             return ExitUnknown;
         }
     }
-    UnboundResolver resolver(request.resolver);
+    // --demo: the demo's mail domains, answered in-process, every MX the built-in demo server.
+    DomainCheckOptions checkOptions = request.check;
+    std::unique_ptr<DemoServer> demo;
+    std::unique_ptr<Resolver> resolverHolder;
+    if (request.demo) {
+        demo = std::make_unique<DemoServer>();
+        if (!demo->start()) {
+            err << tr("mailscope-cli domain: the demo server could not start: %1").arg(demo->errorString())
+                << Qt::endl;
+            return ExitUnknown;
+        }
+        auto table = std::make_unique<StaticResolver>();
+        DemoDomain::populate(*table, demo->goodCertificate());
+        resolverHolder = std::move(table);
+        checkOptions.smtpPort = demo->port(Protocol::Smtp, TlsMode::StartTls);
+        checkOptions.extraCaCertificates += demo->caCertificates();
+    } else {
+        resolverHolder = std::make_unique<UnboundResolver>(request.resolver);
+    }
+    Resolver& resolver = *resolverHolder;
     if (!resolver.setupError().isEmpty()) {
         err << tr("mailscope-cli domain: %1").arg(resolver.setupError()) << Qt::endl;
         return ExitUnknown;
@@ -216,7 +245,7 @@ int DomainCommand::run(const DomainRequest& request, QTextStream& out, QTextStre
         while (running < request.jobs && !queue.empty()) {
             const QString domain = queue.front();
             queue.pop_front();
-            auto* check = new DomainCheck(domain, &resolver, request.check);
+            auto* check = new DomainCheck(domain, &resolver, checkOptions);
             ++running;
             QObject::connect(check, &DomainCheck::finished, &loop, [&, check] {
                 const DomainReport& report = check->report();

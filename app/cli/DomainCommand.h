@@ -17,6 +17,8 @@ struct DomainRequest
     ResolverSettings resolver;
     DomainCheckOptions check;
     bool stdoutJson = false;
+    /// --demo: the demo's mail domains on the built-in demo server (no network).
+    bool demo = false;
     QString outputFile;
 };
 

@@ -244,6 +244,11 @@ QList<QSslCertificate> DemoServer::caCertificates() const
     return {d->certificates->root.certificate};
 }
 
+QSslCertificate DemoServer::goodCertificate() const
+{
+    return d->certificates ? d->certificates->good.certificate : QSslCertificate();
+}
+
 void DemoServer::acceptConnection(const DemoListener* listener, QSslSocket* socket)
 {
     const DemoScenario scenario = DemoScenarios::fromName(d->scenario).value_or(DemoScenario::Good);

@@ -64,6 +64,8 @@ public:
     /// PEM file with the demo CA: `mailscope-cli check --ca-file` verifies the good scenario with it.
     QString caFile() const;
     QList<QSslCertificate> caCertificates() const;
+    /// The good scenario's server certificate (the demo mail domain publishes TLSA for it).
+    QSslCertificate goodCertificate() const;
     /// The host name the good certificate is for ("localhost").
     static QString hostName();
 

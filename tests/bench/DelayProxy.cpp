@@ -2,7 +2,8 @@
 // and counts "flights" (bursts of data in one direction after data in the other), so that a
 // benchmark can show wall time and round trips on loopback as if the server were far away.
 //
-//   mailscope-delayproxy --target 127.0.0.1:PORT --delay-ms 50 [--listen PORT] [--stats FILE]
+//   mailscope-delayproxy --target 127.0.0.1:PORT --delay-ms 50 [--listen PORT] [--bind 127.0.0.X]
+//                        [--stats FILE]
 // prints "listening PORT" on stdout; appends one JSON line per finished connection to FILE.
 
 #include <cstdio>
@@ -91,7 +92,10 @@ int main(int argc, char* argv[])
                                     QStringLiteral("port"), QStringLiteral("0"));
     const QCommandLineOption stats(
         QStringLiteral("stats"), QStringLiteral("Append per-connection JSON here."), QStringLiteral("file"));
-    parser.addOptions({target, delay, listen, stats});
+    // Several "hosts" on one port (the domain benchmark's MX hosts): any loopback address.
+    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Loopback address to listen on."),
+                                  QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    parser.addOptions({target, delay, listen, bind, stats});
     parser.process(app);
 
     const QString hostPort = parser.value(target);
@@ -105,8 +109,13 @@ int main(int argc, char* argv[])
     const int delayMs = parser.value(delay).toInt();
     const QString statsFile = parser.value(stats);
 
+    const QHostAddress bindAddress(parser.value(bind));
+    if (!bindAddress.isLoopback()) {
+        std::fprintf(stderr, "mailscope-delayproxy: --bind must be a loopback address\n");
+        return 2;
+    }
     QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, quint16(parser.value(listen).toUInt()))) {
+    if (!server.listen(bindAddress, quint16(parser.value(listen).toUInt()))) {
         std::fprintf(stderr, "mailscope-delayproxy: %s\n", qPrintable(server.errorString()));
         return 1;
     }

@@ -2,6 +2,7 @@
 // validating resolver would give), SMTP from the built-in demo server, MTA-STS policies from an
 // HTTPS server in this process. Each case ends in its exact set of finding ids.
 
+#include "demo/DemoDomain.h"
 #include "demo/DemoServer.h"
 #include "dns/StaticResolver.h"
 #include "domain/DomainCheck.h"
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void cases_data();
     void cases();
     void jsonReport();
+    void demoDomains_data();
+    void demoDomains();
 
 private:
     DomainReport check(StaticResolver& resolver, const QString& domain, quint16 httpsPort);
@@ -323,6 +326,43 @@ void TestDomainCheck::jsonReport()
     QCOMPARE(report.findingIds(),
              (QStringList {QStringLiteral("mail-unprotected"), QStringLiteral("mx-is-address"),
                            QStringLiteral("tlsrpt-missing")}));
+}
+
+void TestDomainCheck::demoDomains_data()
+{
+    QTest::addColumn<QString>("domain");
+    QTest::addColumn<QStringList>("findings");
+    QTest::addColumn<QString>("verdict");
+    // The demo certificate is for localhost: only DANE-EE makes mx.demo.test's certificate fine.
+    QTest::newRow("demo.test") << "demo.test" << QStringList {} << "ok";
+    QTest::newRow("tlsa-mismatch") << "tlsa-mismatch.demo.test"
+                                   << QStringList {"certificate-host-mismatch", "mail-unprotected",
+                                                   "tlsa-invalid"}
+                                   << "critical";
+    QTest::newRow("unsigned") << "unsigned.demo.test"
+                              << QStringList {"certificate-host-mismatch", "mail-unprotected",
+                                              "tlsa-insecure", "tlsrpt-missing"}
+                              << "warning";
+    QTest::newRow("bogus") << "bogus.demo.test" << QStringList {"dnssec-invalid"} << "critical";
+    QTest::newRow("nullmx") << "nullmx.demo.test" << QStringList {"null-mx"} << "ok";
+    QTest::newRow("cname") << "cname.demo.test"
+                           << QStringList {"certificate-host-mismatch", "mail-unprotected", "mx-is-cname",
+                                           "tlsrpt-missing"}
+                           << "warning";
+}
+
+void TestDomainCheck::demoDomains()
+{
+    QFETCH(QString, domain);
+    QFETCH(QStringList, findings);
+    QFETCH(QString, verdict);
+    QVERIFY(DemoDomain::domains().contains(domain));
+    m_demo.setScenario(QStringLiteral("good"));
+    StaticResolver resolver;
+    DemoDomain::populate(resolver, m_demo.goodCertificate());
+    const DomainReport report = check(resolver, domain, 443);
+    QCOMPARE(report.findingIds(), findings);
+    QCOMPARE(toKey(report.verdict()), verdict);
 }
 
 QTEST_GUILESS_MAIN(TestDomainCheck)

@@ -3,7 +3,8 @@
 # under .test (RFC 6761: they cannot leak). Usage: start-knot.sh STATEDIR CERT_DIR
 #   good.test      signed by Knot; MX mx1 with a TLSA 3 1 1 for the test Postfix's leaf key,
 #                  TLS-RPT; sub-domains: wrongtlsa (TLSA that matches nothing), nullmx (MX 0 .),
-#                  nomx (A only), cname (MX -> alias CNAME)
+#                  nomx (A only), cname (MX -> alias CNAME); bench (4 MX on 127.0.0.11-14),
+#                  *.batch (MX mx1) for the benchmarks
 #   plain.test     unsigned, with TLSA (ignored: insecure)
 #   bogus.test     served unsigned while the trust anchor holds a DS for it: validation fails
 #                  (bogus, "no DNSKEY/signatures under a trust anchor") as with a broken signature
@@ -34,6 +35,17 @@ nullmx MX 0 .
 nomx A 127.0.0.1
 cname MX 10 alias.cname
 alias.cname CNAME mx1
+; the benchmark (tests/bench/domain-bench.sh): four MX hosts on 127.0.0.11-14, each alone as an
+; implicit MX too, and any name under batch for a batch of domains
+bench MX 10 b1.bench
+bench MX 20 b2.bench
+bench MX 30 b3.bench
+bench MX 40 b4.bench
+b1.bench A 127.0.0.11
+b2.bench A 127.0.0.12
+b3.bench A 127.0.0.13
+b4.bench A 127.0.0.14
+*.batch MX 10 mx1
 Z
 cat > "$SD/zones/plain.test.zone" <<Z
 \$ORIGIN plain.test.
