@@ -2,6 +2,7 @@
 
 #include "CapabilitiesPanel.h"
 #include "CertificatePanel.h"
+#include "DomainWindow.h"
 #include "FindingsPanel.h"
 #include "HistoryFeature.h"
 #include "run/OutputFile.h"
@@ -377,6 +378,8 @@ void MainWindow::createMenus()
     run->addAction(m_nextAction);
     run->addSeparator();
     run->addAction(m_auditAction);
+    run->addSeparator();
+    run->addAction(tr("Check a Mail &Domain…"), this, [this] { DomainWindow::showFor(this); });
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QAction* a : std::as_const(m_focusActions))

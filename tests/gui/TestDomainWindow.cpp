@@ -1,0 +1,88 @@
+// The domain page against the demo's mail domains (in-process DNS, the built-in demo server).
+// MAILSCOPE_SCREENSHOT_DIR set: also saves packaging screenshots of the page.
+
+#include "DomainWindow.h"
+#include "RunDialog.h"
+
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTest>
+
+class TestDomainWindow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void demoDomains_data();
+    void demoDomains();
+    void openRunOfAnAddress();
+
+private:
+    void check(DomainWindow& window, const QString& domain);
+};
+
+void TestDomainWindow::check(DomainWindow& window, const QString& domain)
+{
+    window.domainBox()->setEditText(domain);
+    QSignalSpy done(&window, &DomainWindow::checkFinished);
+    window.startCheck();
+    QVERIFY(done.wait(60000));
+}
+
+void TestDomainWindow::demoDomains_data()
+{
+    QTest::addColumn<QString>("domain");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<QString>("dane");
+    QTest::addColumn<QString>("verdict");
+    QTest::newRow("good") << "demo.test" << 1 << "valid"
+                          << "OK";
+    QTest::newRow("tlsa-mismatch") << "tlsa-mismatch.demo.test" << 1 << "invalid"
+                                   << "CRITICAL";
+    QTest::newRow("unsigned") << "unsigned.demo.test" << 1 << "ignored"
+                              << "WARNING";
+    QTest::newRow("null-mx") << "nullmx.demo.test" << 0 << ""
+                             << "";
+}
+
+void TestDomainWindow::demoDomains()
+{
+    QFETCH(QString, domain);
+    QFETCH(int, rows);
+    QFETCH(QString, dane);
+    QFETCH(QString, verdict);
+    DomainWindow window;
+    window.show();
+    check(window, domain);
+    QCOMPARE(window.report().domain, domain);
+    QCOMPARE(window.mxTable()->rowCount(), rows);
+    if (rows > 0) {
+        QCOMPARE(window.mxTable()->item(0, 2)->text(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(window.mxTable()->item(0, 4)->text(), dane);
+        QCOMPARE(window.mxTable()->item(0, 8)->text(), verdict);
+        QVERIFY(window.mxTable()->item(0, 6)->text().startsWith(QLatin1String("TLSv1.")));
+    }
+    const QByteArray dir = qgetenv("MAILSCOPE_SCREENSHOT_DIR");
+    if (!dir.isEmpty()
+        && (domain == QLatin1String("demo.test") || domain == QLatin1String("tlsa-mismatch.demo.test"))) {
+        window.resize(1200, 640);
+        QVERIFY(window.grab().save(
+            QString::fromLocal8Bit(dir)
+            + QStringLiteral("/domain-%1.png").arg(domain.section(QLatin1Char('.'), 0, 0))));
+    }
+}
+
+void TestDomainWindow::openRunOfAnAddress()
+{
+    DomainWindow window;
+    window.show();
+    check(window, QStringLiteral("demo.test"));
+    window.openRun(0);
+    auto* dialog = window.findChild<RunDialog*>(QStringLiteral("runDialog"));
+    QVERIFY(dialog);
+    QVERIFY(dialog->windowTitle().contains(QLatin1String("mx.demo.test (127.0.0.1)")));
+}
+
+QTEST_MAIN(TestDomainWindow)
+#include "TestDomainWindow.moc"

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "domain/DomainReport.h"
+
+#include <memory>
+#include <QWidget>
+
+class DemoServer;
+class DomainCheck;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+class QTreeWidget;
+class Resolver;
+
+/**
+ * "Check a mail domain": the domain page. The MX table (preference, host, address, DNSSEC, DANE,
+ * MTA-STS match, TLS version, certificate, verdict; one row per MX address), the domain-level
+ * records (MX DNSSEC status, MTA-STS record and policy, TLS-RPT) and the findings. Double-clicking
+ * an address opens its SMTP run (RunDialog). With "Demo domains" the demo's mail domains are
+ * answered in-process and every MX is the built-in demo server: no network.
+ * The check itself is DomainCheck; this class only shows its DomainReport.
+ */
+class DomainWindow final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit DomainWindow(QWidget* parent = nullptr);
+    ~DomainWindow() override;
+    Q_DISABLE_COPY_MOVE(DomainWindow)
+
+    /// Shows `owner`'s domain window, making it on first use (the main window's menu entry).
+    static DomainWindow* showFor(QWidget* owner);
+
+    /// Starts a check of the domain in the box (the Check button).
+    void startCheck();
+    bool isChecking() const;
+    const DomainReport& report() const { return m_report; }
+    QTableWidget* mxTable() const { return m_mxTable; }
+    QComboBox* domainBox() const { return m_domain; }
+    /// Opens the run of the MX table's `row` (what a double-click does).
+    void openRun(int row);
+
+Q_SIGNALS:
+    void checkFinished();
+
+private:
+    void onFinished();
+    void onDemoToggled(bool demo);
+    void showReport();
+    QString recordsText() const;
+
+    QComboBox* m_domain;
+    QLineEdit* m_dnsServer;
+    QLineEdit* m_trustAnchor;
+    QCheckBox* m_demoCheck;
+    QPushButton* m_checkButton;
+    QLabel* m_status;
+    QTableWidget* m_mxTable;
+    QPlainTextEdit* m_records;
+    QTreeWidget* m_findings;
+    std::unique_ptr<DemoServer> m_demo;
+    std::unique_ptr<Resolver> m_resolver;
+    std::unique_ptr<DomainCheck> m_check;
+    DomainReport m_report;
+    /// MX table row -> (MX index, run index), -1 when the row has no run.
+    QList<std::pair<int, int>> m_rowRuns;
+};
