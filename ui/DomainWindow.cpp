@@ -7,6 +7,7 @@
 #include "domain/DomainCheck.h"
 #include "RunDialog.h"
 
+#include <algorithm>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -16,6 +17,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTreeWidget>
@@ -24,17 +26,6 @@
 namespace {
 
 QString verdictText(Verdict v) { return toKey(v).toUpper(); }
-
-QString certificateText(const Run& run)
-{
-    if (run.certificates.isEmpty())
-        return QStringLiteral("-");
-    const CertificateInfo& leaf = run.certificates.first();
-    const QString name = leaf.commonName.isEmpty() ? leaf.subject : leaf.commonName;
-    if (run.tls && run.tls->verified)
-        return QObject::tr("%1 (valid, %2 days)").arg(name).arg(leaf.daysLeft);
-    return QObject::tr("%1 (not verified)").arg(name);
-}
 
 } // namespace
 
@@ -49,6 +40,7 @@ DomainWindow::DomainWindow(QWidget* parent)
     , m_mxTable(new QTableWidget(0, 9))
     , m_records(new QPlainTextEdit)
     , m_findings(new QTreeWidget)
+    , m_split(new QSplitter(Qt::Vertical))
 {
     setWindowTitle(tr("Check a mail domain \u2014 Mailscope"));
     m_domain->setEditable(true);
@@ -80,14 +72,17 @@ DomainWindow::DomainWindow(QWidget* parent)
     lower->addWidget(m_records);
     lower->addWidget(m_findings);
     lower->setStretchFactor(1, 2);
-    auto* split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_mxTable);
-    split->addWidget(lower);
+    m_split->addWidget(m_mxTable);
+    m_split->addWidget(lower);
+    // The records and findings explain the table: they get the room, the table what it needs.
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_status);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
 
     connect(m_checkButton, &QPushButton::clicked, this, &DomainWindow::startCheck);
     connect(m_domain->lineEdit(), &QLineEdit::returnPressed, this, &DomainWindow::startCheck);
@@ -199,7 +194,7 @@ void DomainWindow::showReport()
                 mx.dane,
                 mx.stsMatch.isEmpty() ? QStringLiteral("-") : mx.stsMatch,
                 run && run->run.tls ? run->run.tls->protocol : tr("no TLS"),
-                run ? certificateText(run->run) : QStringLiteral("-"),
+                run ? run->certificateText() : QStringLiteral("-"),
                 verdictText(mx.verdict()),
             };
             for (int c = 0; c < cells.size(); ++c)
@@ -209,6 +204,7 @@ void DomainWindow::showReport()
         }
     }
     m_mxTable->resizeColumnsToContents();
+    fitTableHeight();
     m_records->setPlainText(recordsText());
     m_findings->clear();
     const auto add = [this](const Finding& f, const QString& where) {
@@ -216,14 +212,33 @@ void DomainWindow::showReport()
         item->setToolTip(1, QStringLiteral("%1\n\n%2\n\n%3").arg(f.id, f.explanation, f.detail));
         m_findings->addTopLevelItem(item);
     };
+    // The worst first (critical, warning, info); within a severity, in the order found.
+    QList<std::pair<Finding, QString>> all;
     for (const Finding& f : m_report.findings)
-        add(f, m_report.domain);
+        all.append({f, m_report.domain});
     for (const MxResult& mx : m_report.mx) {
         for (const Finding& f : mx.findings)
-            add(f, f.detail.isEmpty() ? mx.host : f.detail);
+            all.append({f, f.detail.isEmpty() ? mx.host : f.detail});
     }
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+        return int(a.first.severity) > int(b.first.severity);
+    });
+    for (const auto& [finding, where] : std::as_const(all))
+        add(finding, where);
     m_findings->resizeColumnToContents(0);
     m_findings->setColumnWidth(1, 320);
+}
+
+void DomainWindow::fitTableHeight()
+{
+    // Up to eight rows without scrolling (no domain has more MX addresses than that in
+    // practice), never less than three; the rest of the height goes to records and findings.
+    const int rows = std::clamp(m_mxTable->rowCount(), 3, 8);
+    const int rowHeight = m_mxTable->verticalHeader()->defaultSectionSize();
+    const int wanted = m_mxTable->horizontalHeader()->sizeHint().height() + rows * rowHeight
+                       + 2 * m_mxTable->frameWidth() + m_mxTable->horizontalScrollBar()->sizeHint().height();
+    const int total = std::max(m_split->height(), wanted * 2);
+    m_split->setSizes({wanted, total - wanted});
 }
 
 QString DomainWindow::recordsText() const
@@ -245,7 +260,7 @@ QString DomainWindow::recordsText() const
     for (const MxResult& mx : m_report.mx) {
         if (mx.tlsa.isEmpty())
             continue;
-        lines << QString() << tr("TLSA _25._tcp.%1 (DNSSEC %2):").arg(mx.host, toKey(mx.tlsaSecurity));
+        lines << QString() << tr("TLSA %1 (DNSSEC %2):").arg(mx.tlsaName, toKey(mx.tlsaSecurity));
         for (const TlsaRecord& t : mx.tlsa)
             lines << QStringLiteral("  ") + t.toText();
     }

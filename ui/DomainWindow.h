@@ -13,6 +13,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QSplitter;
 class QTableWidget;
 class QTreeWidget;
 class Resolver;
@@ -43,6 +44,8 @@ public:
     const DomainReport& report() const { return m_report; }
     QTableWidget* mxTable() const { return m_mxTable; }
     QComboBox* domainBox() const { return m_domain; }
+    QTreeWidget* findingsTree() const { return m_findings; }
+    QSplitter* splitter() const { return m_split; }
     /// Opens the run of the MX table's `row` (what a double-click does).
     void openRun(int row);
 
@@ -53,6 +56,8 @@ private:
     void onFinished();
     void onDemoToggled(bool demo);
     void showReport();
+    /// Gives the MX table the height of its rows and the records and findings the rest.
+    void fitTableHeight();
     QString recordsText() const;
 
     QComboBox* m_domain;
@@ -64,6 +69,7 @@ private:
     QTableWidget* m_mxTable;
     QPlainTextEdit* m_records;
     QTreeWidget* m_findings;
+    QSplitter* m_split;
     std::unique_ptr<DemoServer> m_demo;
     std::unique_ptr<Resolver> m_resolver;
     std::unique_ptr<DomainCheck> m_check;

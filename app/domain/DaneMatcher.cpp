@@ -1,5 +1,6 @@
 #include "DaneMatcher.h"
 
+#include <algorithm>
 #include <memory>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -108,6 +109,12 @@ bool DaneMatcher::certificateNames(const QSslCertificate& cert, const QString& h
 DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const QList<QSslCertificate>& chain,
                                        const QString& mxHost)
 {
+    return match(records, chain, QStringList {mxHost});
+}
+
+DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const QList<QSslCertificate>& chain,
+                                       const QStringList& mxNames)
+{
     Result result;
     if (records.isEmpty()) {
         result.detail = tr("No TLSA records");
@@ -132,6 +139,7 @@ DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const Q
         if (r.usage == 3) {
             if (associationData(chain.first(), r.selector, r.matchingType) == r.data) {
                 result.outcome = Outcome::Match;
+                result.usage = r.usage;
                 result.detail = tr("DANE-EE record %1 matches the server's certificate").arg(r.toText());
                 return result;
             }
@@ -150,11 +158,14 @@ DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const Q
             if (!chained) {
                 misses.append(
                     tr("%1: matches a presented CA, but the chain to it is broken").arg(r.toText()));
-            } else if (!certificateNames(chain.first(), mxHost)) {
-                misses.append(
-                    tr("%1: matches the CA, but the certificate is not for %2").arg(r.toText(), mxHost));
+            } else if (std::none_of(mxNames.cbegin(), mxNames.cend(), [&chain](const QString& name) {
+                           return certificateNames(chain.first(), name);
+                       })) {
+                misses.append(tr("%1: matches the CA, but the certificate is not for %2")
+                                  .arg(r.toText(), mxNames.join(QStringLiteral(" or "))));
             } else {
                 result.outcome = Outcome::Match;
+                result.usage = r.usage;
                 result.detail = tr("DANE-TA record %1 matches the issuing CA").arg(r.toText());
                 return result;
             }

@@ -35,6 +35,8 @@ public:
         /// The record that matched, or why none did, in words.
         QString detail;
         int usableRecords = 0;
+        /// The usage of the record that matched (2 or 3), -1 without a match.
+        int usage = -1;
     };
 
     /// The certificate association data of `cert` for `selector` and `matchingType`; empty for
@@ -44,6 +46,10 @@ public:
     /// `chain` as presented, the server's certificate first; `mxHost` for DANE-TA's name check.
     static Result match(const QList<TlsaRecord>& records, const QList<QSslCertificate>& chain,
                         const QString& mxHost);
+    /// The same with every name the certificate may carry: for an MX host that is an alias, both
+    /// the original and the CNAME-expanded name (RFC 7672 s.3.2.2), the first one in messages.
+    static Result match(const QList<TlsaRecord>& records, const QList<QSslCertificate>& chain,
+                        const QStringList& mxNames);
     /// True when `cert` carries `host` (SAN dNSName, wildcard in the left-most label only,
     /// RFC 6125 s.6.4.3; the CN only without DNS SANs).
     static bool certificateNames(const QSslCertificate& cert, const QString& host);

@@ -121,22 +121,29 @@ void DomainCheck::addMxHost(quint16 preference, const QString& host)
         mx.findings.append(
             FindingCatalogue::make(FindingIds::MxIsAddress, tr("MX %1 %2").arg(preference).arg(host)));
         m_report.mx.append(mx);
+        m_tlsaAnswers.append(TlsaAnswers {});
         m_mxLookupsLeft.append(1);
         ++m_outstanding;
-        m_resolver->lookup(QStringLiteral("_25._tcp.") + host, DnsType::Tlsa, this,
-                           [this, index](const DnsAnswer& a) { onTlsa(index, a); });
+        lookupTlsa(index, host, false);
         return;
     }
     m_report.mx.append(mx);
+    m_tlsaAnswers.append(TlsaAnswers {});
     m_mxLookupsLeft.append(3);
     m_outstanding += 3;
     m_resolver->lookup(host, DnsType::A, this,
                        [this, index](const DnsAnswer& a) { onMxAddresses(index, a); });
     m_resolver->lookup(host, DnsType::Aaaa, this,
                        [this, index](const DnsAnswer& a) { onMxAddresses(index, a); });
-    // RFC 7672 s.2.2: the TLSA RRset of the MX host at port 25.
+    // RFC 7672 s.2.2: the TLSA RRset of the MX host at port 25. Asked at once even when the host
+    // turns out to be an alias: it is the fallback when the alias' target has none (s.2.2.2).
+    lookupTlsa(index, host, false);
+}
+
+void DomainCheck::lookupTlsa(int index, const QString& host, bool atTarget)
+{
     m_resolver->lookup(QStringLiteral("_25._tcp.") + host, DnsType::Tlsa, this,
-                       [this, index](const DnsAnswer& a) { onTlsa(index, a); });
+                       [this, index, atTarget](const DnsAnswer& a) { onTlsa(index, a, atTarget); });
 }
 
 namespace {
@@ -178,25 +185,51 @@ void DomainCheck::onMxAddresses(int index, const DnsAnswer& answer)
             mx.cnameTarget = answer.canonicalName;
             mx.findings.append(FindingCatalogue::make(
                 FindingIds::MxIsCname, tr("%1 is an alias of %2").arg(mx.host, answer.canonicalName)));
+            // RFC 7672 s.2.2.2: with a validated CNAME chain, TLSA records are looked up at the
+            // expanded name first. An insecure chain leaves DANE unusable anyway (s.2.2).
+            if (answer.security == DnsSecurity::Secure) {
+                ++m_mxLookupsLeft[index];
+                ++m_outstanding;
+                lookupTlsa(index, answer.canonicalName, true);
+            }
         }
     }
     mxLookupDone(index);
 }
 
-void DomainCheck::onTlsa(int index, const DnsAnswer& answer)
+void DomainCheck::onTlsa(int index, const DnsAnswer& answer, bool atTarget)
 {
+    (atTarget ? m_tlsaAnswers[index].target : m_tlsaAnswers[index].original) = answer;
+    mxLookupDone(index);
+}
+
+void DomainCheck::chooseTlsa(int index)
+{
+    const TlsaAnswers& answers = m_tlsaAnswers.at(index);
+    // RFC 7672 s.2.2.2: the expanded name's TLSA records win; the original name's count only
+    // when the expanded name has none. A bogus or failed answer there is not "none".
+    const auto usable = [](const std::optional<DnsAnswer>& a) {
+        return a
+               && (a->hasData() || a->security == DnsSecurity::Bogus || a->rcode == DnsRcode::ServFail
+                   || a->rcode == DnsRcode::Failed);
+    };
+    const std::optional<DnsAnswer>& chosen = usable(answers.target) ? answers.target : answers.original;
+    if (!chosen)
+        return;
+    const DnsAnswer& answer = *chosen;
     MxResult& mx = m_report.mx[index];
+    mx.tlsaName = answer.name;
     mx.tlsaSecurity = answer.security;
     if (!dnsProblem(answer, mx.findings, tr("The TLSA records")))
         mx.tlsa = answer.tlsa;
     else if (answer.security == DnsSecurity::Bogus)
         mx.dane = QStringLiteral("bogus");
-    mxLookupDone(index);
 }
 
 void DomainCheck::mxLookupDone(int index)
 {
     if (--m_mxLookupsLeft[index] == 0) {
+        chooseTlsa(index);
         MxResult& mx = m_report.mx[index];
         std::sort(mx.addresses.begin(), mx.addresses.end());
         mx.addresses.removeDuplicates();
@@ -395,13 +428,13 @@ void DomainCheck::evaluateMx(MxResult& mx) const
         mx.daneDetail = mx.tlsaSecurity == DnsSecurity::Secure
                             ? tr("the host's addresses are not DNSSEC-signed")
                             : tr("the TLSA records are not DNSSEC-signed");
-        mx.findings.append(FindingCatalogue::make(FindingIds::TlsaInsecure,
-                                                  tr("_25._tcp.%1: %2").arg(mx.host, mx.daneDetail)));
+        mx.findings.append(
+            FindingCatalogue::make(FindingIds::TlsaInsecure, tr("%1: %2").arg(mx.tlsaName, mx.daneDetail)));
     }
     bool daneValidEverywhere = daneApplies && !mx.runs.isEmpty();
     bool daneUnusable = false;
     QStringList daneMisses;
-    for (const MxAddressRun& r : std::as_const(mx.runs)) {
+    for (MxAddressRun& r : mx.runs) {
         const Run& run = r.run;
         const auto has = [&run](QLatin1String id) { return run.hasFinding(QString(id)); };
         if (!run.tls) {
@@ -432,10 +465,15 @@ void DomainCheck::evaluateMx(MxResult& mx) const
             QList<QSslCertificate> chain;
             for (const CertificateInfo& c : run.certificates)
                 chain.append(QSslCertificate(c.pem.toLatin1(), QSsl::Pem));
-            const DaneMatcher::Result m = DaneMatcher::match(mx.tlsa, chain, mx.host);
+            // RFC 7672 s.3.2.2: for an alias, both the original and the expanded name count.
+            QStringList names {mx.host};
+            if (!mx.cnameTarget.isEmpty())
+                names.append(mx.cnameTarget);
+            const DaneMatcher::Result m = DaneMatcher::match(mx.tlsa, chain, names);
             switch (m.outcome) {
             case DaneMatcher::Outcome::Match:
                 daneOk = true;
+                r.daneUsage = m.usage;
                 mx.daneDetail = m.detail;
                 break;
             case DaneMatcher::Outcome::Unusable:
@@ -450,8 +488,11 @@ void DomainCheck::evaluateMx(MxResult& mx) const
                 break;
             }
         }
+        // Authenticated by DANE: a DANE sender checks neither CA trust nor (for DANE-EE) names
+        // nor expiry (RFC 7672 s.3.1.1, s.3.1.2), so the PKIX findings of the run are not this
+        // MX's problem. Only when DANE applies to every address does that hold for the MX.
         if (daneOk)
-            continue; // authenticated by DANE: names and CA trust do not matter (RFC 7672 s.3.1)
+            continue;
         // Without DANE, certificate problems matter to MTA-STS senders (RFC 8461 s.4.2) and are
         // worth fixing anyway; MTA-STS enforce makes them fatal.
         const Severity severity = stsEnforce ? Severity::Critical : Severity::Warning;

@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <QElapsedTimer>
 #include <QObject>
 
@@ -69,7 +70,9 @@ private:
     void onMx(const DnsAnswer& answer);
     void addMxHost(quint16 preference, const QString& host);
     void onMxAddresses(int mx, const DnsAnswer& answer);
-    void onTlsa(int mx, const DnsAnswer& answer);
+    void onTlsa(int mx, const DnsAnswer& answer, bool atTarget);
+    void lookupTlsa(int mx, const QString& host, bool atTarget);
+    void chooseTlsa(int mx);
     void mxLookupDone(int mx);
     void onStsTxt(const DnsAnswer& answer);
     void onStsFetched();
@@ -88,6 +91,13 @@ private:
     DomainReport m_report;
     QElapsedTimer m_clock;
     QList<int> m_mxLookupsLeft;
+    /// The TLSA answers per MX: at the host name, and at its CNAME-expanded name when secure.
+    struct TlsaAnswers
+    {
+        std::optional<DnsAnswer> original;
+        std::optional<DnsAnswer> target;
+    };
+    QList<TlsaAnswers> m_tlsaAnswers;
     std::deque<QueuedRun> m_queue;
     int m_running = 0;
     int m_runsDone = 0;

@@ -1,5 +1,7 @@
 #include "DomainReport.h"
 
+#include <QCoreApplication>
+
 namespace {
 
 Verdict worstOf(const QList<Finding>& findings)
@@ -58,4 +60,30 @@ QStringList DomainReport::findingIds() const
     ids.sort();
     ids.removeDuplicates();
     return ids;
+}
+
+QString MxAddressRun::certificateKey() const
+{
+    if (run.certificates.isEmpty())
+        return QStringLiteral("none");
+    if (daneUsage >= 0)
+        return QStringLiteral("dane");
+    return run.tls && run.tls->verified ? QStringLiteral("pkix") : QStringLiteral("not-verified");
+}
+
+QString MxAddressRun::certificateText() const
+{
+    if (run.certificates.isEmpty())
+        return QStringLiteral("-");
+    const CertificateInfo& leaf = run.certificates.first();
+    const QString name = leaf.commonName.isEmpty() ? leaf.subject : leaf.commonName;
+    if (daneUsage >= 0)
+        return QCoreApplication::translate("DomainReport", "%1, authenticated by DANE (usage %2)")
+            .arg(name)
+            .arg(daneUsage);
+    if (run.tls && run.tls->verified)
+        return QCoreApplication::translate("DomainReport", "%1 (valid, %2 days)")
+            .arg(name)
+            .arg(leaf.daysLeft);
+    return QCoreApplication::translate("DomainReport", "%1 (not verified)").arg(name);
 }

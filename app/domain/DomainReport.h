@@ -14,6 +14,15 @@ struct MxAddressRun
 {
     QString address;
     Run run;
+    /// The usage (2 DANE-TA, 3 DANE-EE) of the TLSA record that authenticated this server's
+    /// certificate, -1 when DANE did not. A DANE sender then ignores PKIX trust (RFC 7672 s.3.1).
+    int daneUsage = -1;
+
+    /// How the certificate was authenticated: "dane", "pkix", "not-verified", or "none".
+    QString certificateKey() const;
+    /// The same in words with the certificate's name, for the text report and the domain page:
+    /// "mx.example.org, authenticated by DANE (usage 3)".
+    QString certificateText() const;
 };
 
 /// One MX host: its DNS facts, DANE and MTA-STS status, its runs and what they mean together.
@@ -29,6 +38,9 @@ struct MxResult
     DnsSecurity addressSecurity = DnsSecurity::Indeterminate;
     /// `_25._tcp.<host>` TLSA (RFC 7672 s.2.2).
     QList<TlsaRecord> tlsa;
+    /// Where `tlsa` was looked up: `_25._tcp.<cnameTarget>` when the alias' target has TLSA
+    /// records, else `_25._tcp.<host>` (RFC 7672 s.2.2.2).
+    QString tlsaName;
     DnsSecurity tlsaSecurity = DnsSecurity::Indeterminate;
     /// "none", "valid", "invalid", "unusable", "ignored" (insecure zone), "bogus", "no-tls".
     QString dane = QStringLiteral("none");

@@ -37,10 +37,13 @@ QJsonObject mxJson(const MxResult& mx)
     }
     QJsonArray runs;
     for (const MxAddressRun& r : mx.runs) {
-        runs.append(QJsonObject {{QStringLiteral("address"), r.address},
-                                 {QStringLiteral("tls_version"), r.run.tls ? r.run.tls->protocol : QString()},
-                                 {QStringLiteral("verdict"), toKey(r.run.verdict())},
-                                 {QStringLiteral("report"), ReportJson::toObject(r.run)}});
+        runs.append(QJsonObject {
+            {QStringLiteral("address"), r.address},
+            {QStringLiteral("tls_version"), r.run.tls ? r.run.tls->protocol : QString()},
+            {QStringLiteral("certificate"), r.certificateKey()},
+            {QStringLiteral("dane_usage"), r.daneUsage >= 0 ? QJsonValue(r.daneUsage) : QJsonValue()},
+            {QStringLiteral("verdict"), toKey(r.run.verdict())},
+            {QStringLiteral("report"), ReportJson::toObject(r.run)}});
     }
     return {
         {QStringLiteral("preference"), mx.preference},
@@ -49,7 +52,8 @@ QJsonObject mxJson(const MxResult& mx)
         {QStringLiteral("address_literal"), mx.addressLiteral},
         {QStringLiteral("addresses"), QJsonArray::fromStringList(mx.addresses)},
         {QStringLiteral("dnssec"), toKey(mx.addressSecurity)},
-        {QStringLiteral("tlsa"), QJsonObject {{QStringLiteral("dnssec"), toKey(mx.tlsaSecurity)},
+        {QStringLiteral("tlsa"), QJsonObject {{QStringLiteral("name"), mx.tlsaName},
+                                              {QStringLiteral("dnssec"), toKey(mx.tlsaSecurity)},
                                               {QStringLiteral("records"), tlsa},
                                               {QStringLiteral("dane"), mx.dane},
                                               {QStringLiteral("detail"), mx.daneDetail}}},
@@ -131,6 +135,8 @@ QString DomainReportJson::toText(const DomainReport& report)
                         mx.stsMatch.isEmpty() ? QStringLiteral("-") : mx.stsMatch,
                         tls.isEmpty() ? QStringLiteral("-") : tls.join(QLatin1Char('/')),
                         toKey(mx.verdict()).toUpper());
+        for (const MxAddressRun& r : mx.runs)
+            out += tr("    %1: certificate %2\n").arg(r.address, r.certificateText());
     }
     const MtaStsInfo& sts = report.mtaSts;
     out += tr("MTA-STS: %1\n")

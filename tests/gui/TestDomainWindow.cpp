@@ -6,8 +6,10 @@
 
 #include <QComboBox>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QTest>
+#include <QTreeWidget>
 
 class TestDomainWindow final : public QObject
 {
@@ -62,11 +64,31 @@ void TestDomainWindow::demoDomains()
         QCOMPARE(window.mxTable()->item(0, 4)->text(), dane);
         QCOMPARE(window.mxTable()->item(0, 8)->text(), verdict);
         QVERIFY(window.mxTable()->item(0, 6)->text().startsWith(QLatin1String("TLSv1.")));
+        // DemoDomain publishes DANE-EE(3) records: the certificate column says what a DANE
+        // sender relies on, not the PKIX result.
+        QCOMPARE(
+            window.mxTable()->item(0, 7)->text().endsWith(QLatin1String(", authenticated by DANE (usage 3)")),
+            dane == QLatin1String("valid"));
     }
+    // Findings worst first: the severity column never rises going down.
+    const auto rank = [](const QString& severity) {
+        return severity == QLatin1String("critical") ? 2 : severity == QLatin1String("warning") ? 1 : 0;
+    };
+    QTreeWidget* findings = window.findingsTree();
+    qsizetype findingCount = window.report().findings.size();
+    for (const MxResult& mx : window.report().mx)
+        findingCount += mx.findings.size();
+    QCOMPARE(findings->topLevelItemCount(), int(findingCount));
+    for (int i = 1; i < findings->topLevelItemCount(); ++i)
+        QVERIFY(rank(findings->topLevelItem(i - 1)->text(0)) >= rank(findings->topLevelItem(i)->text(0)));
+    if (domain == QLatin1String("tlsa-mismatch.demo.test"))
+        QCOMPARE(findings->topLevelItem(0)->text(0), QStringLiteral("critical"));
+    // The MX table does not take the room the records and findings need.
+    window.resize(1200, 640);
+    QTRY_VERIFY(window.splitter()->sizes().at(0) < window.splitter()->sizes().at(1));
     const QByteArray dir = qgetenv("MAILSCOPE_SCREENSHOT_DIR");
     if (!dir.isEmpty()
         && (domain == QLatin1String("demo.test") || domain == QLatin1String("tlsa-mismatch.demo.test"))) {
-        window.resize(1200, 640);
         QVERIFY(window.grab().save(
             QString::fromLocal8Bit(dir)
             + QStringLiteral("/domain-%1.png").arg(domain.section(QLatin1Char('.'), 0, 0))));

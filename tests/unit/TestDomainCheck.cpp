@@ -80,6 +80,8 @@ private Q_SLOTS:
 
 private:
     DomainReport check(StaticResolver& resolver, const QString& domain, quint16 httpsPort);
+    /// The chain the demo server presents in its current scenario, read off the wire.
+    QList<QSslCertificate> presentedChain();
     DemoServer m_demo;
     QByteArray m_leafSha256;
 };
@@ -99,6 +101,21 @@ void TestDomainCheck::initTestCase()
     QTRY_COMPARE(ready.size(), 1);
     m_leafSha256 = QCryptographicHash::hash(probe.peerCertificate().toDer(), QCryptographicHash::Sha256);
     QVERIFY(TestPki::instance().isValid());
+}
+
+QList<QSslCertificate> TestDomainCheck::presentedChain()
+{
+    QSslSocket probe;
+    QSignalSpy ready(&probe, &QSslSocket::encrypted);
+    // The self-signed and wrong-host scenarios' certificates are what is being read.
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    probe.setSslConfiguration(config);
+    probe.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_demo.port(Protocol::Smtp, TlsMode::Implicit),
+                                 QStringLiteral("localhost"));
+    if (!ready.wait(10000))
+        return {};
+    return probe.peerCertificateChain();
 }
 
 DomainReport TestDomainCheck::check(StaticResolver& resolver, const QString& domain, quint16 httpsPort)
@@ -136,6 +153,18 @@ void TestDomainCheck::cases_data()
     row("nxdomain", "good", {"domain-not-found"}, "critical");
     row("no-mx", "good", {"certificate-host-mismatch", "mail-unprotected", "mx-missing"}, "warning");
     row("mx-cname", "good", {"certificate-host-mismatch", "mail-unprotected", "mx-is-cname"}, "warning");
+    // RFC 7672 s.2.2.2: TLSA at the alias' target first, at the original name only without.
+    row("cname-tlsa-target", "good", {"mx-is-cname"}, "warning");
+    row("cname-tlsa-both", "good", {"mx-is-cname"}, "warning");
+    row("cname-tlsa-original", "good", {"mx-is-cname"}, "warning");
+    row("cname-insecure", "good",
+        {"certificate-host-mismatch", "mail-unprotected", "mx-is-cname", "tlsa-insecure"}, "warning");
+    // RFC 7672 s.3.1: a certificate authenticated by DANE needs no PKIX trust (DANE-EE: nor
+    // names); the same certificate without DANE is what an MTA-STS sender would refuse.
+    row("dane-ee-self-signed", "self-signed", {}, "ok");
+    row("self-signed", "self-signed", {"certificate-not-trusted", "mail-unprotected"}, "warning");
+    // DANE-TA's name check accepts the alias' target name (RFC 7672 s.3.2.2).
+    row("cname-dane-ta", "wrong-host", {"mx-is-cname"}, "warning");
     row("mx-no-address", "good", {"mail-unprotected", "mx-host-not-found"}, "critical");
     row("no-starttls", "no-starttls", {"mail-unprotected", "starttls-not-supported"}, "critical");
     row("no-tlsrpt", "good", {"mail-unprotected", "tlsrpt-missing"}, "warning");
@@ -227,6 +256,41 @@ void TestDomainCheck::cases()
         DnsAnswer alias = localA;
         alias.canonicalName = QStringLiteral("localhost");
         resolver.add(QStringLiteral("alias.mx-cname.test"), DnsType::A, alias);
+    } else if (setup == QLatin1String("dane-ee-self-signed")) {
+        const QList<QSslCertificate> chain = presentedChain();
+        QCOMPARE(chain.size(), 1);
+        tlsa.tlsa = {{3, 0, 1, QCryptographicHash::hash(chain.first().toDer(), QCryptographicHash::Sha256)}};
+        resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
+    } else if (setup == QLatin1String("cname-dane-ta")) {
+        const QList<QSslCertificate> chain = presentedChain();
+        QCOMPARE(chain.size(), 2);
+        const QString target = QStringLiteral("mail.wrong-host.invalid");
+        QVERIFY(chain.first().subjectAlternativeNames().values(QSsl::DnsEntry).contains(target));
+        mx.mx = {{10, QStringLiteral("alias.") + domain}};
+        resolver.add(domain, DnsType::Mx, mx);
+        DnsAnswer alias = localA;
+        alias.canonicalName = target;
+        resolver.add(QStringLiteral("alias.") + domain, DnsType::A, alias);
+        resolver.add(QStringLiteral("alias.") + domain, DnsType::Aaaa, records(secure));
+        tlsa.tlsa = {{2, 0, 1, QCryptographicHash::hash(chain.at(1).toDer(), QCryptographicHash::Sha256)}};
+        resolver.add(QStringLiteral("_25._tcp.") + target, DnsType::Tlsa, tlsa);
+    } else if (setup.startsWith(QLatin1String("cname-"))) {
+        mx.mx = {{10, QStringLiteral("alias.") + domain}};
+        resolver.add(domain, DnsType::Mx, mx);
+        DnsAnswer alias = localA;
+        alias.canonicalName = QStringLiteral("localhost");
+        if (setup == QLatin1String("cname-insecure"))
+            alias.security = DnsSecurity::Insecure;
+        resolver.add(QStringLiteral("alias.") + domain, DnsType::A, alias);
+        resolver.add(QStringLiteral("alias.") + domain, DnsType::Aaaa, records(alias.security));
+        DnsAnswer wrong = tlsa;
+        wrong.tlsa = {{3, 0, 1, QByteArray(32, '\x11')}};
+        if (setup != QLatin1String("cname-tlsa-original"))
+            resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
+        if (setup == QLatin1String("cname-tlsa-both"))
+            resolver.add(QStringLiteral("_25._tcp.alias.") + domain, DnsType::Tlsa, wrong);
+        if (setup == QLatin1String("cname-tlsa-original") || setup == QLatin1String("cname-insecure"))
+            resolver.add(QStringLiteral("_25._tcp.alias.") + domain, DnsType::Tlsa, tlsa);
     } else if (setup == QLatin1String("mx-no-address")) {
         mx.mx = {{10, QStringLiteral("gone.mx-no-address.test")}};
         resolver.add(domain, DnsType::Mx, mx);
@@ -275,6 +339,39 @@ void TestDomainCheck::cases()
         QCOMPARE(report.mx.first().dane, QStringLiteral("valid"));
         QCOMPARE(report.mx.first().runs.size(), 1);
         QVERIFY(report.mx.first().runs.first().run.tls.has_value());
+    }
+    if (setup == QLatin1String("dane-ee-self-signed") || setup == QLatin1String("self-signed")
+        || setup == QLatin1String("cname-dane-ta")) {
+        QCOMPARE(report.mx.size(), 1);
+        QCOMPARE(report.mx.first().runs.size(), 1);
+        const MxAddressRun& run = report.mx.first().runs.first();
+        const int usage = setup == QLatin1String("dane-ee-self-signed") ? 3
+                          : setup == QLatin1String("cname-dane-ta")     ? 2
+                                                                        : -1;
+        QCOMPARE(run.daneUsage, usage);
+        QCOMPARE(run.certificateKey(), usage < 0 ? QStringLiteral("not-verified") : QStringLiteral("dane"));
+        QCOMPARE(
+            run.certificateText().endsWith(QStringLiteral(", authenticated by DANE (usage %1)").arg(usage)),
+            usage >= 0);
+        QVERIFY(!run.certificateText().endsWith(QStringLiteral("(not verified)")) || usage < 0);
+        const QJsonObject json =
+            DomainReportJson::toObject(report)[QStringLiteral("mx")].toArray().first().toObject();
+        const QJsonObject runJson = json[QStringLiteral("runs")].toArray().first().toObject();
+        QCOMPARE(runJson[QStringLiteral("certificate")].toString(), run.certificateKey());
+        QCOMPARE(runJson[QStringLiteral("dane_usage")].toInt(-1), usage);
+        QCOMPARE(DomainReportJson::toText(report).contains(QStringLiteral("authenticated by DANE (usage")),
+                 usage >= 0);
+    }
+    if (setup.startsWith(QLatin1String("cname-")) && setup != QLatin1String("cname-dane-ta")) {
+        QCOMPARE(report.mx.size(), 1);
+        const MxResult& m = report.mx.first();
+        QCOMPARE(m.cnameTarget, QStringLiteral("localhost"));
+        const bool atTarget =
+            setup == QLatin1String("cname-tlsa-target") || setup == QLatin1String("cname-tlsa-both");
+        QCOMPARE(m.tlsaName, atTarget ? QStringLiteral("_25._tcp.localhost")
+                                      : QStringLiteral("_25._tcp.alias.") + domain);
+        QCOMPARE(m.dane, setup == QLatin1String("cname-insecure") ? QStringLiteral("ignored")
+                                                                  : QStringLiteral("valid"));
     }
     if (setup == QLatin1String("sts-redirect")) {
         QCOMPARE(report.mtaSts.fetch, QStringLiteral("redirect"));
@@ -345,10 +442,8 @@ void TestDomainCheck::demoDomains_data()
                               << "warning";
     QTest::newRow("bogus") << "bogus.demo.test" << QStringList {"dnssec-invalid"} << "critical";
     QTest::newRow("nullmx") << "nullmx.demo.test" << QStringList {"null-mx"} << "ok";
-    QTest::newRow("cname") << "cname.demo.test"
-                           << QStringList {"certificate-host-mismatch", "mail-unprotected", "mx-is-cname",
-                                           "tlsrpt-missing"}
-                           << "warning";
+    // The alias' target mx.demo.test has DANE-EE records: they apply (RFC 7672 s.2.2.2).
+    QTest::newRow("cname") << "cname.demo.test" << QStringList {"mx-is-cname", "tlsrpt-missing"} << "warning";
 }
 
 void TestDomainCheck::demoDomains()
