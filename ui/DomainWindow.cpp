@@ -72,6 +72,8 @@ DomainWindow::DomainWindow(QWidget* parent)
     lower->addWidget(m_records);
     lower->addWidget(m_findings);
     lower->setStretchFactor(1, 2);
+    // Wide enough for a TLSA record's SHA-256 in two lines rather than five.
+    m_records->setMinimumWidth(m_records->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 46);
     m_split->addWidget(m_mxTable);
     m_split->addWidget(lower);
     // The records and findings explain the table: they get the room, the table what it needs.
