@@ -201,6 +201,7 @@ bool RunController::launch(const ProbeOptions& options)
     connect(r, &CheckRunner::paused, this, &RunController::onPaused);
     connect(r, &CheckRunner::sessionFinished, this, &RunController::onSessionFinished);
     connect(r, &CheckRunner::auditProgress, this, &RunController::auditProgress);
+    connect(r, &CheckRunner::messageProgress, this, &RunController::messageProgress);
     connect(r, &CheckRunner::finished, this, &RunController::onFinished);
     // Models drop their pointers into the old run on runStarted(); only then may it go.
     std::unique_ptr<CheckRunner> old = std::exchange(m_runner, std::move(runner));

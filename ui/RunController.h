@@ -98,6 +98,7 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
     /// The TLS audit's progress: probes done of probes started.
     void auditProgress(int done, int total);
+    void messageProgress(qint64 sent, qint64 total);
 
 private:
     bool launch(const ProbeOptions& options);

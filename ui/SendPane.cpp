@@ -5,6 +5,7 @@
 #include "RunController.h"
 #include "ServerBar.h"
 
+#include <limits>
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -18,6 +19,7 @@
 #include <QMenuBar>
 #include <QMimeDatabase>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -107,11 +109,16 @@ SendPane::SendPane(QWidget* parent)
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_outcome->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
 
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("sendProgress"));
+    m_progress->hide();
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(buttons);
     layout->addWidget(m_confirmBar);
     layout->addWidget(m_outcome);
+    layout->addWidget(m_progress);
     layout->addWidget(new QLabel(tr("Raw message:")));
     layout->addWidget(m_preview, 1);
 
@@ -237,6 +244,7 @@ void SendPane::askConfirmation()
 
 void SendPane::showOutcome(const Run& run)
 {
+    m_progress->hide();
     if (!run.message) {
         m_outcome->setText(tr("Not sent: the run ended before the message (see the timeline)."));
         return;
@@ -253,6 +261,19 @@ void SendPane::showOutcome(const Run& run)
     }
     m_outcome->setText(tr("Not delivered: %1")
                            .arg(data && !data->summary.isEmpty() ? data->summary : tr("see the findings")));
+}
+
+void SendPane::showProgress(qint64 sent, qint64 total)
+{
+    if (total < ProgressFromBytes)
+        return;
+    // In KiB: QProgressBar counts in int, and a message may pass 2 GiB in principle.
+    m_progress->setRange(0, int(std::min<qint64>(total / 1024, std::numeric_limits<int>::max())));
+    m_progress->setValue(int(std::min<qint64>(sent / 1024, m_progress->maximum())));
+    m_progress->setFormat(tr("%1 of %2 KiB sent").arg(sent / 1024).arg(total / 1024));
+    m_progress->show();
+    m_outcome->setText(sent < total ? tr("Sending the message…")
+                                    : tr("Sent; waiting for the server's reply…"));
 }
 
 SendPane* SendPane::install(MainWindow* window)
@@ -278,6 +299,10 @@ SendPane* SendPane::install(MainWindow* window)
             controller->setNextSend(send);
             pane->m_sending = controller->start(choice);
         });
+    });
+    connect(controller, &RunController::messageProgress, pane, [pane](qint64 sent, qint64 total) {
+        if (pane->m_sending)
+            pane->showProgress(sent, total);
     });
     connect(controller, &RunController::finished, pane, [pane, controller] {
         if (std::exchange(pane->m_sending, false))

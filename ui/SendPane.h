@@ -12,6 +12,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 struct Run;
 struct ServerChoice;
@@ -39,6 +40,11 @@ public:
     void applyDefaults(const QString& from, const QStringList& to);
     /// Shows the outcome of the run that sent the message.
     void showOutcome(const Run& run);
+    /// The message is on its way: `sent` of `total` bytes. A bar shows it for a large message
+    /// (a small one is gone before a bar could be read); hidden again by showOutcome().
+    void showProgress(qint64 sent, qint64 total);
+    /// Messages from this size on get the progress bar.
+    static constexpr qint64 ProgressFromBytes = 1024 * 1024;
     /// Adds a file as an attachment (the button asks for one with a file dialog).
     bool addAttachment(const QString& path, QString* error = nullptr);
 
@@ -53,6 +59,7 @@ public:
     /// The confirmation's "Send now" (visible after Send…).
     QPushButton* confirmButton() const { return m_confirm; }
     QLabel* outcomeLabel() const { return m_outcome; }
+    QProgressBar* progressBar() const { return m_progress; }
 
 Q_SIGNALS:
     /// Confirmed by the user: send this.
@@ -76,6 +83,7 @@ private:
     QLabel* m_confirmText = nullptr;
     QPushButton* m_confirm = nullptr;
     QLabel* m_outcome = nullptr;
+    QProgressBar* m_progress = nullptr;
     QList<MessageAttachment> m_files;
     bool m_sending = false; ///< the window's current run carries this pane's message
 };

@@ -1,8 +1,8 @@
 #include "CheckRunner.h"
 
+#include "audit/TlsAudit.h"
 #include "findings/FindingCatalogue.h"
 #include "session/ProbeSession.h"
-#include "audit/TlsAudit.h"
 
 #include <algorithm>
 
@@ -19,6 +19,7 @@ CheckRunner::CheckRunner(CheckOptions options, std::unique_ptr<LineTransport> tr
     connect(s, &ProbeSession::tlsChanged, this, &CheckRunner::tlsChanged);
     connect(s, &ProbeSession::capabilitiesChanged, this, &CheckRunner::capabilitiesChanged);
     connect(s, &ProbeSession::paused, this, &CheckRunner::onPaused);
+    connect(s, &ProbeSession::messageProgress, this, &CheckRunner::messageProgress);
     connect(s, &ProbeSession::finished, this, &CheckRunner::onSessionFinished);
     // Precise: the report says "deadline of N s", so it must not strike early (a coarse timer
     // may fire up to 5% before its time).

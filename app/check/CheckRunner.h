@@ -105,6 +105,8 @@ Q_SIGNALS:
     /// The TLS audit's progress: probes done of probes started (the total grows while ciphers
     /// are read).
     void auditProgress(int done, int total);
+    /// A test message is being sent: `sent` of `total` bytes (ProbeSession::messageProgress).
+    void messageProgress(qint64 sent, qint64 total);
     /// Both parts are over and run() is final.
     void finished();
 

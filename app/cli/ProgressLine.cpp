@@ -29,6 +29,14 @@ ProgressLine::ProgressLine(const CheckRunner* runner, QTextStream& err, QObject*
         m_auditTotal = total;
         render();
     });
+    connect(runner, &CheckRunner::messageProgress, this, [this](qint64 sent, qint64 total) {
+        // A chunk goes every 64 KiB: render only when the shown tenth of a megabyte changes.
+        const bool changed = sent * 10 / (1024 * 1024) != m_messageSent * 10 / (1024 * 1024) || sent == total;
+        m_messageSent = sent;
+        m_messageTotal = total;
+        if (changed)
+            render();
+    });
     // A slow server says nothing for seconds: the clock keeps moving so the run is seen alive.
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &ProgressLine::render);
@@ -65,6 +73,12 @@ void ProgressLine::render()
                          .arg(toKey(run.steps.constLast().id)));
     } else if (m_runner->isSessionFinished()) {
         parts.append(tr("conversation done"));
+    }
+    if (m_messageTotal > 0 && !m_runner->isSessionFinished()) {
+        const double mib = 1024.0 * 1024.0;
+        parts.append(tr("message %1 of %2 MiB sent")
+                         .arg(double(m_messageSent) / mib, 0, 'f', 1)
+                         .arg(double(m_messageTotal) / mib, 0, 'f', 1));
     }
     if (m_runner->audit())
         parts.append(tr("TLS audit %1 of %2 probes").arg(m_auditDone).arg(m_auditTotal));

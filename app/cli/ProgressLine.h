@@ -10,9 +10,9 @@ class CheckRunner;
 /**
  * The CLI's progress while `check` runs: one line on the terminal, rewritten in place (CR and
  * "erase to end of line"), saying which step runs, how many of the TLS audit's probes are done
- * and how much of the run deadline is used. A tarpitting server makes a run last minutes; the
- * line shows it is not hung. Only for a terminal: with stderr redirected (scripts, monitoring)
- * nothing is written at all. The line is erased before the report is printed.
+ * how much of a test message is sent, and how much of the run deadline is used. A tarpitting server makes a
+ * run last minutes; the line shows it is not hung. Only for a terminal: with stderr redirected (scripts,
+ * monitoring) nothing is written at all. The line is erased before the report is printed.
  */
 class ProgressLine final : public QObject
 {
@@ -38,5 +38,7 @@ private:
     QElapsedTimer m_clock;
     int m_auditDone = 0;
     int m_auditTotal = 0;
+    qint64 m_messageSent = 0;
+    qint64 m_messageTotal = 0; ///< 0 until a test message is on its way
     bool m_shown = false;
 };

@@ -50,6 +50,10 @@ public:
     virtual void abort() = 0;
     /// Closes politely (flushes pending writes first).
     virtual void disconnectFromHost() = 0;
+    /// Bytes handed to write() that have not reached the network yet (the socket's buffers, TLS
+    /// records included). A large message is fed in chunks against this, so it is never buffered
+    /// whole; 0 for a transport that takes everything at once.
+    virtual qint64 pendingWriteBytes() const { return 0; }
 
     bool canReadLine() const;
     /// The next complete line without its line ending (CRLF or a bare LF).
@@ -71,6 +75,8 @@ Q_SIGNALS:
     /// One or more complete lines can be read.
     void linesAvailable();
     void encrypted();
+    /// Some written bytes went out, so pendingWriteBytes() may have room again.
+    void writeProgressed();
     void errorOccurred(LineTransport::Error error, const QString& message);
     void disconnected();
 

@@ -16,6 +16,10 @@ SslLineTransport::SslLineTransport(QObject* parent)
     connect(&m_socket, &QSslSocket::sslErrors, this, &SslLineTransport::onSslErrors);
     connect(&m_socket, &QSslSocket::errorOccurred, this, &SslLineTransport::onSocketError);
     connect(&m_socket, &QSslSocket::disconnected, this, &LineTransport::disconnected);
+    // In plaintext bytesWritten() means "on the wire"; under TLS it means "encrypted into the
+    // socket's buffer" and encryptedBytesWritten() "on the wire": either can make room.
+    connect(&m_socket, &QSslSocket::bytesWritten, this, &LineTransport::writeProgressed);
+    connect(&m_socket, &QSslSocket::encryptedBytesWritten, this, &LineTransport::writeProgressed);
 }
 
 SslLineTransport::~SslLineTransport()
@@ -63,6 +67,12 @@ TlsHandshakeInfo SslLineTransport::handshakeInfo() const { return m_info; }
 void SslLineTransport::abort() { m_socket.abort(); }
 
 void SslLineTransport::disconnectFromHost() { m_socket.disconnectFromHost(); }
+
+qint64 SslLineTransport::pendingWriteBytes() const
+{
+    // Plaintext waiting to be encrypted plus TLS records waiting for the network (0 when plain).
+    return m_socket.bytesToWrite() + m_socket.encryptedBytesToWrite();
+}
 
 QByteArray SslLineTransport::drainLowerBuffer() { return m_socket.readAll(); }
 

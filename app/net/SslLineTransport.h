@@ -22,6 +22,7 @@ public:
     TlsHandshakeInfo handshakeInfo() const override;
     void abort() override;
     void disconnectFromHost() override;
+    qint64 pendingWriteBytes() const override;
 
 protected:
     QByteArray drainLowerBuffer() override;

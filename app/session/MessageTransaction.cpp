@@ -137,12 +137,49 @@ QByteArray MessageTransaction::rcptCommand(int index) const
 
 QByteArray MessageTransaction::dataPayload() const
 {
-    if (m_bdat)
-        return "BDAT " + QByteArray::number(m_built.bytes.size()) + " LAST\r\n" + m_built.bytes;
-    QByteArray payload = TestMessage::dotStuffed(m_built.bytes);
-    if (!payload.endsWith("\r\n"))
-        payload += "\r\n";
-    return payload + ".\r\n";
+    QByteArray payload;
+    qint64 from = 0;
+    do {
+        payload += payloadChunk(from);
+        from += PayloadChunkBytes;
+    } while (from < messageSize());
+    return payload;
+}
+
+QByteArray MessageTransaction::payloadChunk(qint64 from, qint64 length) const
+{
+    const QByteArray& message = m_built.bytes;
+    const qint64 end = std::min(messageSize(), from + std::max<qint64>(length, 0));
+    from = std::clamp<qint64>(from, 0, end);
+    const bool first = from == 0;
+    const bool last = end == messageSize();
+    QByteArray chunk;
+    if (m_bdat) {
+        // RFC 3030 s.2: one chunk of exactly the announced size, not dot-stuffed, no terminator.
+        if (first)
+            chunk = "BDAT " + QByteArray::number(messageSize()) + " LAST\r\n";
+        chunk.append(message.constData() + from, end - from);
+        return chunk;
+    }
+    // RFC 5321 s.4.5.2: a line beginning with "." gets one more. A bare LF counts as a line end
+    // too (as TestMessage::dotStuffed has it), since a lenient server might treat it as one.
+    chunk.reserve(end - from + (end - from) / 64 + 8);
+    const char* data = message.constData();
+    qint64 runStart = from;
+    for (qint64 i = from; i < end; ++i) {
+        if (data[i] == '.' && (i == 0 || data[i - 1] == '\n')) {
+            chunk.append(data + runStart, i - runStart);
+            chunk.append('.');
+            runStart = i;
+        }
+    }
+    chunk.append(data + runStart, end - runStart);
+    if (last) {
+        if (!message.endsWith("\r\n"))
+            chunk += "\r\n";
+        chunk += ".\r\n"; // RFC 5321 s.4.1.1.4: the end of mail data
+    }
+    return chunk;
 }
 
 QString MessageTransaction::sizeSummary() const

@@ -58,8 +58,19 @@ public:
     /// DATA, or nothing with BDAT (the chunk goes with its command, dataPayload()).
     static QByteArray dataCommand() { return QByteArrayLiteral("DATA\r\n"); }
     /// After 354: the dot-stuffed message and "<CRLF>.<CRLF>" (RFC 5321 s.4.1.1.4). With BDAT: the
-    /// command "BDAT n LAST" and the message as it is (RFC 3030 s.2).
+    /// command "BDAT n LAST" and the message as it is (RFC 3030 s.2). All of it at once: the
+    /// concatenation of every payloadChunk().
     QByteArray dataPayload() const;
+
+    /// How much of the message one payload chunk carries: a few of them wait in the socket at most.
+    static constexpr qsizetype PayloadChunkBytes = 64 * 1024;
+    /// The wire bytes for the message bytes [from, from + length) of dataPayload(), built from the
+    /// message itself so that a large message is never copied whole: dot-stuffed (a line start
+    /// is known from the byte before `from`), the first BDAT chunk led by its command, the last
+    /// DATA chunk ending with ".". The bytes are identical to dataPayload() cut at `from`.
+    QByteArray payloadChunk(qint64 from, qint64 length = PayloadChunkBytes) const;
+    /// The message's size: payloadChunk() positions run from 0 to this.
+    qint64 messageSize() const { return m_built.bytes.size(); }
     /// The transcript's stand-in for the payload: the header lines as sent, then one line that
     /// says what was left out (size and parts), so a 25 MB message costs a few lines.
     QStringList transcriptLines() const;

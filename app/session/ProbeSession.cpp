@@ -35,6 +35,7 @@ ProbeSession::ProbeSession(ProbeOptions options, std::unique_ptr<LineTransport> 
     connect(m_transport.get(), &LineTransport::encrypted, this, &ProbeSession::onEncrypted);
     connect(m_transport.get(), &LineTransport::errorOccurred, this, &ProbeSession::onTransportError);
     connect(m_transport.get(), &LineTransport::disconnected, this, &ProbeSession::onDisconnected);
+    connect(m_transport.get(), &LineTransport::writeProgressed, this, &ProbeSession::pumpMessagePayload);
 }
 
 ProbeSession::~ProbeSession()
@@ -288,6 +289,7 @@ void ProbeSession::completeStep(StepStatus status, const QString& summary)
 
 void ProbeSession::failStep(const QString& summary, bool canQuit)
 {
+    m_streaming = false; // no more of the message after a failure (QUIT may follow)
     completeStep(StepStatus::Failed, summary);
     skipRemaining(tr("Skipped: an earlier step failed"), canQuit && m_connected && !m_quitSent);
 }
@@ -308,6 +310,7 @@ void ProbeSession::finish()
     if (m_finished)
         return;
     m_finished = true;
+    m_streaming = false;
     m_stepTimer.stop();
     m_wait = Wait::Nothing;
     reportDiscardedBytes(); // a run that stopped after the go-ahead still shows them

@@ -84,6 +84,9 @@ Q_SIGNALS:
     void capabilitiesChanged();
     /// Waiting for resume() before running `next`.
     void paused(StepId next);
+    /// The message is on its way: `sent` of its `total` bytes were handed to the connection (at
+    /// most a few chunks ahead of the network). Monotonic; the last one has sent == total.
+    void messageProgress(qint64 sent, qint64 total);
     void finished();
 
 private:
@@ -185,6 +188,10 @@ private:
     void awaitPipelinedReply();
     /// After 354 (or as BDAT): the message; the transcript gets its headers and a summary.
     void sendMessagePayload(bool empty);
+    /// Writes the next payload chunks while the transport holds less than PayloadHighWater unsent
+    /// bytes; called again each time written bytes leave (writeProgressed).
+    void pumpMessagePayload();
+    static constexpr qint64 PayloadHighWater = 4 * MessageTransaction::PayloadChunkBytes;
     /// The finding for a connection that ended (or went silent) while waiting for a reply:
     /// `usual` (server-closed-early, server-timeout), or delivery-unknown once the message was sent.
     Finding lostConnectionFinding(QLatin1String usual, const QString& detail) const;
@@ -249,5 +256,7 @@ private:
     int m_rcptAccepted = 0;
     bool m_senderAccepted = false;
     bool m_dataCommandAnswered = false; ///< 354 came: the next reply is the final one
-    bool m_messageSent = false; ///< the whole message went out; a lost connection leaves delivery unknown
+    bool m_messageSent = false; ///< the message went out; a lost connection leaves delivery unknown
+    bool m_streaming = false; ///< payload chunks are still to be written
+    qint64 m_payloadSent = 0; ///< message bytes handed to the transport
 };

@@ -30,11 +30,18 @@ Finding ProbeSession::lostConnectionFinding(QLatin1String usual, const QString& 
 {
     if (!m_messageSent)
         return FindingCatalogue::make(usual, detail);
+    if (m_payloadSent < m_mail->messageSize())
+        return FindingCatalogue::make(
+            FindingIds::DeliveryUnknown,
+            tr("%1, after %2 of the %3 bytes of the message were sent and before the server's final reply")
+                .arg(detail)
+                .arg(m_payloadSent)
+                .arg(m_mail->messageSize()));
     return FindingCatalogue::make(
         FindingIds::DeliveryUnknown,
         tr("%1, after all %2 bytes of the message were sent and before the server's final reply")
             .arg(detail)
-            .arg(m_mail->built().bytes.size()));
+            .arg(m_mail->messageSize()));
 }
 
 void ProbeSession::runMessageStep(StepId id)
@@ -222,7 +229,26 @@ void ProbeSession::sendMessagePayload(bool empty)
     m_wait = Wait::Reply;
     m_stepTimer.start(m_options.stepTimeoutMs);
     m_messageSent = true;
-    m_transport->write(m_mail->dataPayload());
+    m_payloadSent = 0;
+    m_streaming = true;
+    pumpMessagePayload();
+}
+
+void ProbeSession::pumpMessagePayload()
+{
+    // The message goes in chunks as the socket drains, so a 25 MB message is held once (as
+    // built), not again in the socket's and the TLS layer's buffers.
+    while (m_streaming && m_transport->pendingWriteBytes() < PayloadHighWater) {
+        const qint64 total = m_mail->messageSize();
+        const qint64 length = std::min<qint64>(MessageTransaction::PayloadChunkBytes, total - m_payloadSent);
+        const QByteArray chunk = m_mail->payloadChunk(m_payloadSent, length);
+        m_payloadSent += length;
+        m_streaming = m_payloadSent < total;
+        // A step's timeout is about silence: while the message flows, the clock restarts.
+        m_stepTimer.start(m_options.stepTimeoutMs);
+        m_transport->write(chunk);
+        Q_EMIT messageProgress(m_payloadSent, total);
+    }
 }
 
 void ProbeSession::handleData(const Reply& reply)
@@ -249,6 +275,7 @@ void ProbeSession::handleData(const Reply& reply)
         return;
     }
     m_messageSent = false; // the server answered: delivery is known
+    m_streaming = false; // a reply before the end (a refusal): nothing more of the message goes
     if (!reply.positive) {
         addFinding(FindingCatalogue::make(FindingIds::MessageRefused, line));
         failStep(tr("Message refused: %1").arg(line), true);

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void sizeExceededSendsNothing();
     void requireTlsMissingSendsNothing();
     void relayDeniedInPipeline();
+    void largeMessageStreamsWithProgress();
 
 private:
     std::unique_ptr<FakeMailServer> serverFor(const QString& scenario);
@@ -228,6 +230,54 @@ void TestSendScenarios::relayDeniedInPipeline()
              QStringLiteral("bob@elsewhere.example: 554 5.7.1 <bob@elsewhere.example>: Relay access denied"));
     QCOMPARE(stepsOf(run).section(QLatin1Char(' '), 7),
              QStringLiteral("mail-from=ok rcpt-to=failed data=skipped quit=ok"));
+}
+
+void TestSendScenarios::largeMessageStreamsWithProgress()
+{
+    auto server = serverFor(QStringLiteral("smtp-send-good"));
+    QVERIFY(server);
+    SendOptions send;
+    send.message = sampleMessage({QStringLiteral("bob@example.org"), QStringLiteral("cy@example.org")});
+    QByteArray file(1024 * 1024, Qt::Uninitialized);
+    QRandomGenerator random(1234);
+    random.fillRange(reinterpret_cast<quint32*>(file.data()), file.size() / 4);
+    send.message.attachments.append({QStringLiteral("big.bin"), file, "application/octet-stream"});
+    ProbeSession session(optionsFor(*server, send));
+    QSignalSpy progress(&session, &ProbeSession::messageProgress);
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isFinished(), RunTimeoutMs);
+    QTRY_VERIFY(server->isFinished());
+    QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
+    const Run& run = session.run();
+    QCOMPARE(findingIds(run), QString());
+    QCOMPARE(stepsOf(run).section(QLatin1Char(' '), 7),
+             QStringLiteral("mail-from=ok rcpt-to=ok rcpt-to=ok data=ok quit=ok"));
+    // What the server received, dot-stuffing undone (RFC 5321 s.4.5.2), is the message whose size
+    // went in SIZE= (RFC 1870 s.6), and it carries the file byte for byte (base64, RFC 2045 s.6.8).
+    QCOMPARE(server->dataBodies().size(), 1);
+    QByteArray message;
+    QByteArray flat;
+    for (const QByteArray& line : server->dataBodies().constFirst().split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QByteArray unstuffed = line.startsWith("..") ? line.mid(1) : line;
+        message += unstuffed + '\n';
+        flat += unstuffed.chopped(1); // without its CR
+    }
+    const QString mailFrom = clientLinesIn(run, StepId::MailFrom).value(0);
+    QCOMPARE(mailFrom, QStringLiteral("MAIL FROM:<ann@example.org> SIZE=%1").arg(message.size()));
+    QVERIFY(flat.contains(file.toBase64()));
+    // Progress: one signal per 64 KiB chunk, growing, the last one at the whole message.
+    const qint64 total = message.size();
+    QVERIFY(!progress.isEmpty());
+    QCOMPARE(progress.size(), int((total + 65535) / 65536));
+    qint64 previous = 0;
+    for (const QList<QVariant>& args : std::as_const(progress)) {
+        QVERIFY(args.at(0).toLongLong() > previous);
+        QCOMPARE(args.at(1).toLongLong(), total);
+        previous = args.at(0).toLongLong();
+    }
+    QCOMPARE(previous, total);
 }
 
 QTEST_GUILESS_MAIN(TestSendScenarios)

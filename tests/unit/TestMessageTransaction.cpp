@@ -7,6 +7,7 @@
 #include "RunHelpers.h"
 #include "session/ProbeSession.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 namespace {
@@ -48,16 +49,23 @@ private Q_SLOTS:
     void lockStepWhenPipeliningIsOff();
     void bdatSendsTheMessageUnstuffed();
     void enforceSendsNothingOverPlaintext();
+    void payloadChunksJoinToTheWholePayload_data();
+    void payloadChunksJoinToTheWholePayload();
+    void largeMessageGoesInChunksWithProgress();
 };
 
 void TestMessageTransaction::queueIds_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("id");
-    QTest::newRow("postfix") << "2.0.0 Ok: queued as 4QxYz1AbCd" << "4QxYz1AbCd";
-    QTest::newRow("exim") << "OK id=1sXyZa-0001Ab-2c" << "1sXyZa-0001Ab-2c";
-    QTest::newRow("sendmail") << "2.0.0 4B1JZ1Sb012345 Message accepted for delivery" << "4B1JZ1Sb012345";
-    QTest::newRow("none") << "2.0.0 OK" << "";
+    QTest::newRow("postfix") << "2.0.0 Ok: queued as 4QxYz1AbCd"
+                             << "4QxYz1AbCd";
+    QTest::newRow("exim") << "OK id=1sXyZa-0001Ab-2c"
+                          << "1sXyZa-0001Ab-2c";
+    QTest::newRow("sendmail") << "2.0.0 4B1JZ1Sb012345 Message accepted for delivery"
+                              << "4B1JZ1Sb012345";
+    QTest::newRow("none") << "2.0.0 OK"
+                          << "";
 }
 
 void TestMessageTransaction::queueIds()
@@ -74,10 +82,12 @@ void TestMessageTransaction::recipientFindings_data()
     QTest::addColumn<QString>("finding");
     QTest::newRow("greylisted") << 450 << "4.2.0 <b@x>: Recipient address rejected: Greylisted"
                                 << "recipient-greylisted";
-    QTest::newRow("relay") << 554 << "5.7.1 <b@x>: Relay access denied" << "recipient-relay-denied";
+    QTest::newRow("relay") << 554 << "5.7.1 <b@x>: Relay access denied"
+                           << "recipient-relay-denied";
     QTest::newRow("unknown") << 550 << "5.1.1 <b@x>: Recipient address rejected: User unknown"
                              << "recipient-unknown";
-    QTest::newRow("other") << 553 << "5.7.1 Sender not authorised for this recipient" << "recipient-refused";
+    QTest::newRow("other") << 553 << "5.7.1 Sender not authorised for this recipient"
+                           << "recipient-refused";
 }
 
 void TestMessageTransaction::recipientFindings()
@@ -97,7 +107,8 @@ void TestMessageTransaction::parametersFollowTheOffer()
                                       QStringLiteral("REQUIRETLS"), QStringLiteral("8BITMIME")});
     QVERIFY(!offered.prepare({}));
     const QByteArray size = QByteArray::number(offered.built().bytes.size());
-    QCOMPARE(offered.mailFromCommand(), "MAIL FROM:<ann@example.org> SIZE=" + size + " RET=HDRS REQUIRETLS\r\n");
+    QCOMPARE(offered.mailFromCommand(),
+             "MAIL FROM:<ann@example.org> SIZE=" + size + " RET=HDRS REQUIRETLS\r\n");
     QCOMPARE(offered.rcptCommand(1), QByteArray("RCPT TO:<cy@example.org> NOTIFY=SUCCESS,FAILURE\r\n"));
     QVERIFY(!offered.pipelined());
 
@@ -179,11 +190,13 @@ void TestMessageTransaction::pipelinedEnvelopeIsOneWrite()
     Conversation c(sample(), "250 PIPELINING\r\n");
     QTRY_COMPARE(c.transport->writeCount(), 4);
     // RFC 2920 s.3.1: MAIL, both RCPTs and DATA (last in the group) in one write.
-    QCOMPARE(c.transport->lastWrite(),
-             QByteArray("MAIL FROM:<ann@example.org>\r\nRCPT TO:<bob@example.org>\r\nRCPT TO:<cy@example.org>\r\n"
-                        "DATA\r\n"));
+    QCOMPARE(
+        c.transport->lastWrite(),
+        QByteArray("MAIL FROM:<ann@example.org>\r\nRCPT TO:<bob@example.org>\r\nRCPT TO:<cy@example.org>\r\n"
+                   "DATA\r\n"));
     // All four replies in one read: each is matched to its command, none is taken as unasked.
-    c.transport->serverSends("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <cy@example.org>: User unknown\r\n354 go\r\n");
+    c.transport->serverSends(
+        "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <cy@example.org>: User unknown\r\n354 go\r\n");
     QTRY_COMPARE(c.transport->writeCount(), 5);
     const QByteArray payload = c.transport->lastWrite();
     QVERIFY(payload.endsWith("\r\nhello\r\n.\r\n"));
@@ -243,6 +256,95 @@ void TestMessageTransaction::enforceSendsNothingOverPlaintext()
     QTRY_COMPARE(e.transport->lastWrite(), QByteArray("QUIT\r\n"));
     QCOMPARE(e.transport->written(), QByteArray("EHLO probe.test\r\nQUIT\r\n"));
     QCOMPARE(e.session->run().step(StepId::MailFrom)->status, StepStatus::Failed);
+}
+
+namespace {
+/// A body whose lines start with dots at many offsets, so chunk edges fall next to them.
+QString dottedBody(int lines)
+{
+    QString body;
+    for (int i = 0; i < lines; ++i)
+        body += (i % 3 == 0 ? QStringLiteral(".") : QString()) + QString(i % 17, QLatin1Char('x')) + u'\n';
+    return body;
+}
+} // namespace
+
+void TestMessageTransaction::payloadChunksJoinToTheWholePayload_data()
+{
+    QTest::addColumn<bool>("bdat");
+    QTest::addColumn<int>("chunk");
+    for (const int chunk : {1, 2, 3, 7, 64, 65536}) {
+        QTest::addRow("data-%d", chunk) << false << chunk;
+        QTest::addRow("bdat-%d", chunk) << true << chunk;
+    }
+}
+
+void TestMessageTransaction::payloadChunksJoinToTheWholePayload()
+{
+    QFETCH(bool, bdat);
+    QFETCH(int, chunk);
+    SendOptions send = sample();
+    send.bdat = bdat;
+    send.message.body = dottedBody(40);
+    MessageTransaction t(send, {QStringLiteral("CHUNKING")});
+    QVERIFY(!t.prepare({}));
+    const QByteArray message = t.built().bytes;
+    QVERIFY(message.contains("\r\n.\r\n") || message.contains("\r\n.x")); // dots at line starts
+    // The expectation: RFC 3030 s.2 (BDAT: the octets as they are) or RFC 5321 s.4.5.2 and
+    // s.4.1.1.4 (dot-stuffed by TestMessage::dotStuffed, then CRLF "." CRLF).
+    QByteArray expected;
+    if (bdat) {
+        expected = "BDAT " + QByteArray::number(message.size()) + " LAST\r\n" + message;
+    } else {
+        expected = TestMessage::dotStuffed(message);
+        if (!expected.endsWith("\r\n"))
+            expected += "\r\n";
+        expected += ".\r\n";
+    }
+    QByteArray joined;
+    for (qint64 from = 0; from < message.size(); from += chunk)
+        joined += t.payloadChunk(from, chunk);
+    QCOMPARE(joined, expected);
+    QCOMPARE(t.dataPayload(), expected);
+}
+
+void TestMessageTransaction::largeMessageGoesInChunksWithProgress()
+{
+    SendOptions send = sample();
+    send.message.to = {QStringLiteral("bob@example.org")};
+    send.message.body = dottedBody(20000); // about 190 KB: four chunks of 64 KiB
+    Conversation c(send, "250 PIPELINING\r\n");
+    QSignalSpy progress(c.session.get(), &ProbeSession::messageProgress);
+    QTRY_COMPARE(c.transport->writeCount(), 4);
+    c.transport->serverSends("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n");
+    QTRY_VERIFY(!progress.isEmpty() && progress.constLast().at(0) == progress.constLast().at(1));
+    // Each chunk is its own write; together they are the dot-stuffed message and its end.
+    const QList<FakeLineTransport::Event> events = c.transport->events();
+    QByteArray payload;
+    int payloadWrites = 0;
+    for (qsizetype i = events.size() - 1; i >= 0 && events.at(i).kind == FakeLineTransport::Event::Write;
+         --i) {
+        if (events.at(i).bytes.startsWith("MAIL FROM:"))
+            break;
+        payload.prepend(events.at(i).bytes);
+        ++payloadWrites;
+    }
+    QVERIFY(payload.endsWith("\r\n.\r\n"));
+    QByteArray unstuffed = payload.chopped(3); // "." CRLF
+    unstuffed.replace("\r\n..", "\r\n.");
+    const qint64 total = progress.constLast().at(1).toLongLong();
+    QCOMPARE(unstuffed.size(), total);
+    QVERIFY(unstuffed.contains("\r\n.xxxxxxxxxxxxx\r\n"));
+    QCOMPARE(payloadWrites, int((total + 65535) / 65536));
+    QCOMPARE(progress.size(), payloadWrites);
+    qint64 previous = 0;
+    for (const QList<QVariant>& args : std::as_const(progress)) {
+        QVERIFY(args.at(0).toLongLong() > previous);
+        QCOMPARE(args.at(1).toLongLong(), total);
+        previous = args.at(0).toLongLong();
+    }
+    c.transport->serverSends("250 2.0.0 Ok: queued as BIG\r\n");
+    QTRY_COMPARE(c.transport->lastWrite(), QByteArray("QUIT\r\n"));
 }
 
 QTEST_GUILESS_MAIN(TestMessageTransaction)
