@@ -398,11 +398,26 @@ constexpr std::array entries {
     Entry {FindingIds::RecipientGreylisted, Severity::Warning,
            QT_TRANSLATE_NOOP("Findings", "A recipient was refused for now (temporary failure)"),
            QT_TRANSLATE_NOOP(
-               "Findings", "The server answered with a temporary failure (4xx). Often this is greylisting: "
-                           "the server refuses mail from a sender it has not seen before and accepts it when "
-                           "a real mail server retries minutes later. Mailscope does not retry; send again "
+               "Findings", "The server answered with a temporary failure (450/451) that says it is "
+                           "greylisting: it refuses mail from a sender it has not seen before and accepts it "
+                           "when a real mail server retries minutes later. Mailscope does not retry; send again "
                            "later."),
            "RFC 6647 s.2.1; RFC 5321 s.4.2.5"},
+    Entry {FindingIds::RecipientTooMany, Severity::Warning,
+           QT_TRANSLATE_NOOP("Findings", "The server takes no more recipients in this message"),
+           QT_TRANSLATE_NOOP(
+               "Findings", "The server accepted as many recipients as it takes in one message and refused "
+                           "this one for now (452, too many recipients). The message goes to the recipients "
+                           "accepted before it; send another message to the rest."),
+           "RFC 5321 s.4.5.3.1.10; RFC 3463 s.3.6 (X.5.3)"},
+    Entry {FindingIds::RecipientDeferred, Severity::Warning,
+           QT_TRANSLATE_NOOP("Findings", "The server cannot take a recipient right now"),
+           QT_TRANSLATE_NOOP(
+               "Findings", "The server refused the recipient with a temporary failure that is not "
+                           "greylisting, for example insufficient storage (452 4.3.1) or a lookup that failed "
+                           "on its side. Nothing is wrong with the address as far as this says; send again "
+                           "later. The server's reply says why."),
+           "RFC 5321 s.4.2.5; RFC 3463 s.3.4 (X.3.1)"},
     Entry {FindingIds::MessageRefused, Severity::Critical,
            QT_TRANSLATE_NOOP("Findings", "The server refused the message after receiving it"),
            QT_TRANSLATE_NOOP("Findings",

@@ -74,6 +74,8 @@ inline constexpr QLatin1String RecipientRefused {"recipient-refused"};
 inline constexpr QLatin1String RecipientRelayDenied {"recipient-relay-denied"};
 inline constexpr QLatin1String RecipientUnknown {"recipient-unknown"};
 inline constexpr QLatin1String RecipientGreylisted {"recipient-greylisted"};
+inline constexpr QLatin1String RecipientTooMany {"recipient-too-many"};
+inline constexpr QLatin1String RecipientDeferred {"recipient-deferred"};
 inline constexpr QLatin1String MessageRefused {"message-refused"};
 inline constexpr QLatin1String DeliveryUnknown {"delivery-unknown"};
 inline constexpr QLatin1String RunCancelled {"run-cancelled"};

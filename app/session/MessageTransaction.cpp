@@ -17,6 +17,20 @@ bool hasEightBit(const QByteArray& bytes)
     return std::any_of(bytes.cbegin(), bytes.cend(), [](char c) { return (uchar(c) & 0x80) != 0; });
 }
 
+/// RFC 3461 s.4: xtext, "+" and "=" and every byte outside "!".."~" as "+HH".
+QByteArray xtext(const QByteArray& bytes)
+{
+    QByteArray out;
+    for (const char c : bytes) {
+        const auto u = uchar(c);
+        if (u < 33 || u > 126 || c == '+' || c == '=')
+            out += '+' + QByteArray::number(u, 16).toUpper().rightJustified(2, '0');
+        else
+            out += c;
+    }
+    return out;
+}
+
 /// The enhanced status code (RFC 3463) of a reply ("5.1.1"), empty when there is none.
 QString enhancedCode(const Reply& reply)
 {
@@ -120,8 +134,12 @@ QByteArray MessageTransaction::mailFromCommand() const
         command += " BODY=8BITMIME";
     if (m_smtpUtf8)
         command += " SMTPUTF8";
-    if (m_dsn)
+    if (m_dsn) {
         command += " RET=HDRS"; // RFC 3461 s.4.3: the notification carries the headers only
+        // RFC 3461 s.4.4: ENVID comes back in the notification (Original-Envelope-Id), so it is
+        // matched to this message: the Message-ID without its angle brackets, as xtext (s.4).
+        command += " ENVID=" + xtext(m_built.messageId.mid(1).chopped(1));
+    }
     if (m_requireTls)
         command += " REQUIRETLS";
     return command + "\r\n";
@@ -231,12 +249,28 @@ QString MessageTransaction::queueIdFrom(const Reply& reply)
 QString MessageTransaction::recipientFinding(const Reply& reply)
 {
     const QString text = reply.text.toLower();
-    // RFC 6647 s.2.1: greylisting answers with a temporary failure (4xx) for a new triplet.
-    if (reply.code >= 400 && reply.code < 500)
-        return FindingIds::RecipientGreylisted;
+    const QString enhanced = enhancedCode(reply);
+    if (reply.code >= 400 && reply.code < 500) {
+        // RFC 5321 s.4.5.3.1.10 and RFC 3463 s.3.6 (X.5.3): 452 "too many recipients"; the ones
+        // accepted before still get the message.
+        if (enhanced == QLatin1String("4.5.3") || text.contains(QLatin1String("too many recipients")))
+            return FindingIds::RecipientTooMany;
+        // RFC 6647 s.2.1: greylisting is a 450/451 for a new triplet; servers say so with 4.2.0 or
+        // 4.7.x (postgrey: "450 4.2.0 Greylisted") or in words ("try again later").
+        const bool greyCode = reply.code == 450 || reply.code == 451;
+        const bool saysGrey =
+            text.contains(QLatin1String("greylist")) || text.contains(QLatin1String("graylist"));
+        const bool saysLater =
+            text.contains(QLatin1String("try again")) || text.contains(QLatin1String("try later"));
+        const bool greyEnhanced =
+            enhanced == QLatin1String("4.2.0") || enhanced.startsWith(QLatin1String("4.7."));
+        if (greyCode && (saysGrey || (greyEnhanced && saysLater)))
+            return FindingIds::RecipientGreylisted;
+        // Anything else temporary (452 4.3.1 insufficient storage, 451 4.3.0 lookup failure...).
+        return FindingIds::RecipientDeferred;
+    }
     if (text.contains(QLatin1String("relay")))
         return FindingIds::RecipientRelayDenied;
-    const QString enhanced = enhancedCode(reply);
     // RFC 3463 s.3.2: X.1.1 bad destination mailbox address; X.1.2/X.1.10 bad system/null MX.
     if (enhanced == QLatin1String("5.1.1") || text.contains(QLatin1String("unknown"))
         || text.contains(QLatin1String("no such user")) || text.contains(QLatin1String("does not exist")))

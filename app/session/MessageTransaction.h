@@ -82,8 +82,9 @@ public:
     /// The queue id in a final 250 reply ("queued as 4Xyz", "id=1abc-...", "<id> Message
     /// accepted"); empty when the reply names none.
     static QString queueIdFrom(const Reply& reply);
-    /// The finding id for a refused RCPT: greylisting (4xx, RFC 6647), relay denied, unknown user
-    /// (RFC 3463 5.1.1) or another refusal.
+    /// The finding id for a refused RCPT: greylisting (450/451 that says so, RFC 6647), too many
+    /// recipients (452, X.5.3), another temporary failure (e.g. 452 4.3.1 insufficient storage),
+    /// relay denied, unknown user (RFC 3463 X.1.1) or another refusal.
     static QString recipientFinding(const Reply& reply);
     /// The SIZE limit announced in `capabilities` (RFC 1870 s.4); 0 when none or unlimited.
     static qint64 sizeLimit(const QStringList& capabilities);

@@ -183,7 +183,8 @@ void ProbeSession::handleRcptTo(const Reply& reply)
     }
     const QString id = MessageTransaction::recipientFinding(reply);
     addFinding(FindingCatalogue::make(id, tr("%1: %2").arg(recipient, line)));
-    completeStep(id == FindingIds::RecipientGreylisted ? StepStatus::Warning : StepStatus::Failed,
+    // A temporary refusal (4xx, RFC 5321 s.4.2.5) is a warning: that recipient may work later.
+    completeStep(reply.code >= 400 && reply.code < 500 ? StepStatus::Warning : StepStatus::Failed,
                  tr("Recipient %1 refused: %2").arg(recipient, line));
 }
 

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void utf8MessageWithAttachmentIsDelivered();
     void bdatDeliversTheSameBytes();
     void refusedRecipientGetsItsFinding();
+    void dsnParametersReachPostfix();
 
 private:
     ProbeOptions options(const SendOptions& send) const;
@@ -245,6 +246,86 @@ void TestSendPostfix::refusedRecipientGetsItsFinding()
     QCOMPARE(stepsOf(run).section(QLatin1Char(' '), 8),
              QStringLiteral("mail-from=ok rcpt-to=failed rcpt-to=ok data=ok quit=ok"));
     QVERIFY(!deliveredFile(run.message->messageId).isEmpty());
+}
+
+namespace {
+/// Parses a delivery status notification (RFC 3464) with Python's email package.
+const char* DsnScript = R"PY(
+import email, email.policy, json, sys
+with open(sys.argv[1], 'rb') as f:
+    msg = email.message_from_binary_file(f, policy=email.policy.compat32)
+parts = msg.get_payload() if msg.is_multipart() else []
+status = {}
+recipients = []
+for part in parts:
+    if part.get_content_type() == 'message/delivery-status':
+        blocks = part.get_payload()
+        status = {k.lower(): v for k, v in blocks[0].items()}
+        recipients = [{k.lower(): v for k, v in b.items()} for b in blocks[1:]]
+print(json.dumps({'type': msg.get_content_type(), 'report_type': msg.get_param('report-type'),
+                  'parts': [p.get_content_type() for p in parts], 'status': status,
+                  'recipients': recipients}))
+)PY";
+} // namespace
+
+void TestSendPostfix::dsnParametersReachPostfix()
+{
+    SendOptions send;
+    send.message = message(QStringLiteral("dsn"));
+    send.message.attachments.clear();
+    send.dsnNotify = "SUCCESS";
+    const Run run = runToEnd(options(send));
+    QCOMPARE(findingIds(run), QString());
+    QVERIFY(run.message);
+    // The envelope as sent (RFC 3461 s.4): RET and ENVID on MAIL, NOTIFY on RCPT.
+    const QString envid = run.message->messageId.mid(1).chopped(1);
+    QStringList envelope;
+    for (const TranscriptEntry& e : run.transcript) {
+        if (e.dir == 'C'
+            && (e.text.startsWith(QLatin1String("MAIL FROM:"))
+                || e.text.startsWith(QLatin1String("RCPT TO:"))))
+            envelope.append(e.text);
+    }
+    QCOMPARE(envelope.size(), 2);
+    QVERIFY2(envelope.at(0).endsWith(QStringLiteral(" RET=HDRS ENVID=%1").arg(envid)),
+             qPrintable(envelope.at(0)));
+    QCOMPARE(envelope.at(1), QStringLiteral("RCPT TO:<alice@mailscope.test> NOTIFY=SUCCESS"));
+    // Postfix took them as meant: NOTIFY=SUCCESS makes it report the delivery to the sender (a
+    // multipart/report, RFC 3464), which names the ENVID as Original-Envelope-Id and, as RET=HDRS
+    // asks, returns the headers only (text/rfc822-headers, RFC 3462).
+    QString report;
+    const QByteArray needle = "Original-Envelope-Id: " + envid.toLatin1();
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     for (const QFileInfo& info : QDir(m_maildir).entryInfoList(QDir::Files)) {
+                         QFile f(info.filePath());
+                         if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle)) {
+                             report = info.filePath();
+                             return true;
+                         }
+                     }
+                     return false;
+                 },
+                 20000),
+             "no delivery status notification arrived");
+    QProcess python;
+    python.start(QStringLiteral("python3"), {QStringLiteral("-c"), QString::fromUtf8(DsnScript), report});
+    QVERIFY(python.waitForFinished(30000));
+    QCOMPARE(python.exitCode(), 0);
+    const QJsonObject dsn = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+    QCOMPARE(dsn.value(QStringLiteral("type")).toString(), QStringLiteral("multipart/report"));
+    QCOMPARE(dsn.value(QStringLiteral("report_type")).toString(), QStringLiteral("delivery-status"));
+    QCOMPARE(dsn.value(QStringLiteral("parts")).toArray().last().toString(),
+             QStringLiteral("text/rfc822-headers"));
+    QCOMPARE(dsn.value(QStringLiteral("status"))
+                 .toObject()
+                 .value(QStringLiteral("original-envelope-id"))
+                 .toString(),
+             envid);
+    const QJsonArray recipients = dsn.value(QStringLiteral("recipients")).toArray();
+    QCOMPARE(recipients.size(), 1);
+    QCOMPARE(recipients.at(0).toObject().value(QStringLiteral("action")).toString(),
+             QStringLiteral("delivered"));
 }
 
 QTEST_GUILESS_MAIN(TestSendPostfix)

@@ -53,6 +53,9 @@ private Q_SLOTS:
     void requireTlsMissingSendsNothing();
     void relayDeniedInPipeline();
     void largeMessageStreamsWithProgress();
+    void senderRefusedSendsNothingMore();
+    void messageRefusedAfterTheDot();
+    void tooManyRecipientsIsNotGreylisting();
 
 private:
     std::unique_ptr<FakeMailServer> serverFor(const QString& scenario);
@@ -278,6 +281,58 @@ void TestSendScenarios::largeMessageStreamsWithProgress()
         previous = args.at(0).toLongLong();
     }
     QCOMPARE(previous, total);
+}
+
+void TestSendScenarios::senderRefusedSendsNothingMore()
+{
+    auto server = serverFor(QStringLiteral("smtp-send-sender-refused"));
+    QVERIFY(server);
+    SendOptions send;
+    send.message = sampleMessage({QStringLiteral("bob@example.org")});
+    send.pipelining = false;
+    const Run run = play(*server, optionsFor(*server, send));
+    QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
+    QCOMPARE(findingIds(run), ids({QStringLiteral("sender-refused")}));
+    QCOMPARE(findingDetail(run, QStringLiteral("sender-refused")),
+             QStringLiteral("553 5.7.1 <ann@example.org>: Sender address rejected: not owned by user alice"));
+    QCOMPARE(stepsOf(run).section(QLatin1Char(' '), 7),
+             QStringLiteral("mail-from=failed rcpt-to=skipped data=skipped quit=ok"));
+    QCOMPARE(run.verdict(), Verdict::Critical);
+}
+
+void TestSendScenarios::messageRefusedAfterTheDot()
+{
+    auto server = serverFor(QStringLiteral("smtp-send-message-refused"));
+    QVERIFY(server);
+    SendOptions send;
+    send.message = sampleMessage({QStringLiteral("bob@example.org")});
+    const Run run = play(*server, optionsFor(*server, send));
+    QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
+    QCOMPARE(findingIds(run), ids({QStringLiteral("message-refused")}));
+    QCOMPARE(findingDetail(run, QStringLiteral("message-refused")),
+             QStringLiteral("554 5.7.1 Message rejected: spam content detected"));
+    QCOMPARE(stepsOf(run).section(QLatin1Char(' '), 7),
+             QStringLiteral("mail-from=ok rcpt-to=ok data=failed quit=ok"));
+    QCOMPARE(server->dataBodies().size(), 1); // the whole message went, then the refusal
+    QCOMPARE(run.message->queueReply, QString());
+    QCOMPARE(run.verdict(), Verdict::Critical);
+}
+
+void TestSendScenarios::tooManyRecipientsIsNotGreylisting()
+{
+    auto server = serverFor(QStringLiteral("smtp-send-too-many"));
+    QVERIFY(server);
+    SendOptions send;
+    send.message = sampleMessage({QStringLiteral("bob@example.org"), QStringLiteral("cy@example.org")});
+    const Run run = play(*server, optionsFor(*server, send));
+    QVERIFY2(server->errors().isEmpty(), qPrintable(server->errorSummary()));
+    QCOMPARE(findingIds(run), ids({QStringLiteral("recipient-too-many")}));
+    QCOMPARE(findingDetail(run, QStringLiteral("recipient-too-many")),
+             QStringLiteral("cy@example.org: 452 4.5.3 Error: too many recipients"));
+    QCOMPARE(stepsOf(run).section(QLatin1Char(' '), 7),
+             QStringLiteral("mail-from=ok rcpt-to=ok rcpt-to=warning data=ok quit=ok"));
+    QCOMPARE(run.message->queueReply, QStringLiteral("250 2.0.0 Ok: queued as 9TooMany"));
+    QCOMPARE(run.verdict(), Verdict::Warning);
 }
 
 QTEST_GUILESS_MAIN(TestSendScenarios)

@@ -7,6 +7,7 @@
 #include "RunHelpers.h"
 #include "session/ProbeSession.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -82,6 +83,25 @@ void TestMessageTransaction::recipientFindings_data()
     QTest::addColumn<QString>("finding");
     QTest::newRow("greylisted") << 450 << "4.2.0 <b@x>: Recipient address rejected: Greylisted"
                                 << "recipient-greylisted";
+    // RFC 6647: greylisting says so, in words or with 4.2.0 / 4.7.x, on 450 or 451.
+    QTest::newRow("greylisted-451-4.7.1") << 451 << "4.7.1 Please try again later"
+                                          << "recipient-greylisted";
+    QTest::newRow("greylisted-no-enhanced") << 450 << "Greylisted for 5 minutes"
+                                            << "recipient-greylisted";
+    // RFC 5321 s.4.5.3.1.10 / RFC 3463 X.5.3: too many recipients, not greylisting.
+    QTest::newRow("too-many") << 452 << "4.5.3 Error: too many recipients"
+                              << "recipient-too-many";
+    QTest::newRow("too-many-words") << 452 << "Too many recipients received this hour"
+                                    << "recipient-too-many";
+    // RFC 3463 X.3.1 and other temporary failures that do not say greylisting.
+    QTest::newRow("storage") << 452 << "4.3.1 Insufficient system storage"
+                             << "recipient-deferred";
+    QTest::newRow("lookup") << 451 << "4.3.0 <b@x>: Temporary lookup failure"
+                            << "recipient-deferred";
+    QTest::newRow("busy") << 450 << "4.2.1 Mailbox busy, try again later"
+                          << "recipient-deferred";
+    QTest::newRow("later-not-grey") << 451 << "4.3.0 Local error, try again later"
+                                    << "recipient-deferred";
     QTest::newRow("relay") << 554 << "5.7.1 <b@x>: Relay access denied"
                            << "recipient-relay-denied";
     QTest::newRow("unknown") << 550 << "5.1.1 <b@x>: Recipient address rejected: User unknown"
@@ -107,8 +127,14 @@ void TestMessageTransaction::parametersFollowTheOffer()
                                       QStringLiteral("REQUIRETLS"), QStringLiteral("8BITMIME")});
     QVERIFY(!offered.prepare({}));
     const QByteArray size = QByteArray::number(offered.built().bytes.size());
-    QCOMPARE(offered.mailFromCommand(),
-             "MAIL FROM:<ann@example.org> SIZE=" + size + " RET=HDRS REQUIRETLS\r\n");
+    // RFC 3461 s.4.4: ENVID is the Message-ID without brackets (xtext needs no escapes for it).
+    const QByteArray id = offered.built().messageId;
+    QVERIFY2(QRegularExpression(QStringLiteral("^<[0-9a-f]+@example\\.org>$"))
+                 .match(QString::fromLatin1(id))
+                 .hasMatch(),
+             id.constData());
+    QCOMPARE(offered.mailFromCommand(), "MAIL FROM:<ann@example.org> SIZE=" + size
+                                            + " RET=HDRS ENVID=" + id.mid(1).chopped(1) + " REQUIRETLS\r\n");
     QCOMPARE(offered.rcptCommand(1), QByteArray("RCPT TO:<cy@example.org> NOTIFY=SUCCESS,FAILURE\r\n"));
     QVERIFY(!offered.pipelined());
 

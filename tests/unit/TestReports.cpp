@@ -263,6 +263,8 @@ void TestReports::catalogueIsComplete()
                           QStringLiteral("recipient-relay-denied"),
                           QStringLiteral("recipient-unknown"),
                           QStringLiteral("recipient-greylisted"),
+                          QStringLiteral("recipient-too-many"),
+                          QStringLiteral("recipient-deferred"),
                           QStringLiteral("message-refused"),
                           QStringLiteral("delivery-unknown")};
     expected.sort();
