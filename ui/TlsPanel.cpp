@@ -87,6 +87,10 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
                 label = tr("rejected");
             } else if (status == QLatin1String("unavailable-locally")) {
                 label = tr("not testable here");
+            } else if (status == QLatin1String("unknown")) {
+                iconName = QStringLiteral("status-warning");
+                c = UiStyle::warning(pal);
+                label = tr("unknown (no TLS answer)");
             } else {
                 iconName = QStringLiteral("status-warning");
                 label = tr("probe failed");
@@ -96,6 +100,15 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
                         .arg(escape(it.key()), colour(c), icon(iconName), escape(label), escape(detail));
         }
         html += QStringLiteral("</table>");
+    }
+    // Said plainly, before any list: what is shown is not the whole story (issue 11).
+    if (!audit.untested.isEmpty()) {
+        html += QStringLiteral("<p style=\"color:%1\">%2&nbsp;<b>%3</b> %4</p>")
+                    .arg(colour(UiStyle::warning(pal)), icon(QStringLiteral("severity-warning")),
+                         escape(tr("Incomplete:")),
+                         escape(tr("the server did not answer every probe, so the lists below may miss "
+                                   "versions or ciphers. Not tested: %1")
+                                    .arg(audit.untested.join(QStringLiteral("; ")))));
     }
     if (!m_run->ciphers.isEmpty()) {
         html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("Accepted ciphers")));

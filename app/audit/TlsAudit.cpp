@@ -35,6 +35,22 @@ TlsAudit::TlsAudit(ProbeOptions options, QObject* parent)
         const int extraDone = m_injection && m_injection->isFinished() ? 1 : 0;
         Q_EMIT progress(done + extraDone, total + extra);
     });
+    connect(m_pool.get(), &TlsProbePool::preambleFailed, this, &TlsAudit::onPreambleFailed);
+}
+
+void TlsAudit::onPreambleFailed(const QString& why)
+{
+    // Every probe starts with the same conversation: one that cannot reach TLS stops the audit
+    // at once instead of running each probe into the same timeout.
+    if (m_finished)
+        return;
+    const QStringList parts = unfinishedParts();
+    for (const QString& part : parts)
+        m_result.untested.append(tr("%1: not run, the conversation before TLS failed (%2)").arg(part, why));
+    m_pool->cancel();
+    if (m_injection)
+        m_injection->disconnect(this);
+    finish();
 }
 
 TlsAudit::~TlsAudit()
@@ -72,8 +88,15 @@ void TlsAudit::start()
 
 void TlsAudit::cancel()
 {
-    if (!m_started || m_finished)
+    if (m_finished)
         return;
+    if (!m_started) {
+        // Stopped before it began (the check ended first): finished, with nothing done.
+        m_started = true;
+        m_result.unfinished = {tr("the whole TLS audit (not started)")};
+        finish();
+        return;
+    }
     // What the report must call unfinished, before the pool forgets its probes.
     m_result.unfinished = unfinishedParts();
     m_pool->cancel();
@@ -151,7 +174,8 @@ void TlsAudit::onVersionOutcome(TlsVersion version, const ProbeOutcome& o)
         break;
     }
     case ProbeOutcome::Kind::Failed:
-        m_result.versions.insert(name, {QStringLiteral("error"), o.detail});
+        m_result.versions.insert(name, {QStringLiteral("unknown"), o.detail});
+        m_result.untested.append(tr("%1 version probe: %2").arg(name, o.detail));
         break;
     }
     Q_EMIT versionDone(name);
@@ -168,6 +192,11 @@ void TlsAudit::enumerate(TlsVersion version)
         if (!e->accepted().isEmpty()) {
             m_result.ciphers.insert(name, e->accepted());
             m_result.cipherOrder.insert(name, e->order());
+        }
+        if (!e->problems().isEmpty()) {
+            m_result.untested.append(tr("cipher enumeration for %1: %n probe(s) got no TLS answer (%2)",
+                                        nullptr, int(e->problems().size()))
+                                         .arg(name, e->problems().constFirst()));
         }
         partDone();
     });
@@ -224,6 +253,7 @@ void TlsAudit::finish()
         return;
     m_finished = true;
     m_result.probes = m_pool->submitted() + (m_injection ? 1 : 0);
+    m_result.retries = m_pool->retries();
     m_result.durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
     qCDebug(lcAudit).noquote() << QStringLiteral("TLS audit of %1:%2: %3 probes in %4 ms")
                                       .arg(m_options.host)
@@ -238,10 +268,22 @@ void TlsAudit::mergeInto(Run& run) const { merge(m_result, m_options, run); }
 void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& run)
 {
     TlsAuditInfo info;
+    // The main connection's own handshake is the strongest evidence there is: whatever a probe
+    // said, the version it negotiated is accepted.
+    const QString negotiated = run.tls ? run.tls->protocol : QString();
+    QStringList untested = r.untested;
     for (auto it = r.versions.cbegin(); it != r.versions.cend(); ++it) {
+        if (it.key() == negotiated && it->status != QLatin1String("accepted")) {
+            run.tlsVersions.insert(it.key(), QStringLiteral("accepted"));
+            info.versionDetails.insert(it.key(), tr("negotiated by the main connection (the probe: %1)")
+                                                     .arg(it->detail.isEmpty() ? it->status : it->detail));
+            untested.removeIf([&](const QString& u) { return u.startsWith(it.key() + QLatin1Char(' ')); });
+            continue;
+        }
         run.tlsVersions.insert(it.key(), it->status);
         info.versionDetails.insert(it.key(), it->detail);
     }
+    info.untested = untested;
     for (auto it = r.ciphers.cbegin(); it != r.ciphers.cend(); ++it) {
         run.ciphers.insert(it.key(), it.value());
         QStringList weak;
@@ -261,10 +303,15 @@ void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& 
     info.durationMs = r.durationMs;
     info.unfinished = r.unfinished;
 
+    if (!untested.isEmpty())
+        addFinding(
+            run, FindingCatalogue::make(FindingIds::TlsAuditIncomplete, untested.join(QStringLiteral("; "))),
+            StepId::TlsHandshake);
+
     // ---- version findings ----
     QStringList legacy;
     for (const QString& v : {QStringLiteral("TLSv1.0"), QStringLiteral("TLSv1.1")}) {
-        if (r.versions.value(v).status == QLatin1String("accepted"))
+        if (run.tlsVersions.value(v) == QLatin1String("accepted"))
             legacy.append(v);
     }
     if (!legacy.isEmpty()) {
@@ -274,7 +321,7 @@ void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& 
                    StepId::TlsHandshake);
     }
     const TlsVersionOutcome v13 = r.versions.value(QStringLiteral("TLSv1.3"));
-    if (v13.status == QLatin1String("rejected"))
+    if (run.tlsVersions.value(QStringLiteral("TLSv1.3")) == QLatin1String("rejected"))
         addFinding(run, FindingCatalogue::make(FindingIds::Tls13NotSupported, v13.detail),
                    StepId::TlsHandshake);
     // Evidence grouped by reason: "TLSv1.0 - CBC with SHA-1 on TLS 1.0: A, B; anonymous: C".

@@ -17,7 +17,8 @@ class CommandInjectionProbe;
 /// One row of the version matrix.
 struct TlsVersionOutcome
 {
-    /// "accepted", "rejected", "unavailable-locally" or "error" (the probe could not tell).
+    /// "accepted", "rejected" (a TLS alert, or a ServerHello choosing another version),
+    /// "unavailable-locally", or "unknown" (no TLS answer even after retries: detail says why).
     QString status;
     /// The negotiated cipher when accepted; the alert or error text; why it is not testable here.
     QString detail;
@@ -39,7 +40,11 @@ struct TlsAuditResult
     QStringList injectionTranscript;
     /// Parts still running when the audit was cancelled, in words (see TlsAudit::unfinishedParts()).
     QStringList unfinished;
+    /// What could not be tested and why, in words ("TLSv1.1 version probe: Connection refused");
+    /// non-empty makes the audit incomplete (finding tls-audit-incomplete, verdict UNKNOWN).
+    QStringList untested;
     int probes = 0;
+    int retries = 0;
     qint64 durationMs = 0;
 };
 
@@ -100,6 +105,7 @@ private:
     void probeOcsp();
     void probeInjection();
     void partDone();
+    void onPreambleFailed(const QString& why);
     void finish();
 
     ProbeOptions m_options;

@@ -12,8 +12,9 @@ struct TlsProbePool::Active
 {
     std::unique_ptr<ProbeSession> session;
     Callback done;
-    QTimer grace;
     bool reported = false;
+    TlsClientOptions tls;
+    int attempt = 0;
 };
 
 ProbeOutcome outcomeOf(const Run& run)
@@ -36,14 +37,35 @@ ProbeOutcome outcomeOf(const Run& run)
         return o;
     }
     if (const Finding* f = run.finding(FindingIds::TlsHandshakeFailed)) {
-        // A timeout in the handshake is not an answer from the server.
+        // Only an answer is a refusal: an alert, or a ServerHello that picked another version or
+        // suite than offered (OpenSSL's words for those). A timeout, a reset or a close before the
+        // ServerHello says nothing about what the server accepts (issue 11).
+        static const QStringList answers = {QStringLiteral("alert"),
+                                            QStringLiteral("wrong version number"),
+                                            QStringLiteral("unsupported protocol"),
+                                            QStringLiteral("no shared cipher"),
+                                            QStringLiteral("wrong cipher returned"),
+                                            QStringLiteral("version too low"),
+                                            QStringLiteral("unknown protocol")};
+        const bool answered = std::any_of(answers.cbegin(), answers.cend(), [f](const QString& words) {
+            return f->detail.contains(words, Qt::CaseInsensitive);
+        });
+        o.kind = answered ? ProbeOutcome::Kind::Rejected : ProbeOutcome::Kind::Failed;
+        o.detail = f->detail;
         const bool timedOut =
             handshake && handshake->summary.contains(QLatin1String("did not complete within"));
-        o.kind = timedOut ? ProbeOutcome::Kind::Failed : ProbeOutcome::Kind::Rejected;
-        o.detail = f->detail;
+        o.closedInHandshake = !answered && !timedOut;
         return o;
     }
     o.kind = ProbeOutcome::Kind::Failed;
+    // A conversation that cannot reach STARTTLS on any connection; a refused connection, a 421,
+    // a close or a reset may be the server's connection limit and is worth another try.
+    for (const QLatin1String id :
+         {FindingIds::WrongProtocol, FindingIds::ImplicitTlsExpected, FindingIds::StartTlsNotOffered,
+          FindingIds::StartTlsRejected, FindingIds::ServerTimeout, FindingIds::ReplyMalformed}) {
+        if (run.hasFinding(id))
+            o.preambleFailed = true;
+    }
     // The first failed step says why the probe never reached the handshake.
     for (const StepRecord& s : run.steps) {
         if (s.status == StepStatus::Failed) {
@@ -69,7 +91,6 @@ TlsProbePool::~TlsProbePool()
 {
     m_cancelled = true;
     for (auto& a : m_active) {
-        a->grace.stop();
         a->session->disconnect(this);
     }
 }
@@ -107,7 +128,6 @@ void TlsProbePool::cancel()
     // cancel() may run inside a probe's own callback: nothing is deleted here, only stopped.
     for (auto& a : m_active) {
         a->session->disconnect(this);
-        a->grace.stop();
         a->reported = true;
         a->session->cancel();
     }
@@ -123,14 +143,9 @@ void TlsProbePool::pump()
         auto active = std::make_unique<Active>();
         Active* a = active.get();
         a->done = std::move(next.done);
+        a->tls = next.tls;
+        a->attempt = next.attempt;
         a->session = std::make_unique<ProbeSession>(options);
-        a->grace.setSingleShot(true);
-        connect(&a->grace, &QTimer::timeout, this, [this, a] {
-            a->session->disconnect(this);
-            a->session->cancel();
-            QMetaObject::invokeMethod(
-                this, [this, a] { retire(a); }, Qt::QueuedConnection);
-        });
         connect(a->session.get(), &ProbeSession::stepFinished, this,
                 [this, a](int index) { onStepFinished(a, index); });
         connect(a->session.get(), &ProbeSession::finished, this, [this, a] { onSessionFinished(a); });
@@ -149,8 +164,13 @@ void TlsProbePool::onStepFinished(Active* a, int index)
     if (run.steps.at(index).status == StepStatus::Skipped)
         return;
     report(a);
-    if (!m_cancelled && !a->session->isFinished())
-        a->grace.start(QuitGraceMs);
+    if (m_cancelled || a->session->isFinished())
+        return;
+    // The answer is in: close now (no QUIT), so the connection does not outlive its slot.
+    a->session->disconnect(this);
+    a->session->cancel();
+    QMetaObject::invokeMethod(
+        this, [this, a] { retire(a); }, Qt::QueuedConnection);
 }
 
 void TlsProbePool::onSessionFinished(Active* a)
@@ -170,13 +190,45 @@ void TlsProbePool::report(Active* a)
                       << a->session->options().tlsOverrides.backendCipherSuites << "->" << int(outcome.kind)
                       << outcome.protocol << outcome.cipher << outcome.detail;
     --m_running;
+    if (outcome.kind != ProbeOutcome::Kind::Failed)
+        m_answered = true;
+    if (outcome.kind == ProbeOutcome::Kind::Failed && !outcome.preambleFailed && !m_cancelled
+        && a->attempt + 1 < MaxAttempts) {
+        // No TLS answer: maybe the server's connection limit. Fewer at once, a pause, again.
+        reduceConcurrency();
+        ++m_retries;
+        ++m_waitingRetries;
+        Pending again {a->tls, std::move(a->done), a->attempt + 1};
+        QTimer::singleShot(RetryDelayMs << a->attempt, this, [this, again = std::move(again)]() mutable {
+            --m_waitingRetries;
+            if (m_cancelled)
+                return;
+            m_queue.prepend(std::move(again));
+            pump();
+        });
+        pump();
+        return;
+    }
     ++m_completed;
+    ProbeOutcome final = outcome;
+    if (final.kind == ProbeOutcome::Kind::Failed && final.closedInHandshake
+        && a->attempt + 1 >= MaxAttempts) {
+        final.kind = ProbeOutcome::Kind::Rejected;
+        final.detail = QCoreApplication::translate("TlsProbePool",
+                                                   "the server closed the connection after the ClientHello, "
+                                                   "without an alert, on each of %1 tries")
+                           .arg(MaxAttempts);
+    }
     Callback done = std::move(a->done);
     if (done)
-        done(outcome);
+        done(final);
     if (m_cancelled)
         return;
     Q_EMIT progress(m_completed, m_submitted);
+    if (outcome.preambleFailed && !m_answered)
+        Q_EMIT preambleFailed(outcome.detail);
+    if (m_cancelled)
+        return;
     pump();
 }
 
@@ -186,10 +238,9 @@ void TlsProbePool::retire(Active* a)
         if (it->get() == a) {
             if (!a->reported)
                 report(a);
-            a->grace.stop();
             a->session->disconnect(this);
-            // The session may be inside one of its own signals (cancel() from its grace timer
-            // is not, but finished() is): let the event loop delete it.
+            // The session may be inside one of its own signals (finished()): let the event loop
+            // delete it.
             a->session.release()->deleteLater();
             m_active.erase(it);
             return;

@@ -19,10 +19,21 @@ struct ProbeOutcome
     enum class Kind
     {
         Accepted, ///< the handshake completed
-        Rejected, ///< the server refused the handshake (alert, or closed during it)
-        Failed, ///< the probe never got as far as a handshake (connection, STARTTLS, timeout)
+        /// The server answered and refused: a TLS alert, or a ServerHello that chose another
+        /// version or suite (the library's "wrong version number", "no shared cipher").
+        Rejected,
+        /// No TLS answer: refused, reset, closed before the ServerHello, 421/4xx, a timeout, or
+        /// a preamble that failed. Says nothing about what the server accepts.
+        Failed,
     };
     Kind kind = Kind::Failed;
+    /// Failed because the conversation before TLS cannot work (a silent server, another
+    /// protocol, implicit TLS on a STARTTLS port, no STARTTLS): retrying cannot help.
+    bool preambleFailed = false;
+    /// Failed because the server hung up after the ClientHello, with no alert. The pool retries
+    /// it; when every try ends so (at lowered concurrency, while the preamble worked each time),
+    /// that is the server's answer and the outcome becomes Rejected, saying so.
+    bool closedInHandshake = false;
     QString protocol; ///< negotiated ("TLSv1.2")
     QString cipher; ///< negotiated OpenSSL name
     QString detail; ///< the TLS library's words for a rejection, or why the probe failed
@@ -35,8 +46,9 @@ struct ProbeOutcome
 /**
  * Runs handshake probes with a bound on how many run at once. Each probe is a ProbeSession with
  * the real preamble of its protocol (banner, greeting, STARTTLS) and `stopAfter` TLS handshake;
- * the outcome is reported as soon as the handshake step ends, and the session then says QUIT on
- * its own time (it is cut off after a short grace period) while the slot goes to the next probe.
+ * the outcome is reported as soon as the handshake step ends and the connection is closed at
+ * once (no QUIT, no grace period): a server that limits connections per client sees at most the
+ * concurrency bound, never lingering connections on top of it.
  *
  * Probes send nothing after the handshake but QUIT, so they continue past certificate errors
  * (their verdict does not depend on trust), and they never authenticate.
@@ -49,8 +61,10 @@ public:
     using Callback = std::function<void(const ProbeOutcome&)>;
 
     static constexpr int DefaultConcurrency = 8;
-    /// How long a probe may take for its QUIT after the handshake before it is cut off.
-    static constexpr int QuitGraceMs = 2000;
+    /// A probe without a TLS answer is tried this often in all, each time after a longer pause
+    /// (RetryDelayMs, doubled) and at half the concurrency, before its outcome stays Failed.
+    static constexpr int MaxAttempts = 3;
+    static constexpr int RetryDelayMs = 200;
 
     explicit TlsProbePool(ProbeOptions base, int concurrency = DefaultConcurrency, QObject* parent = nullptr);
     ~TlsProbePool() override;
@@ -66,20 +80,32 @@ public:
     /// Drops everything queued and stops every running probe; no callback runs afterwards.
     void cancel();
 
+    /// Halves how many probes run at once (not below one): the server refused connections or
+    /// answered 421/4xx. Probes already running go on.
+    void reduceConcurrency() { m_concurrency = std::max(1, m_concurrency / 2); }
+    int concurrency() const { return m_concurrency; }
+
+    /// Probes tried again after they got no TLS answer.
+    int retries() const { return m_retries; }
     int submitted() const { return m_submitted; }
     int completed() const { return m_completed; }
     int running() const { return m_running; }
-    bool isIdle() const { return m_running == 0 && m_queue.isEmpty(); }
+    bool isIdle() const { return m_running == 0 && m_queue.isEmpty() && m_waitingRetries == 0; }
 
 Q_SIGNALS:
     /// A probe finished; the pool is idle when completed() == submitted().
     void progress(int completed, int submitted);
+    /// The preamble failed before any probe got a TLS answer (a silent server, another
+    /// protocol, implicit TLS on a STARTTLS port): every other probe would fail the same way.
+    /// Emitted after that probe's callback; the pool goes on unless its owner cancels it.
+    void preambleFailed(const QString& why);
 
 private:
     struct Pending
     {
         TlsClientOptions tls;
         Callback done;
+        int attempt = 0;
     };
     struct Active;
 
@@ -96,6 +122,9 @@ private:
     int m_running = 0;
     int m_submitted = 0;
     int m_completed = 0;
+    int m_retries = 0;
+    int m_waitingRetries = 0; ///< retries waiting for their pause to end
+    bool m_answered = false; ///< some probe got a TLS answer (accepted or rejected)
     bool m_cancelled = false;
 };
 

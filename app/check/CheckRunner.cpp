@@ -62,10 +62,24 @@ void CheckRunner::start()
     // Armed first: a session that ends at once (bad options) stops it again in completeIfDone().
     if (m_options.deadlineMs > 0)
         m_deadline.start(m_options.deadlineMs);
-    // The audit's probes run beside the conversation: the whole costs about one check.
+    // The audit's probes run beside the conversation: the whole costs about one check. They
+    // start once the main connection is accepted, so that a server limiting connections per
+    // client gives its slot to the main check first and never to a probe (issue 11).
+    if (m_audit) {
+        connect(m_session.get(), &ProbeSession::stepFinished, this, [this](int index) {
+            const Run& r = m_session->run();
+            if (index >= 0 && index < r.steps.size() && r.steps.at(index).id != StepId::Resolve)
+                startAudit();
+        });
+    }
     m_session->start();
-    if (m_audit)
-        m_audit->start();
+}
+
+void CheckRunner::startAudit()
+{
+    if (!m_audit || m_audit->isRunning() || m_audit->isFinished())
+        return;
+    m_audit->start();
 }
 
 void CheckRunner::resume()
@@ -171,6 +185,8 @@ void CheckRunner::cancel()
 
 void CheckRunner::onSessionFinished()
 {
+    // A session that ended before it connected still gets its audit (it reports for itself).
+    startAudit();
     Q_EMIT sessionFinished();
     completeIfDone();
 }

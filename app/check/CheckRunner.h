@@ -112,6 +112,7 @@ Q_SIGNALS:
 
 private:
     void onSessionFinished();
+    void startAudit();
     void onAuditFinished();
     void onPaused(StepId next);
     void onDeadline();

@@ -98,6 +98,17 @@ constexpr std::array entries {
                "At least one cipher the server accepts is considered weak (RC4, 3DES, export, NULL, "
                "anonymous or CBC with SHA-1 on old TLS). Remove it from the server's cipher list."),
            "RFC 7525"},
+    Entry {FindingIds::TlsAuditIncomplete, Severity::Warning,
+           QT_TRANSLATE_NOOP("Findings", "The TLS audit could not test everything"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "Some of the audit's probes got no TLS answer from the server (the connection was refused, "
+               "reset or closed, the server answered 421 or another temporary error, or it did not greet "
+               "in time), even after retries at lower concurrency. The versions and cipher lists shown "
+               "are incomplete: what could not be tested is listed here, and is neither accepted nor "
+               "rejected. Servers that limit connections per client cause this; run the audit again "
+               "later, or raise the limit for the host you audit from."),
+           "RFC 5321 s.4.2.3 (421); RFC 8446 s.6"},
     Entry {FindingIds::CertExpired, Severity::Critical,
            QT_TRANSLATE_NOOP("Findings", "The certificate has expired"),
            QT_TRANSLATE_NOOP(

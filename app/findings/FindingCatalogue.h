@@ -34,6 +34,7 @@ inline constexpr QLatin1String TlsHandshakeFailed {"tls-handshake-failed"};
 inline constexpr QLatin1String TlsLegacyVersionAccepted {"tls-legacy-version-accepted"};
 inline constexpr QLatin1String Tls13NotSupported {"tls13-not-supported"};
 inline constexpr QLatin1String TlsWeakCipher {"tls-weak-cipher"};
+inline constexpr QLatin1String TlsAuditIncomplete {"tls-audit-incomplete"};
 inline constexpr QLatin1String CertExpired {"cert-expired"};
 inline constexpr QLatin1String CertNotYetValid {"cert-not-yet-valid"};
 inline constexpr QLatin1String CertExpiresSoon {"cert-expires-soon"};

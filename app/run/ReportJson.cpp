@@ -156,6 +156,9 @@ QJsonValue tlsAudit(const Run& run)
         {QStringLiteral("duration_ms"), a.durationMs},
         // Parts cut off by the run deadline; empty when the audit was complete.
         {QStringLiteral("unfinished"), strings(a.unfinished)},
+        // What could not be tested (no TLS answer after retries): the lists above are incomplete.
+        {QStringLiteral("untested"), strings(a.untested)},
+        {QStringLiteral("retries"), a.retries},
     };
 }
 

@@ -408,6 +408,10 @@ std::optional<TlsAuditInfo> readTlsAudit(Walker& w, const QJsonObject& report,
     a.ocsp = w.string(*o, p, "ocsp");
     a.probeCount = int(w.integer(*o, p, "probes", 0, 1 << 30));
     a.durationMs = w.integer(*o, p, "duration_ms", 0, MaxExact);
+    // Added with issue 11; older reports have neither.
+    a.unfinished = w.stringList(w.array(*o, p, "unfinished", false), p + QStringLiteral(".unfinished"));
+    a.untested = w.stringList(w.array(*o, p, "untested", false), p + QStringLiteral(".untested"));
+    a.retries = int(w.integer(*o, p, "retries", 0, 1 << 30, false));
     return a;
 }
 

@@ -183,6 +183,9 @@ void renderAudit(Writer& w, const Run& run)
     // A partial audit (the run deadline) says what it did not get to, not just what it found.
     if (!audit.unfinished.isEmpty())
         w.field(tr("Not finished"), audit.unfinished.join(QStringLiteral(", ")));
+    // No TLS answer even after retries: the lists above are incomplete, and this says where.
+    if (!audit.untested.isEmpty())
+        w.field(tr("Incomplete, not tested"), audit.untested.join(QStringLiteral("; ")));
 }
 
 } // namespace

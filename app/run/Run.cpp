@@ -15,6 +15,9 @@ Verdict Run::verdict() const
         return has(Severity::Critical) ? Verdict::Critical : Verdict::Unknown;
     if (failedStep || has(Severity::Critical))
         return Verdict::Critical;
+    // An audit that was asked for and could not test everything cannot vouch for the server.
+    if (tlsAudit && !tlsAudit->untested.isEmpty())
+        return Verdict::Unknown;
     if (has(Severity::Warning))
         return Verdict::Warning;
     return Verdict::Ok;

@@ -145,6 +145,11 @@ struct TlsAuditInfo
     /// Parts of the audit that had not finished when the run ended (the run deadline), in words,
     /// e.g. "TLSv1.1 version probe"; empty when the audit was complete.
     QStringList unfinished;
+    /// What the audit could not test and why (no TLS answer even after retries, or a preamble
+    /// that failed); non-empty makes the verdict UNKNOWN unless something critical was found.
+    QStringList untested;
+    /// Probes tried again because they got no TLS answer the first time.
+    int retries = 0;
 };
 
 /// The test message's outcome (SMTP `send`).

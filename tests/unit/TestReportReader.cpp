@@ -71,6 +71,9 @@ Run fullRun()
     audit.commandInjectionDetail = QStringLiteral("no reply to the NOOP");
     audit.ocsp = QStringLiteral("none");
     audit.probeCount = 17;
+    audit.untested = {QStringLiteral("TLSv1.1 version probe: Connection refused")};
+    audit.unfinished = {QStringLiteral("OCSP stapling probe")};
+    audit.retries = 4;
     audit.durationMs = 999;
     run.tlsAudit = audit;
     run.findings = {FindingCatalogue::make(FindingIds::StartTlsResponseInjection, QStringLiteral("* forged")),
@@ -195,6 +198,11 @@ void TestReportReader::roundTripKeepsEveryField()
     QCOMPARE(out.tlsAudit->commandInjectionDetail, in.tlsAudit->commandInjectionDetail);
     QCOMPARE(out.tlsAudit->ocsp, in.tlsAudit->ocsp);
     QCOMPARE(out.tlsAudit->probeCount, 17);
+    // Added with issue 11: what could not be tested, what was cut off, and the retries.
+    QCOMPARE(out.tlsAudit->untested,
+             QStringList {QStringLiteral("TLSv1.1 version probe: Connection refused")});
+    QCOMPARE(out.tlsAudit->unfinished, QStringList {QStringLiteral("OCSP stapling probe")});
+    QCOMPARE(out.tlsAudit->retries, 4);
     QCOMPARE(out.tlsAudit->durationMs, 999);
 
     QCOMPARE(out.findings.size(), 2);

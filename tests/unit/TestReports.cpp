@@ -250,6 +250,7 @@ void TestReports::catalogueIsComplete()
                           QStringLiteral("starttls-not-offered"),
                           QStringLiteral("starttls-rejected"),
                           QStringLiteral("starttls-response-injection"),
+                          QStringLiteral("tls-audit-incomplete"),
                           QStringLiteral("tls-handshake-failed"),
                           QStringLiteral("tls-legacy-version-accepted"),
                           QStringLiteral("tls-weak-cipher"),

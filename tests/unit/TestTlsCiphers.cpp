@@ -1,10 +1,10 @@
 // CipherSuites: weak-cipher classification, the local candidate lists, local version support;
 // TlsAudit::merge: how probe results become tlsVersions, ciphers and findings.
 
+#include "audit/TlsAudit.h"
 #include "findings/FindingCatalogue.h"
 #include "RunHelpers.h"
 #include "tls/CipherSuites.h"
-#include "audit/TlsAudit.h"
 
 #include <QTest>
 
@@ -20,6 +20,7 @@ private Q_SLOTS:
     void mergeVersionsAndFindings();
     void mergeKeepsExistingFindings();
     void mergeUnavailableIsNotRejected();
+    void mergeNegotiatedVersionIsAccepted();
 };
 
 void TestTlsCiphers::weakness_data()
@@ -193,13 +194,38 @@ void TestTlsCiphers::mergeUnavailableIsNotRejected()
     r.versions.insert(QStringLiteral("TLSv1.0"), {QStringLiteral("unavailable-locally"),
                                                   QStringLiteral("Not testable from this machine: ...")});
     r.versions.insert(QStringLiteral("TLSv1.3"),
-                      {QStringLiteral("error"), QStringLiteral("Connection refused")});
+                      {QStringLiteral("unknown"), QStringLiteral("Connection refused")});
+    r.untested = {QStringLiteral("TLSv1.3 version probe: Connection refused")};
     Run run;
     TlsAudit::merge(r, ProbeOptions {}, run);
     QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.0")), QStringLiteral("unavailable-locally"));
     // Not testable locally is not "accepted"; a probe that could not connect says nothing about
-    // TLS 1.3.
-    QCOMPARE(findingIds(run), ids({}));
+    // TLS 1.3 (no tls13-not-supported), but the audit is then incomplete, and says so (issue 11).
+    QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.3")), QStringLiteral("unknown"));
+    QCOMPARE(findingIds(run), ids({FindingIds::TlsAuditIncomplete}));
+    QCOMPARE(run.finding(FindingIds::TlsAuditIncomplete)->detail,
+             QStringLiteral("TLSv1.3 version probe: Connection refused"));
+    QCOMPARE(run.verdict(), Verdict::Unknown);
+}
+
+void TestTlsCiphers::mergeNegotiatedVersionIsAccepted()
+{
+    // The probe met the server's connection limit; the main connection negotiated TLS 1.2.
+    TlsAuditResult r;
+    r.versions.insert(QStringLiteral("TLSv1.2"), {QStringLiteral("unknown"), QStringLiteral("421 too many")});
+    r.versions.insert(QStringLiteral("TLSv1.3"),
+                      {QStringLiteral("rejected"), QStringLiteral("protocol version")});
+    r.untested = {QStringLiteral("TLSv1.2 version probe: 421 too many")};
+    Run run;
+    run.tls = TlsFacts {};
+    run.tls->protocol = QStringLiteral("TLSv1.2");
+    TlsAudit::merge(r, ProbeOptions {}, run);
+    QCOMPARE(run.tlsVersions.value(QStringLiteral("TLSv1.2")), QStringLiteral("accepted"));
+    // Its only gap is closed by the main connection: the audit is complete, the verdict follows
+    // the findings (TLS 1.3 refused: information only).
+    QCOMPARE(run.tlsAudit->untested, QStringList());
+    QCOMPARE(findingIds(run), ids({FindingIds::Tls13NotSupported}));
+    QCOMPARE(run.verdict(), Verdict::Ok);
 }
 
 QTEST_GUILESS_MAIN(TestTlsCiphers)
