@@ -2,6 +2,7 @@
 
 #include "run/JsonNesting.h"
 
+#include <cmath>
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -94,7 +95,7 @@ ProfileStore::Document ProfileStore::parse(const QByteArray& bytes)
     const QJsonObject root = json.object();
     const QJsonValue version = root.value(QStringLiteral("schema_version"));
     const double v = version.toDouble(-1);
-    if (!version.isDouble() || v != double(qint64(v)) || v < 1 || v > 1e6) {
+    if (!version.isDouble() || !(v >= 1 && v <= 1e6) || v != std::trunc(v)) {
         d.fatal = tr("it has no valid \"schema_version\"");
         return d;
     }

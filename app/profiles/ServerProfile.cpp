@@ -3,6 +3,7 @@
 #include "tls/TrustAssessment.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <QCoreApplication>
 #include <QFile>
@@ -65,8 +66,9 @@ public:
         const QJsonValue v = m_object.value(key);
         if (v.isUndefined() || v.isNull())
             return fallback;
-        const double d = v.toDouble(-1e300);
-        if (!v.isDouble() || d != double(qint64(d)) || d < min || d > max)
+        const double d = v.toDouble();
+        // Range first: casting a double outside qint64's range (1e300, say) is undefined.
+        if (!v.isDouble() || !(d >= min && d <= max) || d != std::trunc(d))
             return fail(tr("\"%1\" must be a whole number from %2 to %3").arg(key).arg(min).arg(max)),
                    fallback;
         return int(d);

@@ -202,6 +202,20 @@ void TestProfileStore::badFilesAreMovedAsideByteForByte_data()
         << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", "
                       "\"host\": \"mx\", \"port\": 70000}]}")
         << "from 1 to 65535";
+    // Found by fuzz_profile_store: numbers beyond qint64's range were cast before the range check.
+    QTest::newRow("port beyond 2^63")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", "
+                      "\"host\": \"mx\", \"port\": 1.6e50}]}")
+        << "from 1 to 65535";
+    QTest::newRow("negative port beyond 2^63")
+        << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", "
+                      "\"host\": \"mx\", \"port\": -1e300}]}")
+        << "from 1 to 65535";
+    QTest::newRow("fractional port") << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"name\": \"a\", "
+                                                   "\"host\": \"mx\", \"port\": 25.5}]}")
+                                     << "from 1 to 65535";
+    QTest::newRow("schema_version beyond 2^63")
+        << QByteArray("{\"schema_version\": 1e300, \"profiles\": []}") << "schema_version";
     QTest::newRow("deeply nested") << QByteArray(200000, '[') << "nested more than 16 levels";
     QTest::newRow("nested inside a profile")
         << QByteArray("{\"schema_version\": 1, \"profiles\": [{\"notes\": ") + QByteArray(20, '[')
