@@ -5,11 +5,11 @@
 #include "session/ProbeOptions.h"
 
 #include <memory>
-#include <vector>
 #include <QList>
 #include <QMap>
 #include <QObject>
 #include <QString>
+#include <vector>
 
 /// One mail service on its well-known port (RFC 5321, 6409, 8314; IANA service names).
 struct MailService

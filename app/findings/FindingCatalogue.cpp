@@ -409,10 +409,11 @@ constexpr std::array entries {
     Entry {FindingIds::RecipientGreylisted, Severity::Warning,
            QT_TRANSLATE_NOOP("Findings", "A recipient was refused for now (temporary failure)"),
            QT_TRANSLATE_NOOP(
-               "Findings", "The server answered with a temporary failure (450/451) that says it is "
-                           "greylisting: it refuses mail from a sender it has not seen before and accepts it "
-                           "when a real mail server retries minutes later. Mailscope does not retry; send again "
-                           "later."),
+               "Findings",
+               "The server answered with a temporary failure (450/451) that says it is "
+               "greylisting: it refuses mail from a sender it has not seen before and accepts it "
+               "when a real mail server retries minutes later. Mailscope does not retry; send again "
+               "later."),
            "RFC 6647 s.2.1; RFC 5321 s.4.2.5"},
     Entry {FindingIds::RecipientTooMany, Severity::Warning,
            QT_TRANSLATE_NOOP("Findings", "The server takes no more recipients in this message"),
@@ -421,14 +422,15 @@ constexpr std::array entries {
                            "this one for now (452, too many recipients). The message goes to the recipients "
                            "accepted before it; send another message to the rest."),
            "RFC 5321 s.4.5.3.1.10; RFC 3463 s.3.6 (X.5.3)"},
-    Entry {FindingIds::RecipientDeferred, Severity::Warning,
-           QT_TRANSLATE_NOOP("Findings", "The server cannot take a recipient right now"),
-           QT_TRANSLATE_NOOP(
-               "Findings", "The server refused the recipient with a temporary failure that is not "
-                           "greylisting, for example insufficient storage (452 4.3.1) or a lookup that failed "
-                           "on its side. Nothing is wrong with the address as far as this says; send again "
-                           "later. The server's reply says why."),
-           "RFC 5321 s.4.2.5; RFC 3463 s.3.4 (X.3.1)"},
+    Entry {
+        FindingIds::RecipientDeferred, Severity::Warning,
+        QT_TRANSLATE_NOOP("Findings", "The server cannot take a recipient right now"),
+        QT_TRANSLATE_NOOP("Findings",
+                          "The server refused the recipient with a temporary failure that is not "
+                          "greylisting, for example insufficient storage (452 4.3.1) or a lookup that failed "
+                          "on its side. Nothing is wrong with the address as far as this says; send again "
+                          "later. The server's reply says why."),
+        "RFC 5321 s.4.2.5; RFC 3463 s.3.4 (X.3.1)"},
     Entry {FindingIds::MessageRefused, Severity::Critical,
            QT_TRANSLATE_NOOP("Findings", "The server refused the message after receiving it"),
            QT_TRANSLATE_NOOP("Findings",
@@ -511,13 +513,13 @@ constexpr std::array entries {
            QT_TRANSLATE_NOOP("Findings", "The host named by the MX record has no A or AAAA record: senders "
                                          "cannot reach it. Add the address records, or fix the MX target."),
            "RFC 5321 s.5.1"},
-    Entry {
-        FindingIds::MxUnreachable, Severity::Critical,
-        QT_TRANSLATE_NOOP("Findings", "The MX host could not be checked"),
-        QT_TRANSLATE_NOOP(
-            "Findings", "The SMTP conversation with this MX address failed before TLS (refused, timed out, "
-                        "closed, or refused the client). Open its run for the steps and the server's words."),
-        "RFC 5321"},
+    Entry {FindingIds::MxUnreachable, Severity::Critical,
+           QT_TRANSLATE_NOOP("Findings", "The MX host could not be checked"),
+           QT_TRANSLATE_NOOP(
+               "Findings",
+               "The SMTP conversation with this MX address failed before TLS (refused, timed out, "
+               "closed, or refused the client). Open its run for the steps and the server's words."),
+           "RFC 5321"},
     Entry {FindingIds::StartTlsNotSupported, Severity::Critical,
            QT_TRANSLATE_NOOP("Findings", "The MX does not support STARTTLS"),
            QT_TRANSLATE_NOOP(
@@ -525,13 +527,13 @@ constexpr std::array entries {
                "This MX host does not offer STARTTLS, or refuses it: mail to it travels in clear text, and "
                "DANE or MTA-STS senders do not deliver to it. Enable STARTTLS with a certificate."),
            "RFC 3207; RFC 8460 s.4.3.1 (starttls-not-supported)"},
-    Entry {
-        FindingIds::CertificateHostMismatch, Severity::Warning,
-        QT_TRANSLATE_NOOP("Findings", "The MX certificate is not for the MX host name"),
-        QT_TRANSLATE_NOOP("Findings", "The certificate the MX presents does not carry its MX host name. "
-                                      "MTA-STS senders (and DANE-TA) require it; with MTA-STS in enforce "
-                                      "mode they do not deliver. Get a certificate that names the MX host."),
-        "RFC 8461 s.4.2; RFC 8460 s.4.3.2 (certificate-host-mismatch)"},
+    Entry {FindingIds::CertificateHostMismatch, Severity::Warning,
+           QT_TRANSLATE_NOOP("Findings", "The MX certificate is not for the MX host name"),
+           QT_TRANSLATE_NOOP("Findings",
+                             "The certificate the MX presents does not carry its MX host name. "
+                             "MTA-STS senders (and DANE-TA) require it; with MTA-STS in enforce "
+                             "mode they do not deliver. Get a certificate that names the MX host."),
+           "RFC 8461 s.4.2; RFC 8460 s.4.3.2 (certificate-host-mismatch)"},
     Entry {FindingIds::CertificateExpired, Severity::Warning,
            QT_TRANSLATE_NOOP("Findings", "The MX certificate is expired or not yet valid"),
            QT_TRANSLATE_NOOP("Findings", "MTA-STS senders require a valid certificate; with MTA-STS in "

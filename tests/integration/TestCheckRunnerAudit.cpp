@@ -1,12 +1,12 @@
 // CheckRunner over real sockets: the conversation and the TLS audit side by side against the
 // built-in demo server, merged into one Run. Synchronisation is QTRY_* / QSignalSpy only.
 
+#include "audit/TlsAudit.h"
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "findings/FindingCatalogue.h"
 #include "RunHelpers.h"
 #include "TestPrinters.h"
-#include "audit/TlsAudit.h"
 
 #include <QSignalSpy>
 #include <QTest>

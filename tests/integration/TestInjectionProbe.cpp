@@ -4,10 +4,10 @@
 // a server "vulnerable"; a flood ends the probe as "inconclusive", with the connection cut.
 // (The SMTP vulnerable/safe scripts and demo rows live in TestTlsAudit.)
 
+#include "audit/CommandInjectionProbe.h"
 #include "demo/DemoServer.h"
 #include "FakeMailServer.h"
 #include "TestPki.h"
-#include "audit/CommandInjectionProbe.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -4,6 +4,7 @@
 // asserts the cause (which step the deadline cut, what the finding says was not done), never a
 // duration; QTRY_*'s bound only guards against a hang.
 
+#include "audit/TlsAudit.h"
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "FakeMailServer.h"
@@ -11,7 +12,6 @@
 #include "RunHelpers.h"
 #include "TestPrinters.h"
 #include "tls/CipherSuites.h"
-#include "audit/TlsAudit.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -3,6 +3,8 @@
 // cases and stapled OCSP; FakeMailServer scripts and the DemoServer for the STARTTLS
 // command-injection probe. Synchronisation is QTRY_* / QSignalSpy only.
 
+#include "audit/CommandInjectionProbe.h"
+#include "audit/TlsAudit.h"
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "FakeMailServer.h"
@@ -10,8 +12,6 @@
 #include "RealServers.h"
 #include "RunHelpers.h"
 #include "TestPki.h"
-#include "audit/CommandInjectionProbe.h"
-#include "audit/TlsAudit.h"
 
 #include <QFile>
 #include <QJsonArray>

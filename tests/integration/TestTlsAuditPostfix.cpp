@@ -2,11 +2,11 @@
 // smtpd_tls_protocols to TLS 1.2 only and to TLS 1.3 only (STARTTLS, the real SMTP preamble in
 // every probe), and the command-injection probe against a correct server.
 
+#include "audit/TlsAudit.h"
 #include "findings/FindingCatalogue.h"
 #include "RealServers.h"
 #include "RunHelpers.h"
 #include "tls/CipherSuites.h"
-#include "audit/TlsAudit.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,9 +1,9 @@
 // CommandInjectionProbe over the in-memory transport: the exact bytes (STARTTLS and the injected
 // NOOP in ONE write), nothing but QUIT after the handshake, and the verdict per protocol.
 
+#include "audit/CommandInjectionProbe.h"
 #include "FakeLineTransport.h"
 #include "protocol/Dialect.h"
-#include "audit/CommandInjectionProbe.h"
 
 #include <QRegularExpression>
 #include <QSignalSpy>
