@@ -280,9 +280,12 @@ void ProbeSession::completeStep(StepStatus status, const QString& summary)
     s.status = status;
     s.durationMs = now() - s.startedMs;
     s.summary = m_recorder.summary(summary);
+    // Copied before the signal: a slot may end the run, which appends skipped steps and
+    // reallocates m_run.steps under `s` (a use-after-free ASan found in TestTlsAudit).
+    const StepId id = s.id;
     Q_EMIT stepFinished(m_current);
-    if (status != StepStatus::Failed && status != StepStatus::Skipped && stopsAfter(s.id)) {
-        skipRemaining(tr("Not run: the run was set to stop after %1").arg(toKey(s.id)), true);
+    if (status != StepStatus::Failed && status != StepStatus::Skipped && stopsAfter(id)) {
+        skipRemaining(tr("Not run: the run was set to stop after %1").arg(toKey(id)), true);
     }
     scheduleAdvance();
 }
