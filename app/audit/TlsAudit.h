@@ -30,6 +30,12 @@ struct TlsAuditResult
     QMap<QString, TlsVersionOutcome> versions; ///< by "TLSv1.x"
     QMap<QString, QStringList> ciphers; ///< accepted, in the server's order when it has one
     QMap<QString, QString> cipherOrder; ///< "server", "client", "unknown"
+    /// Per version (also "SSLv2", "SSLv3"): every accepted suite with what the raw probe saw
+    /// (DH size, group), in the same order as `ciphers`; merge() derives names, ratings and
+    /// findings from it through CipherSuiteTable.
+    QMap<QString, QList<AcceptedSuite>> suites;
+    /// Per version: the key-exchange groups the server accepts (TlsAuditInfo::groups).
+    QMap<QString, QStringList> groups;
     /// An accepted version probe: the chain as presented, seen at security level 0 (so also a
     /// chain the main session's library refused, e.g. RSA 1024 or SHA-1).
     std::optional<ProbeOutcome> chainProbe;

@@ -126,8 +126,30 @@ struct Finding
 
 /// What the TLS audit (version, cipher, injection and OCSP probes) found beyond tlsVersions and
 /// ciphers: the evidence behind each verdict, for the TLS panel and the text report.
+/// One cipher suite a server accepted with one version, as a raw probe saw it (the IANA code;
+/// the name, key exchange, bits and rating come from CipherSuiteTable by code).
+struct AcceptedSuite
+{
+    quint32 code = 0; ///< two bytes for TLS suites, three for an SSLv2 cipher kind
+    /// DHE suites: the size of the DH prime the server sent in its ServerKeyExchange; 0 when
+    /// not a DHE suite or not read.
+    int dhBits = 0;
+    /// ECDHE suites and TLS 1.3: the group the server chose ("x25519", "secp256r1",
+    /// "ffdhe2048"); empty when not known.
+    QString group;
+    friend bool operator==(const AcceptedSuite&, const AcceptedSuite&) = default;
+};
+
 struct TlsAuditInfo
 {
+    /// Per version ("SSLv2", "SSLv3", "TLSv1.0" ... "TLSv1.3"): every suite the server accepted,
+    /// found by raw ClientHello probes over the whole registry; in the server's order when it
+    /// imposes one (cipherOrder "server"), else strongest first. Empty when ciphers were not
+    /// enumerated. run.ciphers holds the same suites by display name.
+    QMap<QString, QList<AcceptedSuite>> suites;
+    /// Per version: the key-exchange groups the server accepts ("x25519", "secp256r1",
+    /// "ffdhe2048"), in the server's order when it has one. Empty when not probed.
+    QMap<QString, QStringList> groups;
     /// Per version ("TLSv1.2"): the alert or error text, or why it was not testable here.
     QMap<QString, QString> versionDetails;
     /// Per version: "server" (the server imposes its order), "client" (it follows the client's),
