@@ -5,6 +5,7 @@
 #include "profiles/ProfileStore.h"
 #include "profiles/ProviderPresets.h"
 #include "profiles/SecretStore.h"
+#include "run/InputFile.h"
 #include "run/TerminalText.h"
 #include "SendCommand.h"
 #include "tls/TrustAssessment.h"
@@ -42,6 +43,14 @@ void printNotices(const ProfileStore& store, QTextStream& err)
 
 QString describeTarget(const ServerProfile& p)
 {
+    if (p.isDomain()) {
+        QString how = p.demoDomain ? QStringLiteral(" (demo)") : QString();
+        if (!p.dnsServer.isEmpty())
+            how += QStringLiteral(" dns %1").arg(p.dnsServer);
+        if (!p.trustAnchorFile.isEmpty())
+            how += QStringLiteral(" trust-anchor %1").arg(p.trustAnchorFile);
+        return p.domain + how;
+    }
     return QStringLiteral("%1 %2 %3:%4").arg(toKey(p.protocol), toKey(p.tls), p.host).arg(p.port);
 }
 
@@ -115,6 +124,21 @@ void printProfile(const ServerProfile& p, QTextStream& out)
         out << (label + QLatin1Char(':')).leftJustified(15) << TerminalText::escaped(value) << '\n';
     };
     field(tr("Name"), p.name);
+    if (p.isDomain()) {
+        field(tr("Kind"), tr("mail domain"));
+        field(tr("Domain"), p.domain);
+        field(tr("DNS"), p.demoDomain ? tr("the demo's domains, answered inside Mailscope (no network)")
+                         : p.dnsServer.isEmpty() ? tr("the system's resolvers")
+                                                 : tr("asks %1").arg(p.dnsServer));
+        if (!p.demoDomain)
+            field(tr("Trust anchor"),
+                  p.trustAnchorFile.isEmpty() ? tr("the root's (dns-root-data)") : p.trustAnchorFile);
+        if (!p.notes.isEmpty())
+            field(tr("Notes"), p.notes);
+        out << '\n' << tr("Check it: mailscope-cli domain --profile \"%1\"").arg(p.name) << '\n';
+        return;
+    }
+    field(tr("Kind"), tr("server"));
     field(tr("Server"), QStringLiteral("%1:%2 (%3, TLS %4, policy %5)")
                             .arg(p.host)
                             .arg(p.port)
@@ -174,11 +198,69 @@ int list(const ProfileStore& store, bool json, QTextStream& out)
         width = std::max(width, p.name.size());
     for (const ServerProfile& p : store.profiles()) {
         out << TerminalText::escaped(p.name).leftJustified(width + 2)
-            << TerminalText::escaped(describeTarget(p));
+            << ServerProfile::kindKey(p.kind).leftJustified(8) << TerminalText::escaped(describeTarget(p));
         if (!p.user.isEmpty())
             out << "  " << tr("as %1").arg(TerminalText::escaped(p.user));
         out << '\n';
     }
+    return ExitOk;
+}
+
+/// `profiles add NAME --domain DOMAIN [--dns-server ADDR[@PORT]] [--trust-anchor FILE] [--demo]`.
+int addDomain(ProfileStore& store, const QCommandLineParser& parser, const QStringList& args,
+              QTextStream& out, QTextStream& err)
+{
+    if (args.size() != 1) {
+        err << tr(
+            "mailscope-cli profiles add NAME --domain DOMAIN [--dns-server ADDR[@PORT]] [--trust-anchor "
+            "FILE] [--demo]  (no HOST: the domain's MX hosts are the servers)")
+            << Qt::endl;
+        return ExitUnknown;
+    }
+    // A server's settings would be saved nowhere: say so rather than drop them.
+    const QStringList serverOptions = ProfileOptions::checkOptionsSet(parser);
+    for (const QString& option : serverOptions) {
+        if (option != QLatin1String("json")) {
+            err << tr("mailscope-cli profiles add: --%1 is a server setting; a domain profile keeps the "
+                      "domain "
+                      "and its DNS settings only.")
+                       .arg(option)
+                << Qt::endl;
+            return ExitUnknown;
+        }
+    }
+    for (const char* serverOnly : {"preset", "accept-cert", "from", "to"}) {
+        if (parser.isSet(QLatin1String(serverOnly))) {
+            err << tr("mailscope-cli profiles add: --%1 belongs to a server profile, not a domain profile.")
+                       .arg(QLatin1String(serverOnly))
+                << Qt::endl;
+            return ExitUnknown;
+        }
+    }
+    ServerProfile profile;
+    profile.kind = ProfileKind::Domain;
+    profile.name = args.first();
+    profile.domain = parser.value(QStringLiteral("domain")).trimmed();
+    profile.dnsServer = parser.value(QStringLiteral("dns-server")).trimmed();
+    profile.demoDomain = parser.isSet(QStringLiteral("demo"));
+    profile.notes = parser.value(QStringLiteral("notes"));
+    if (parser.isSet(QStringLiteral("trust-anchor"))) {
+        const QString path = parser.value(QStringLiteral("trust-anchor"));
+        const InputFile::Result ta = InputFile::read(path, InputFile::Limits {});
+        if (!ta.ok()) {
+            err << tr("mailscope-cli profiles add: --trust-anchor: %1").arg(ta.error) << Qt::endl;
+            return ExitUnknown;
+        }
+        profile.trustAnchorFile = QFileInfo(path).absoluteFilePath();
+    }
+    const QString error = store.add(profile);
+    if (!error.isEmpty()) {
+        err << tr("mailscope-cli profiles add: %1").arg(error) << Qt::endl;
+        return ExitUnknown;
+    }
+    out << tr("Saved domain profile \"%1\" (%2) in %3")
+               .arg(profile.name, describeTarget(profile), store.path())
+        << '\n';
     return ExitOk;
 }
 
@@ -192,6 +274,16 @@ int add(ProfileStore& store, const QCommandLineParser& parser, const QStringList
     }
     const QString name = args.at(0);
     const QString host = args.value(1);
+    if (parser.isSet(QStringLiteral("domain")))
+        return addDomain(store, parser, args, out, err);
+    for (const char* domainOnly : {"dns-server", "trust-anchor", "demo"}) {
+        if (parser.isSet(QLatin1String(domainOnly))) {
+            err << tr("mailscope-cli profiles add: --%1 belongs to a domain profile (--domain DOMAIN).")
+                       .arg(QLatin1String(domainOnly))
+                << Qt::endl;
+            return ExitUnknown;
+        }
+    }
     const bool userOnly = parser.isSet(QStringLiteral("user"))
                           && !parser.isSet(QStringLiteral("password-env"))
                           && !parser.isSet(QStringLiteral("password-file"));
@@ -407,8 +499,8 @@ int ProfilesCommand::run(QCommandLineParser& parser, const QStringList& argument
     parser.addPositionalArgument(QStringLiteral("profiles"), tr("The command."));
     parser.addPositionalArgument(
         QStringLiteral("action"),
-        tr("list | show NAME | add NAME [HOST[:PORT]] | delete NAME | export FILE [NAME...] "
-           "| import FILE | presets"));
+        tr("list | show NAME | add NAME [HOST[:PORT]] | add NAME --domain DOMAIN | delete NAME | export FILE "
+           "[NAME...] | import FILE | presets"));
     CliOptions::addCheckOptions(parser);
     parser.addOptions({
         opt(QStringLiteral("preset"), "add: start from a provider's template (see: profiles presets).",
@@ -422,6 +514,16 @@ int ProfilesCommand::run(QCommandLineParser& parser, const QStringList& argument
         opt(QStringLiteral("from"), "add: default sender of the test message.", QStringLiteral("address")),
         opt(QStringLiteral("to"), "add: default recipient of the test message (repeatable).",
             QStringLiteral("address")),
+        opt(QStringLiteral("domain"),
+            "add: save a mail domain instead of a server (checked with: mailscope-cli domain --profile "
+            "NAME).",
+            QStringLiteral("domain")),
+        opt(QStringLiteral("dns-server"), "add --domain: ask this resolver or authoritative server.",
+            QStringLiteral("ADDR[@PORT]")),
+        opt(QStringLiteral("trust-anchor"), "add --domain: DNSSEC trust anchor file (DS or DNSKEY records).",
+            QStringLiteral("FILE")),
+        opt(QStringLiteral("demo"),
+            "add --domain: one of the demo's mail domains (demo.test, ...); no network."),
     });
     if (!parser.parse(arguments)) {
         err << tr("mailscope-cli profiles: %1").arg(parser.errorText()) << Qt::endl
@@ -501,6 +603,14 @@ int ProfilesCommand::check(const QCommandLineParser& parser, QTextStream& out, Q
     const auto profile = store.byName(name);
     if (!profile) {
         err << tr("mailscope-cli check: no profile named \"%1\" (profiles: %2).").arg(name, namesOf(store))
+            << Qt::endl;
+        return ExitUnknown;
+    }
+    if (profile->isDomain()) {
+        err << tr("mailscope-cli %1: \"%2\" is a mail domain profile (%3); check it with: mailscope-cli "
+                  "domain "
+                  "--profile \"%2\"")
+                   .arg(command, name, profile->domain)
             << Qt::endl;
         return ExitUnknown;
     }

@@ -2,6 +2,7 @@
 
 #include "run/JsonNesting.h"
 
+#include <algorithm>
 #include <cmath>
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -39,6 +40,14 @@ QString ProfileStore::defaultPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
            + QStringLiteral("/Mailscope/profiles.json");
+}
+
+int ProfileStore::schemaVersionFor(const QList<ServerProfile>& profiles)
+{
+    return std::any_of(profiles.cbegin(), profiles.cend(),
+                       [](const ServerProfile& p) { return p.isDomain(); })
+               ? 2
+               : 1;
 }
 
 ProfileStore::ProfileStore(QString path)
@@ -280,9 +289,10 @@ QString ProfileStore::write(const QList<ServerProfile>& profiles)
     QJsonArray list;
     for (const ServerProfile& p : profiles)
         list.append(p.toJson());
-    const QByteArray bytes = QJsonDocument(QJsonObject {{QStringLiteral("schema_version"), SchemaVersion},
-                                                        {QStringLiteral("profiles"), list}})
-                                 .toJson(QJsonDocument::Indented);
+    const QByteArray bytes =
+        QJsonDocument(QJsonObject {{QStringLiteral("schema_version"), schemaVersionFor(profiles)},
+                                   {QStringLiteral("profiles"), list}})
+            .toJson(QJsonDocument::Indented);
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly))
         return tr("Cannot write %1: %2").arg(m_path, file.errorString());
@@ -472,7 +482,7 @@ QByteArray ProfileStore::exportJson(const QList<ServerProfile>& profiles)
         list.append(o);
     }
     return QJsonDocument(QJsonObject {
-                             {QStringLiteral("schema_version"), SchemaVersion},
+                             {QStringLiteral("schema_version"), schemaVersionFor(profiles)},
                              {QStringLiteral("exported_by"), QStringLiteral("Mailscope " MAILSCOPE_VERSION)},
                              {QStringLiteral("profiles"), list},
                          })

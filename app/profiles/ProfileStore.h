@@ -24,7 +24,10 @@ struct StoreNotice
 };
 
 /**
- * The saved server profiles: one JSON document (schema_version 1), written only through QSaveFile.
+ * The saved server profiles: one JSON document, written only through QSaveFile. schema_version 1
+ * holds server profiles only; a document with a mail domain profile (ProfileKind::Domain) is
+ * written as schema_version 2, so that a Mailscope from before domain profiles opens it read-only
+ * instead of dropping the entries it cannot read. Both versions are read.
  *
  * Robust against what a disk holds after a crash, an editor or another instance:
  * - input is bounded (file size, nesting depth, number of profiles, every string), so a hostile
@@ -40,7 +43,10 @@ struct StoreNotice
 class ProfileStore final
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    /// The newest schema this Mailscope reads and writes.
+    static constexpr int SchemaVersion = 2;
+    /// The schema a document of `profiles` is written with: 1 without domain profiles, else 2.
+    static int schemaVersionFor(const QList<ServerProfile>& profiles);
     static constexpr qint64 MaxFileBytes = 8 * 1024 * 1024;
     static constexpr int MaxProfiles = 5000;
     static constexpr int MaxDepth = 16;

@@ -18,16 +18,37 @@ struct AcceptedCertificate
     bool operator==(const AcceptedCertificate&) const = default;
 };
 
+/// What a saved profile checks.
+enum class ProfileKind
+{
+    Server, ///< one mail server (`mailscope-cli check --profile`)
+    Domain, ///< a mail domain (`mailscope-cli domain --profile`): MX walk, DANE, MTA-STS, TLS-RPT
+};
+
 /**
  * One saved server: everything `mailscope-cli check` would use, plus notes and the defaults of the
  * test message. A value type: the store keeps a list of them, the CLI and the GUI edit copies.
  * It never holds a password, only whether one is in the keychain (SecretStore, under secretKey()).
+ *
+ * A profile of kind Domain is a saved mail domain instead: the domain and how to resolve it
+ * (`--dns-server`, `--trust-anchor`, or the demo's in-process answers); the server fields keep
+ * their defaults and are neither written nor read for it. Both kinds share the store, the names,
+ * the ids (so the run history of either is kept under its id) and export/import.
  */
 struct ServerProfile
 {
     QString id; ///< stable across renames (the keychain entry is keyed by it)
     int revision = 0; ///< bumped by every save; detects an edit made by another instance
+    ProfileKind kind = ProfileKind::Server;
     QString name;
+
+    /// Kind Domain: the mail domain, and how it is resolved.
+    QString domain;
+    QString dnsServer; ///< ADDR[@PORT]; empty: the system's resolvers
+    QString trustAnchorFile; ///< DS/DNSKEY file; empty: the root's trust anchor
+    /// The demo's mail domains answered in-process, every MX the built-in demo server (no network).
+    bool demoDomain = false;
+    bool isDomain() const { return kind == ProfileKind::Domain; }
     QString host;
     quint16 port = 587;
     Protocol protocol = Protocol::Smtp;
@@ -81,6 +102,10 @@ struct ServerProfile
 
     /// Empty when the profile can be saved; otherwise what is wrong, in words.
     QString validate() const;
+
+    /// "server" or "domain" (the JSON's "kind"; absent means server, as in files before domains).
+    static QString kindKey(ProfileKind kind);
+    static std::optional<ProfileKind> kindFromKey(const QString& key);
 
     /// Bounds every profile (and so a hostile file) must respect.
     static constexpr int MaxNameLength = 200;

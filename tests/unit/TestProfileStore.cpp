@@ -50,6 +50,18 @@ ServerProfile fullProfile(const QString& name)
     return p;
 }
 
+ServerProfile domainProfile(const QString& name)
+{
+    ServerProfile p;
+    p.kind = ProfileKind::Domain;
+    p.name = name;
+    p.domain = QStringLiteral("example.test");
+    p.dnsServer = QStringLiteral("127.0.0.1@5353");
+    p.trustAnchorFile = QStringLiteral("/etc/mailscope/test-zone.ds");
+    p.notes = QStringLiteral("Kunden-Domain 📧");
+    return p;
+}
+
 QByteArray readAll(const QString& path)
 {
     QFile f(path);
@@ -115,6 +127,11 @@ private Q_SLOTS:
     void boundsAreEnforcedOnSave();
     void exportCarriesNoSecretsNorLocalState();
     void thousandProfiles();
+    void domainProfilesRoundTripAndRaiseTheSchema();
+    void serverOnlyFilesStayAsTheyWere();
+    void unknownKindIsRefusedWithAReason();
+    void domainProfileValidation_data();
+    void domainProfileValidation();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("cfg/profiles.json")); }
@@ -298,13 +315,13 @@ void TestProfileStore::futureSchemaIsReadOnlyAndUntouched()
 {
     QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
     const QByteArray bytes =
-        "{\"schema_version\": 2, \"profiles\": [{\"name\": \"from the future\", \"host\": "
+        "{\"schema_version\": 3, \"profiles\": [{\"name\": \"from the future\", \"host\": "
         "\"mx.example.org\", \"hologram\": true}], \"new_top_level\": {}}";
     writeAll(path(), bytes);
     ProfileStore store(path());
     store.load();
     QCOMPARE(kinds(store), QList {StoreNotice::Kind::ReadOnly});
-    QVERIFY2(store.notices().first().message.contains(QLatin1String("newer Mailscope (schema version 2")),
+    QVERIFY2(store.notices().first().message.contains(QLatin1String("newer Mailscope (schema version 3")),
              qPrintable(store.notices().first().message));
     QVERIFY(store.isReadOnly());
     QCOMPARE(names(store), QStringList {QStringLiteral("from the future")}); // still usable
@@ -506,6 +523,199 @@ void TestProfileStore::thousandProfiles()
     // A figure for the record, not an assertion.
     qInfo("1000 profiles: %lld bytes; save %lld ms, load %lld ms, add one %lld ms",
           qint64(QFileInfo(path()).size()), saveMs, loadMs, addMs);
+}
+
+void TestProfileStore::domainProfilesRoundTripAndRaiseTheSchema()
+{
+    ServerProfile server = fullProfile(QStringLiteral("Büro"));
+    ServerProfile domain = domainProfile(QStringLiteral("Kunde ✉"));
+    ServerProfile demo;
+    demo.kind = ProfileKind::Domain;
+    demo.name = QStringLiteral("demo.test");
+    demo.domain = QStringLiteral("demo.test");
+    demo.demoDomain = true;
+    {
+        ProfileStore store(path());
+        store.load();
+        QCOMPARE(store.add(server), QString());
+        QVERIFY(readAll(path()).contains("\"schema_version\": 1"));
+        QCOMPARE(store.add(domain), QString());
+        QCOMPARE(store.add(demo), QString());
+    }
+    // A domain profile makes it schema 2: a Mailscope from before reads it read-only, losing nothing.
+    const QByteArray bytes = readAll(path());
+    QVERIFY(bytes.contains("\"schema_version\": 2"));
+    const QJsonObject stored =
+        QJsonDocument::fromJson(bytes).object().value(QStringLiteral("profiles")).toArray().at(1).toObject();
+    QCOMPARE(stored.value(QStringLiteral("kind")).toString(), QStringLiteral("domain"));
+    QCOMPARE(stored.value(QStringLiteral("domain")).toString(), QStringLiteral("example.test"));
+    QCOMPARE(stored.value(QStringLiteral("dns")).toObject(),
+             (QJsonObject {{QStringLiteral("server"), QStringLiteral("127.0.0.1@5353")},
+                           {QStringLiteral("trust_anchor"), QStringLiteral("/etc/mailscope/test-zone.ds")},
+                           {QStringLiteral("demo"), false}}));
+    // Only the domain's settings: no server field that nobody could see or edit.
+    QVERIFY(!stored.contains(QStringLiteral("host")));
+    QVERIFY(!stored.contains(QStringLiteral("trust")));
+
+    ProfileStore again(path());
+    again.load();
+    QVERIFY(again.notices().isEmpty());
+    QCOMPARE(again.byName(QStringLiteral("Büro"))->toJson(), server.toJson());
+    QCOMPARE(again.byName(QStringLiteral("Kunde ✉"))->toJson(), domain.toJson());
+    QCOMPARE(again.byName(QStringLiteral("demo.test"))->toJson(), demo.toJson());
+    QVERIFY(again.byName(QStringLiteral("Kunde ✉"))->isDomain());
+    QVERIFY(!again.byName(QStringLiteral("Büro"))->isDomain());
+
+    // Export and import: every profile, its kind included, unchanged but for local state.
+    const QByteArray exported = ProfileStore::exportJson(again.profiles());
+    QVERIFY(exported.contains("\"schema_version\": 2"));
+    const ProfileStore::Document doc = ProfileStore::parse(exported);
+    QCOMPARE(doc.fatal, QString());
+    QCOMPARE(doc.problems, QStringList());
+    QCOMPARE(doc.schemaVersion, 2);
+    QCOMPARE(doc.profiles.size(), 3);
+    for (qsizetype i = 0; i < doc.profiles.size(); ++i) {
+        ServerProfile expected = again.profiles().at(i);
+        expected.id = doc.profiles.at(i).id;
+        expected.revision = 0;
+        expected.passwordStored = false;
+        QCOMPARE(doc.profiles.at(i).toJson(), expected.toJson());
+    }
+    QCOMPARE(ProfileStore::exportJson(doc.profiles), exported);
+
+    // Deleting the last domain profile brings the file back to schema 1.
+    QCOMPARE(again.remove(again.byName(QStringLiteral("Kunde ✉"))->id), QString());
+    QVERIFY(readAll(path()).contains("\"schema_version\": 2"));
+    QCOMPARE(again.remove(again.byName(QStringLiteral("demo.test"))->id), QString());
+    QVERIFY(readAll(path()).contains("\"schema_version\": 1"));
+}
+
+void TestProfileStore::serverOnlyFilesStayAsTheyWere()
+{
+    // A file as Mailscope wrote it before domain profiles: read unchanged, written back the same.
+    QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
+    ServerProfile p = fullProfile(QStringLiteral("alt"));
+    p.id = QStringLiteral("0f8fad5b-d9cb-469f-a165-70867728950e");
+    p.revision = 3;
+    const QByteArray old = QJsonDocument(QJsonObject {{QStringLiteral("schema_version"), 1},
+                                                      {QStringLiteral("profiles"), QJsonArray {p.toJson()}}})
+                               .toJson(QJsonDocument::Indented);
+    QVERIFY(!old.contains("\"kind\""));
+    writeAll(path(), old);
+    ProfileStore store(path());
+    store.load();
+    QVERIFY(store.notices().isEmpty());
+    QCOMPARE(store.profiles().size(), 1);
+    QCOMPARE(store.profiles().first().kind, ProfileKind::Server);
+    QCOMPARE(store.profiles().first().toJson(), p.toJson());
+    QCOMPARE(readAll(path()), old);
+    // A save rewrites it in the same shape: schema 1, no "kind".
+    ServerProfile edited = store.profiles().first();
+    edited.notes = QStringLiteral("edited");
+    QCOMPARE(store.update(edited), QString());
+    const QByteArray after = readAll(path());
+    QVERIFY(after.contains("\"schema_version\": 1"));
+    QVERIFY(!after.contains("\"kind\""));
+}
+
+void TestProfileStore::unknownKindIsRefusedWithAReason()
+{
+    QVERIFY(QDir().mkpath(QFileInfo(path()).absolutePath()));
+    const QByteArray bytes =
+        "{\"schema_version\": 2, \"profiles\": ["
+        "{\"name\": \"server\", \"host\": \"mx1.example.org\"},"
+        "{\"name\": \"mailbox\", \"kind\": \"imap-folder\", \"host\": \"imap.example.org\"},"
+        "{\"name\": \"kind as number\", \"kind\": 2, \"domain\": \"example.org\"},"
+        "{\"name\": \"domain\", \"kind\": \"domain\", \"domain\": \"example.org\"}]}";
+    writeAll(path(), bytes);
+    ProfileStore store(path());
+    store.load();
+    QCOMPARE(kinds(store), (QList {StoreNotice::Kind::MovedAside, StoreNotice::Kind::Recovered}));
+    const StoreNotice& moved = store.notices().first();
+    QVERIFY2(moved.message.contains(QLatin1String(
+                 "entry 2 (\"mailbox\"): \"kind\" must be server or domain, not \"imap-folder\"")),
+             qPrintable(moved.message));
+    QVERIFY2(moved.message.contains(QLatin1String("entry 3 (\"kind as number\"): \"kind\" must be text")),
+             qPrintable(moved.message));
+    QCOMPARE(readAll(moved.path), bytes);
+    QCOMPARE(names(store), (QStringList {QStringLiteral("domain"), QStringLiteral("server")}));
+    QVERIFY(store.byName(QStringLiteral("domain"))->isDomain());
+}
+
+void TestProfileStore::domainProfileValidation_data()
+{
+    QTest::addColumn<QString>("domain");
+    QTest::addColumn<QString>("dnsServer");
+    QTest::addColumn<bool>("demo");
+    QTest::addColumn<QString>("error");
+    // What reading such a profile from a file says: the same, unless the reader's bound comes first.
+    QTest::addColumn<QString>("fileError");
+    QTest::newRow("valid") << "example.test"
+                           << "::1@53" << false << "" << QString();
+    QTest::newRow("valid with a trailing dot") << "example.test."
+                                               << "" << false << "" << QString();
+    QTest::newRow("demo") << "demo.test"
+                          << "" << true << "" << QString();
+    QTest::newRow("empty") << ""
+                           << "" << false << "Profile \"p\" has no mail domain." << QString();
+    QTest::newRow("a host and port") << "mx.example.org:25"
+                                     << "" << false
+                                     << "Profile \"p\": \"mx.example.org:25\" is not a domain name."
+                                     << QString();
+    QTest::newRow("an address") << "192.0.2.1"
+                                << "" << false << "Profile \"p\": \"192.0.2.1\" is not a domain name."
+                                << QString();
+    QTest::newRow("a space") << "example .test"
+                             << "" << false << "Profile \"p\": \"example .test\" is not a domain name."
+                             << QString();
+    QTest::newRow("254 characters") << (QString(63, u'a') + u'.' + QString(63, u'b') + u'.'
+                                        + QString(63, u'c') + u'.' + QString(57, u'd')
+                                        + QStringLiteral(".test"))
+                                    << "" << false
+                                    << QStringLiteral("Profile \"p\": \"%1\" is not a domain name.")
+                                           .arg((QString(63, u'a') + u'.' + QString(16, u'b')))
+                                    << "\"domain\" is longer than 253 characters";
+    QTest::newRow("dns server a name")
+        << "example.test"
+        << "ns.example.test" << false
+        << "Profile \"p\": --dns-server needs an IP address (optionally @PORT), "
+           "not \"ns.example.test\""
+        << QString();
+    QTest::newRow("dns server port 0")
+        << "example.test"
+        << "127.0.0.1@0" << false << "Profile \"p\": --dns-server: \"0\" is not a port number" << QString();
+    QTest::newRow("demo with a dns server")
+        << "demo.test"
+        << "127.0.0.1" << true
+        << "Profile \"p\": the demo's domains are answered in-process; a DNS server or trust "
+           "anchor does not apply."
+        << QString();
+}
+
+void TestProfileStore::domainProfileValidation()
+{
+    QFETCH(QString, domain);
+    QFETCH(QString, dnsServer);
+    QFETCH(bool, demo);
+    QFETCH(QString, error);
+    QFETCH(QString, fileError);
+    if (fileError.isEmpty())
+        fileError = error;
+    ServerProfile p;
+    p.kind = ProfileKind::Domain;
+    p.name = QStringLiteral("p");
+    p.domain = domain;
+    p.dnsServer = dnsServer;
+    p.demoDomain = demo;
+    QCOMPARE(p.validate(), error);
+    // The file says the same when it holds such a profile.
+    QString why;
+    const std::optional<ServerProfile> read = ServerProfile::fromJson(p.toJson(), &why);
+    QCOMPARE(read.has_value(), error.isEmpty());
+    QCOMPARE(why, fileError);
+    ProfileStore store(path());
+    store.load();
+    QCOMPARE(store.add(p), error);
 }
 
 QTEST_GUILESS_MAIN(TestProfileStore)
