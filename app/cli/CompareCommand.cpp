@@ -1,6 +1,7 @@
 #include "CompareCommand.h"
 
-#include "run/ReportReader.h"
+#include "domain/DomainComparison.h"
+#include "domain/DomainReportReader.h"
 #include "run/RunComparison.h"
 
 #include <QCoreApplication>
@@ -33,8 +34,11 @@ int rank(Verdict v)
 int CompareCommand::main(QCommandLineParser& parser, const QStringList& arguments, bool helpOnly,
                          QTextStream& out, QTextStream& err)
 {
-    parser.setApplicationDescription(tr("Show what changed between two JSON reports (e.g. two runs from the "
-                                        "history, or two --output files)."));
+    parser.setApplicationDescription(
+        tr("Show what changed between two JSON reports (e.g. two runs from the "
+           "history, or two --output files): two run reports of a server, or two "
+           "domain reports (mailscope-cli domain --json). Exit 0 unchanged, 1 "
+           "changed, 2 the verdict got worse, 3 unreadable or of different kinds."));
     parser.addPositionalArgument(QStringLiteral("compare"), tr("The command."));
     parser.addPositionalArgument(QStringLiteral("A.json"), tr("The earlier report."));
     parser.addPositionalArgument(QStringLiteral("B.json"), tr("The later report."));
@@ -53,24 +57,52 @@ int CompareCommand::main(QCommandLineParser& parser, const QStringList& argument
         err << tr("mailscope-cli compare: give two reports: mailscope-cli compare A.json B.json") << Qt::endl;
         return ExitUnknown;
     }
-    ReportReader::Result runs[2];
+    ReportFile reports[2];
     for (int i = 0; i < 2; ++i) {
-        runs[i] = ReportReader::readFile(files[i]);
-        if (!runs[i].run) {
-            err << tr("mailscope-cli compare: %1").arg(runs[i].error) << Qt::endl;
+        reports[i] = ReportFile::readFile(files[i]);
+        if (!reports[i].ok()) {
+            err << tr("mailscope-cli compare: %1").arg(reports[i].error) << Qt::endl;
             return ExitUnknown;
         }
     }
-    const Run& before = *runs[0].run;
-    const Run& after = *runs[1].run;
-    const RunComparison comparison = RunComparison::compare(before, after);
-    if (parser.isSet(json))
-        out << QString::fromUtf8(
-            QJsonDocument(comparison.toJson(before, after)).toJson(QJsonDocument::Indented));
-    else
-        out << comparison.toText(before, after);
+    if (reports[0].kind != reports[1].kind) {
+        // A domain's MX walk and one server's conversation have no field in common to compare.
+        err << tr("mailscope-cli compare: %1 is %2 and %3 is %4; compare two domain reports or two run "
+                  "reports.")
+                   .arg(files[0], reports[0].describe(), files[1], reports[1].describe())
+            << Qt::endl;
+        return ExitUnknown;
+    }
+    Verdict verdictBefore;
+    Verdict verdictAfter;
+    bool unchanged;
+    if (reports[0].domain) {
+        const DomainReport& before = *reports[0].domain;
+        const DomainReport& after = *reports[1].domain;
+        const DomainComparison comparison = DomainComparison::compare(before, after);
+        if (parser.isSet(json))
+            out << QString::fromUtf8(
+                QJsonDocument(comparison.toJson(before, after)).toJson(QJsonDocument::Indented));
+        else
+            out << comparison.toText(before, after);
+        verdictBefore = before.verdict();
+        verdictAfter = after.verdict();
+        unchanged = comparison.isUnchanged();
+    } else {
+        const Run& before = *reports[0].run;
+        const Run& after = *reports[1].run;
+        const RunComparison comparison = RunComparison::compare(before, after);
+        if (parser.isSet(json))
+            out << QString::fromUtf8(
+                QJsonDocument(comparison.toJson(before, after)).toJson(QJsonDocument::Indented));
+        else
+            out << comparison.toText(before, after);
+        verdictBefore = before.verdict();
+        verdictAfter = after.verdict();
+        unchanged = comparison.isUnchanged();
+    }
     out.flush();
-    if (rank(after.verdict()) > rank(before.verdict()))
+    if (rank(verdictAfter) > rank(verdictBefore))
         return 2;
-    return comparison.isUnchanged() ? 0 : 1;
+    return unchanged ? 0 : 1;
 }

@@ -5,7 +5,9 @@
 #include "demo/DemoDomain.h"
 #include "demo/DemoServer.h"
 #include "dns/StaticResolver.h"
+#include "domain/DomainHistory.h"
 #include "domain/DomainReportJson.h"
+#include "profiles/ProfileStore.h"
 #include "run/InputFile.h"
 #include "run/OutputFile.h"
 
@@ -64,6 +66,10 @@ void DomainCommand::addOptions(QCommandLineParser& parser)
     opt(QStringLiteral("output"), "Also write the JSON report (JSON Lines with --input) to FILE.",
         QStringLiteral("FILE"));
     opt(QStringLiteral("helo"), "The name announced in EHLO.", QStringLiteral("NAME"));
+    opt(QStringLiteral("profile"),
+        "Check a saved domain profile (mailscope-cli profiles add NAME --domain DOMAIN); options given here "
+        "override its DNS settings. The run is kept in the history.",
+        QStringLiteral("NAME"));
     opt(QStringLiteral("demo"),
         "Check the demo's mail domains (demo.test, tlsa-mismatch.demo.test, unsigned.demo.test, "
         "bogus.demo.test, "
@@ -85,6 +91,15 @@ std::optional<DomainRequest> DomainCommand::parse(const QCommandLineParser& pars
     r.domains = parser.positionalArguments().mid(1);
     if (parser.isSet(QStringLiteral("input")))
         r.inputFile = parser.value(QStringLiteral("input"));
+    if (parser.isSet(QStringLiteral("profile"))) {
+        // The profile names the domain: a second one would be checked under its history.
+        if (!r.domains.isEmpty() || !r.inputFile.isEmpty()) {
+            *error = tr("--profile names the domain; give no domain or --input with it");
+            return std::nullopt;
+        }
+        r.profileName = parser.value(QStringLiteral("profile"));
+        r.domains = {QStringLiteral("profile")}; // replaced by applyProfile()
+    }
     if (r.domains.isEmpty() == r.inputFile.isEmpty() && !(r.domains.isEmpty() && r.inputFile.isEmpty())) {
         *error = tr("give domains or --input FILE, not both");
         return std::nullopt;
@@ -250,6 +265,14 @@ int DomainCommand::run(const DomainRequest& request, QTextStream& out, QTextStre
             QObject::connect(check, &DomainCheck::finished, &loop, [&, check] {
                 const DomainReport& report = check->report();
                 reports.append(report);
+                if (!request.historyKey.isEmpty()) {
+                    // A history that cannot be written costs the comparison later, not this report.
+                    QString error;
+                    if (DomainHistory::record(RunHistory(), request.historyKey, report, &error).isEmpty())
+                        err << tr("mailscope-cli domain: the check was not kept in the history: %1")
+                                   .arg(error)
+                            << Qt::endl;
+                }
                 if (rank(report.verdict()) > rank(worst))
                     worst = report.verdict();
                 if (batch) {
@@ -314,6 +337,42 @@ int DomainCommand::run(const DomainRequest& request, QTextStream& out, QTextStre
     return CheckCommand::exitCodeFor(worst);
 }
 
+bool DomainCommand::applyProfile(DomainRequest& request, const QCommandLineParser& parser, QTextStream& err,
+                                 QString* error)
+{
+    ProfileStore store;
+    store.load();
+    for (const StoreNotice& n : store.notices())
+        err << tr("mailscope-cli domain: %1").arg(n.message) << Qt::endl;
+    const std::optional<ServerProfile> profile = store.byName(request.profileName);
+    if (!profile) {
+        QStringList names;
+        for (const ServerProfile& p : store.profiles()) {
+            if (p.isDomain())
+                names.append(QLatin1Char('"') + p.name + QLatin1Char('"'));
+        }
+        *error = tr("no profile named \"%1\" (domain profiles: %2)")
+                     .arg(request.profileName,
+                          names.isEmpty() ? tr("none yet") : names.join(QStringLiteral(", ")));
+        return false;
+    }
+    if (!profile->isDomain()) {
+        *error = tr("\"%1\" is a server profile (%2:%3); check it with: mailscope-cli check --profile \"%1\"")
+                     .arg(profile->name, profile->host)
+                     .arg(profile->port);
+        return false;
+    }
+    request.domains = {profile->domain};
+    request.demo = request.demo || profile->demoDomain;
+    // What was typed wins over what was saved, as with check --profile.
+    if (!parser.isSet(QStringLiteral("dns-server")))
+        request.resolver.server = profile->dnsServer;
+    if (!parser.isSet(QStringLiteral("trust-anchor")))
+        request.resolver.trustAnchorFile = profile->trustAnchorFile;
+    request.historyKey = profile->id;
+    return true;
+}
+
 int domainMain(QCommandLineParser& parser, const QStringList& arguments, QTextStream& out, QTextStream& err)
 {
     parser.setApplicationDescription(
@@ -332,8 +391,9 @@ int domainMain(QCommandLineParser& parser, const QStringList& arguments, QTextSt
         return 0;
     }
     QString error;
-    const auto request = DomainCommand::parse(parser, &error);
-    if (!request) {
+    auto request = DomainCommand::parse(parser, &error);
+    if (!request
+        || (!request->profileName.isEmpty() && !DomainCommand::applyProfile(*request, parser, err, &error))) {
         err << tr("mailscope-cli domain: %1").arg(error) << Qt::endl;
         return ExitUnknown;
     }

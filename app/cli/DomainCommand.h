@@ -20,6 +20,10 @@ struct DomainRequest
     /// --demo: the demo's mail domains on the built-in demo server (no network).
     bool demo = false;
     QString outputFile;
+    /// --profile NAME: the saved domain profile checked (its domain and DNS settings, the options
+    /// given on the command line winning); its runs are kept in the history under the profile's id.
+    QString profileName;
+    QString historyKey;
 };
 
 /**
@@ -34,6 +38,10 @@ public:
     static void addOptions(QCommandLineParser& parser);
     static std::optional<DomainRequest> parse(const QCommandLineParser& parser, QString* error);
     static int run(const DomainRequest& request, QTextStream& out, QTextStream& err);
+    /// Fills `request` from the domain profile it names (--profile); false with `error` set when
+    /// there is no such profile or it is a server profile.
+    static bool applyProfile(DomainRequest& request, const QCommandLineParser& parser, QTextStream& err,
+                             QString* error);
     /// The domains of an input file: one a line, blank lines and "#" comments skipped.
     static QStringList domainsFrom(const QByteArray& text);
 };

@@ -82,6 +82,12 @@ Run RunHistory::redacted(const Run& run)
 
 QString RunHistory::record(const QString& key, const Run& run, QString* error)
 {
+    return recordJson(key, ReportJson::toJson(redacted(run)), run.startedAt, error);
+}
+
+QString RunHistory::recordJson(const QString& key, const QByteArray& json, const QDateTime& startedAt,
+                               QString* error)
+{
     const QString folder = folderOf(key);
     if (!QDir().mkpath(folder)) {
         *error = tr("Cannot create the history folder %1.").arg(folder);
@@ -89,16 +95,14 @@ QString RunHistory::record(const QString& key, const Run& run, QString* error)
     }
     // Sortable and unique: the run's start (UTC, ms) and a random tail, so two instances
     // recording at the same millisecond never write the same file.
-    const QDateTime when =
-        (run.startedAt.isValid() ? run.startedAt : QDateTime::currentDateTimeUtc()).toUTC();
+    const QDateTime when = (startedAt.isValid() ? startedAt : QDateTime::currentDateTimeUtc()).toUTC();
     const QString name =
         when.toString(QStringLiteral("yyyyMMdd'T'HHmmss.zzz'Z'")) + QLatin1Char('-')
         + QString::number(QRandomGenerator::global()->generate() % 100000000U).rightJustified(8, u'0')
         + Suffix;
     const QString path = folder + QLatin1Char('/') + name;
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(ReportJson::toJson(redacted(run))) < 0
-        || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit()) {
         *error = tr("Cannot write %1: %2").arg(path, file.errorString());
         return {};
     }
@@ -113,7 +117,25 @@ void RunHistory::prune(const QString& folder) const
         QFile::remove(folder + QLatin1Char('/') + names[i]);
 }
 
-QList<HistoryEntry> RunHistory::entries(const QString& key, QStringList* problems) const
+std::optional<HistoryEntry> RunHistory::readRunEntry(const QString& path, QString* error)
+{
+    const ReportReader::Result read = ReportReader::readFile(path);
+    if (!read.run) {
+        *error = read.error;
+        return std::nullopt;
+    }
+    HistoryEntry e;
+    e.path = path;
+    e.startedAt = read.run->startedAt;
+    e.verdict = read.run->verdict();
+    e.tlsProtocol = read.run->tls ? read.run->tls->protocol : QString();
+    e.host = read.run->target.host;
+    e.port = read.run->target.port;
+    return e;
+}
+
+QList<HistoryEntry> RunHistory::entries(const QString& key, QStringList* problems,
+                                        const EntryReader& read) const
 {
     const QString folder = folderOf(key);
     QStringList names = reportFiles(folder);
@@ -124,20 +146,14 @@ QList<HistoryEntry> RunHistory::entries(const QString& key, QStringList* problem
     QList<HistoryEntry> list;
     for (const QString& name : std::as_const(names)) {
         const QString path = folder + QLatin1Char('/') + name;
-        const ReportReader::Result read = ReportReader::readFile(path);
-        if (!read.run) {
+        QString error;
+        const std::optional<HistoryEntry> entry = read ? read(path, &error) : readRunEntry(path, &error);
+        if (!entry) {
             if (problems)
-                problems->append(tr("Skipped the history entry %1: %2").arg(path, read.error));
+                problems->append(tr("Skipped the history entry %1: %2").arg(path, error));
             continue;
         }
-        HistoryEntry e;
-        e.path = path;
-        e.startedAt = read.run->startedAt;
-        e.verdict = read.run->verdict();
-        e.tlsProtocol = read.run->tls ? read.run->tls->protocol : QString();
-        e.host = read.run->target.host;
-        e.port = read.run->target.port;
-        list.append(e);
+        list.append(*entry);
     }
     return list;
 }

@@ -2,6 +2,8 @@
 
 #include "run/Run.h"
 
+#include <functional>
+#include <optional>
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -16,6 +18,10 @@ struct HistoryEntry
     QString tlsProtocol; ///< "TLSv1.3"; empty when the run did not get to TLS
     QString host;
     quint16 port = 0;
+    /// A domain check's report (DomainReportJson) rather than one server's run.
+    bool isDomain = false;
+    QString domain; ///< the mail domain checked (isDomain)
+    int mxCount = 0; ///< MX hosts found (isDomain)
 };
 
 /**
@@ -55,9 +61,21 @@ public:
     /// Returns the report's path, or an empty string with `error` set.
     QString record(const QString& key, const Run& run, QString* error);
 
+    /// Keeps a report already rendered as JSON (a domain check's: DomainHistory) as the newest entry
+    /// of `key`, named by `startedAt`; the report must hold no secret.
+    QString recordJson(const QString& key, const QByteArray& json, const QDateTime& startedAt,
+                       QString* error);
+
+    /// Reads one entry for the list; empty (and `error` set) when it cannot be read.
+    using EntryReader = std::function<std::optional<HistoryEntry>(const QString& path, QString* error)>;
+
     /// `key`'s runs, newest first. Entries that cannot be read are left out, each with a
-    /// translated message in `problems`.
-    QList<HistoryEntry> entries(const QString& key, QStringList* problems = nullptr) const;
+    /// translated message in `problems`. `read` reads each file (default: a run report through
+    /// ReportReader; DomainHistory::entries passes one that reads domain reports too).
+    QList<HistoryEntry> entries(const QString& key, QStringList* problems = nullptr,
+                                const EntryReader& read = {}) const;
+    /// The entry of a run report (ReportReader).
+    static std::optional<HistoryEntry> readRunEntry(const QString& path, QString* error);
 
     /// `run` with every client line of the auth step replaced by "[redacted]" when the run was made
     /// with secrets shown; otherwise `run` as it is (the engine already redacted them).

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 /**
@@ -39,6 +40,9 @@ public:
 
     /// Parses a report held in memory.
     static Result read(const QByteArray& json);
+    /// Reads an already parsed report (one embedded in a domain report); the caller has bounded the
+    /// document's size and nesting.
+    static Result readObject(const QJsonObject& report);
     /// Reads a report file (a regular file only: a FIFO or a device is refused, not read).
     static Result readFile(const QString& path);
 };

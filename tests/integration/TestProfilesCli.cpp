@@ -1,13 +1,16 @@
-// mailscope-cli profiles and check --profile, end to end: real processes, the built-in demo server
-// on 127.0.0.1, and a real Secret Service (gnome-keyring in a D-Bus session of its own: ctest runs
-// this test through with-secret-service.sh). Also the paths without a keychain: none at all, and
-// one that never answers. Nothing here connects anywhere but 127.0.0.1 (presets are only saved).
+// mailscope-cli profiles and check --profile (and domain --profile, compare of domain reports), end to end:
+// real processes, the built-in demo server on 127.0.0.1, and a real Secret Service (gnome-keyring in a D-Bus
+// session of its own: ctest runs this test through with-secret-service.sh). Also the paths without a
+// keychain: none at all, and one that never answers. Nothing here connects anywhere but 127.0.0.1 (presets
+// are only saved).
 
 #include "demo/DemoServer.h"
 #include "profiles/SecretStore.h"
 #include "TestPrinters.h"
 
+#include <QDir>
 #include <QDirIterator>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -78,6 +81,7 @@ private Q_SLOTS:
     void withoutAKeychainThePasswordIsNotStored();
     void anUnresponsiveKeychainTimesOut();
     void passwordNeverReachesADisk();
+    void domainProfileIsCheckedKeptAndCompared();
 
 private:
     CliResult cli(const QStringList& args, const QProcessEnvironment& extra = {});
@@ -672,6 +676,121 @@ void TestProfilesCli::passwordNeverReachesADisk()
     QVERIFY(scanned >= 3); // the profile file, the export, the report (and the keyring's own files)
     for (const QString& o : std::as_const(outputs))
         QVERIFY2(leakIn(o.toUtf8()).isEmpty(), qPrintable(o));
+}
+
+void TestProfilesCli::domainProfileIsCheckedKeptAndCompared()
+{
+    const QString name = QStringLiteral("Demo-Domain ✉");
+    CliResult r = cli({QStringLiteral("profiles"), QStringLiteral("add"), name, QStringLiteral("--domain"),
+                       QStringLiteral("demo.test"), QStringLiteral("--demo"), QStringLiteral("--notes"),
+                       QStringLiteral("the demo's mail domain")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+    QVERIFY2(r.out.startsWith(QStringLiteral("Saved domain profile \"%1\" (demo.test (demo))").arg(name)),
+             qPrintable(r.out));
+    // A server's settings have no place in it, and a domain's none in a server profile.
+    r = cli({QStringLiteral("profiles"), QStringLiteral("add"), QStringLiteral("x"),
+             QStringLiteral("--domain"), QStringLiteral("demo.test"), QStringLiteral("--tls"),
+             QStringLiteral("implicit")});
+    QCOMPARE(r.exitCode, 3);
+    QCOMPARE(r.err.trimmed(),
+             QStringLiteral("mailscope-cli profiles add: --tls is a server setting; a domain "
+                            "profile keeps the domain and its DNS settings only."));
+    r = cli({QStringLiteral("profiles"), QStringLiteral("add"), QStringLiteral("x"), demoTarget(),
+             QStringLiteral("--dns-server"), QStringLiteral("127.0.0.1")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains(QLatin1String("--dns-server belongs to a domain profile")), qPrintable(r.err));
+    r = cli({QStringLiteral("profiles"), QStringLiteral("add"), QStringLiteral("x"),
+             QStringLiteral("--domain"), QStringLiteral("mx.example.org:25")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains(QLatin1String("is not a domain name")), qPrintable(r.err));
+    QCOMPARE(cli({QStringLiteral("profiles"), QStringLiteral("add"), QStringLiteral("server"), demoTarget(),
+                  QStringLiteral("--ca-file"), m_demo.caFile()})
+                 .exitCode,
+             0);
+
+    // Listing shows the kind of each.
+    r = cli({QStringLiteral("profiles"), QStringLiteral("list")});
+    QCOMPARE(r.exitCode, 0);
+    const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines[0].simplified(), QStringLiteral("%1 domain demo.test (demo)").arg(name));
+    QCOMPARE(lines[1].simplified(), QStringLiteral("server server smtp starttls %1").arg(demoTarget()));
+    const QJsonObject shown = showJson(name);
+    QCOMPARE(shown.value(QStringLiteral("kind")).toString(), QStringLiteral("domain"));
+    QCOMPARE(shown.value(QStringLiteral("dns")).toObject().value(QStringLiteral("demo")), QJsonValue(true));
+    r = cli({QStringLiteral("profiles"), QStringLiteral("show"), name});
+    QVERIFY2(r.out.contains(QStringLiteral("Check it: mailscope-cli domain --profile \"%1\"").arg(name)),
+             qPrintable(r.out));
+    QVERIFY(QFile(configFile()).open(QIODevice::ReadOnly));
+
+    // Each kind is checked by its own command, and says so when given to the other.
+    r = cli({QStringLiteral("check"), QStringLiteral("--profile"), name});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(
+        r.err.contains(QStringLiteral("is a mail domain profile (demo.test); check it with: mailscope-cli "
+                                      "domain --profile \"%1\"")
+                           .arg(name)),
+        qPrintable(r.err));
+    r = cli({QStringLiteral("domain"), QStringLiteral("--profile"), QStringLiteral("server")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains(QLatin1String("\"server\" is a server profile")), qPrintable(r.err));
+    r = cli({QStringLiteral("domain"), QStringLiteral("--profile"), name, QStringLiteral("demo.test")});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains(QLatin1String("--profile names the domain")), qPrintable(r.err));
+
+    // domain --profile: the demo domain on the built-in demo server, kept in the history twice.
+    for (int i = 0; i < 2; ++i) {
+        r = cli({QStringLiteral("domain"), QStringLiteral("--profile"), name});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QVERIFY2(r.out.startsWith(QLatin1String("Mail domain demo.test: OK\n")), qPrintable(r.out));
+    }
+    const QString folder = m_home->filePath(QStringLiteral("data/Mailscope/history/")
+                                            + shown.value(QStringLiteral("id")).toString());
+    QStringList kept = QDir(folder).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    QCOMPARE(kept.size(), 2);
+    const QString first = QDir(folder).filePath(kept[0]);
+    const QString second = QDir(folder).filePath(kept[1]);
+
+    // compare: two checks of the same domain, nothing changed; exit 0.
+    r = cli({QStringLiteral("compare"), first, second});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+    QVERIFY2(r.out.contains(QLatin1String("Nothing changed but the timings.")), qPrintable(r.out));
+
+    // Against a domain whose TLSA does not match: what changed, exit 2 (worse).
+    const QString mismatch = m_home->filePath(QStringLiteral("mismatch.json"));
+    r = cli({QStringLiteral("domain"), QStringLiteral("tlsa-mismatch.demo.test"), QStringLiteral("--demo"),
+             QStringLiteral("--output"), mismatch});
+    QCOMPARE(r.exitCode, 2);
+    r = cli({QStringLiteral("compare"), second, mismatch});
+    QVERIFY2(r.exitCode == 2, qPrintable(r.both()));
+    for (const char* line :
+         {"Domain: demo.test -> tlsa-mismatch.demo.test\n", "Verdict: ok -> critical\n",
+          "MX hosts: + 10 mx-old.demo.test\n", "MX hosts: - 10 mx.demo.test\n",
+          "Findings: + mail-unprotected\n", "Findings: + tlsa-invalid (mx-old.demo.test)\n"})
+        QVERIFY2(r.out.contains(QLatin1String(line)), qPrintable(line + (QStringLiteral("\n") + r.out)));
+    r = cli({QStringLiteral("compare"), second, mismatch, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 2);
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(json.value(QStringLiteral("kind")).toString(), QStringLiteral("domain"));
+    QCOMPARE(json.value(QStringLiteral("mx_hosts")).toObject().value(QStringLiteral("added")).toArray(),
+             QJsonArray {QStringLiteral("10 mx-old.demo.test")});
+    // Backwards it is better: changed, exit 1.
+    QCOMPARE(cli({QStringLiteral("compare"), mismatch, second}).exitCode, 1);
+
+    // A domain report and one server's run report cannot be compared: said, exit 3.
+    const QString run = m_home->filePath(QStringLiteral("run.json"));
+    r = cli({QStringLiteral("check"), demoTarget(), QStringLiteral("--ca-file"), m_demo.caFile(),
+             QStringLiteral("--output"), run});
+    QCOMPARE(r.exitCode, 0);
+    r = cli({QStringLiteral("compare"), second, run});
+    QCOMPARE(r.exitCode, 3);
+    QCOMPARE(r.err.trimmed(),
+             QStringLiteral("mailscope-cli compare: %1 is the domain report of demo.test and %2 is "
+                            "the run report of 127.0.0.1:%3; compare two domain reports or two "
+                            "run reports.")
+                 .arg(second, run)
+                 .arg(m_demo.port(Protocol::Smtp, TlsMode::StartTls)));
+    QCOMPARE(r.out, QString());
 }
 
 QTEST_GUILESS_MAIN(TestProfilesCli)
