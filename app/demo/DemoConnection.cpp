@@ -55,6 +55,10 @@ void DemoConnection::start()
         dropAtHandshake();
         return;
     }
+    if (m_settings.scenario == DemoScenario::LegacyTls) {
+        awaitHello();
+        return;
+    }
     m_state = State::Handshaking;
     m_socket->setSslConfiguration(m_settings.tls);
     m_socket->startServerEncryption();
@@ -111,6 +115,10 @@ void DemoConnection::upgradeToTls(BufferedPlaintext buffered)
     } else if (!rest.isEmpty()) {
         qCDebug(lcDemo) << "discarding" << rest.size() << "plaintext byte(s) sent with STARTTLS";
     }
+    if (m_settings.scenario == DemoScenario::LegacyTls) {
+        awaitHello();
+        return;
+    }
     m_state = State::Handshaking;
     m_socket->setSslConfiguration(m_settings.tls);
     m_socket->startServerEncryption();
@@ -123,6 +131,39 @@ void DemoConnection::dropAtHandshake()
     // The client may already have sent its hello.
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &DemoConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+void DemoConnection::awaitHello()
+{
+    m_state = State::AwaitingHello;
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &DemoConnection::onHelloBytes, Qt::QueuedConnection);
+}
+
+void DemoConnection::onHelloBytes()
+{
+    if (m_state != State::AwaitingHello)
+        return;
+    m_idleTimer.start();
+    // Peeked, not read: a hello for the real handshake must still be in the socket when
+    // encryption starts (QSslSocket then reads it from the plain socket's buffer).
+    const QByteArray bytes = m_socket->peek(m_socket->bytesAvailable());
+    const LegacyTlsAnswer answer = LegacyTlsResponder::respond(bytes, m_settings.legacyTls);
+    if (answer.kind == LegacyTlsAnswer::Kind::NeedMore)
+        return;
+    if (LegacyTlsResponder::offersTls13(bytes)) {
+        m_state = State::Handshaking;
+        m_socket->setSslConfiguration(m_settings.tls);
+        m_socket->startServerEncryption();
+        return;
+    }
+    m_socket->read(bytes.size());
+    qCDebug(lcDemo) << "legacy-tls: scripted" << answer.why;
+    send(answer.bytes);
+    if (answer.kind == LegacyTlsAnswer::Kind::Alert || answer.kind == LegacyTlsAnswer::Kind::SslV2Error)
+        closeAfterReply();
+    else
+        m_state = State::ScriptedHello;
 }
 
 void DemoConnection::closeAfterReply()
@@ -204,10 +245,21 @@ void DemoConnection::onReadyRead()
 {
     if (m_state == State::Finished)
         return;
+    if (m_state == State::AwaitingHello) {
+        onHelloBytes();
+        return;
+    }
     const QByteArray bytes = m_socket->readAll();
     if (bytes.isEmpty())
         return;
     switch (m_state) {
+    case State::ScriptedHello:
+        // A client that goes on (ClientKeyExchange...): fatal handshake_failure (RFC 5246 s.7.2.2).
+        send(QByteArray::fromHex("15030100020228"));
+        closeAfterReply();
+        return;
+    case State::AwaitingHello:
+        return;
     case State::DropOnData:
         qCDebug(lcDemo) << "dropping the connection in the TLS handshake (scenario)";
         abort();
@@ -269,6 +321,8 @@ void DemoConnection::onIdleTimeout()
         closeAfterReply();
         return;
     case State::Handshaking:
+    case State::AwaitingHello:
+    case State::ScriptedHello:
     case State::DropOnData:
     case State::Idle:
     case State::Closing:

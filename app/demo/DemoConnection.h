@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DemoScenario.h"
+#include "LegacyTlsResponder.h"
 
 #include <functional>
 #include <QByteArray>
@@ -45,6 +46,8 @@ public:
         int slowBannerDelayMs = 3000;
         /// How long the tarpit scenario waits before each reply, the greeting included.
         int tarpitDelayMs = 3000;
+        /// legacy-tls: what the scripted server answers to a hello that does not offer TLS 1.3.
+        LegacyTlsConfig legacyTls;
         /// A server-wide counter (queue ids, ...).
         std::function<quint64()> nextSerial;
     };
@@ -126,11 +129,17 @@ private:
         Greeting, ///< greeting not sent yet; client input is buffered
         Commands,
         Handshaking,
+        /// legacy-tls: waiting for the whole ClientHello (peeked, not read) to choose who answers.
+        AwaitingHello,
+        /// legacy-tls: the scripted first flight is out; nobody can finish this handshake.
+        ScriptedHello,
         DropOnData,
         Closing,
         Finished,
     };
 
+    void awaitHello();
+    void onHelloBytes();
     void beginGreeting();
     void onGreetingDue();
     void processBuffer();

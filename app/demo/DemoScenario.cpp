@@ -21,7 +21,8 @@ QList<DemoScenario> all()
             DemoScenario::Preauth,
             DemoScenario::ExpectsImplicitTls,
             DemoScenario::SwappedProtocols,
-            DemoScenario::RelayDenied};
+            DemoScenario::RelayDenied,
+            DemoScenario::LegacyTls};
 }
 
 QString name(DemoScenario scenario)
@@ -59,6 +60,8 @@ QString name(DemoScenario scenario)
         return QStringLiteral("swapped-protocols");
     case DemoScenario::RelayDenied:
         return QStringLiteral("relay-denied");
+    case DemoScenario::LegacyTls:
+        return QStringLiteral("legacy-tls");
     }
     return {};
 }
@@ -136,6 +139,12 @@ QString description(DemoScenario scenario)
             "DemoServer",
             "SMTP refuses a test message to any recipient outside localhost (relay access denied); "
             "send to someone@localhost to see it accepted.");
+    case DemoScenario::LegacyTls:
+        return QCoreApplication::translate(
+            "DemoServer",
+            "TLS 1.3 for a normal client, but old hellos still get SSLv2, SSLv3, RC4, 3DES, export, "
+            "NULL and anonymous suites and a 1024-bit DH group: run the TLS audit (--tls-versions "
+            "--ciphers) to see each one found.");
     }
     return {};
 }

@@ -33,6 +33,10 @@ enum class DemoScenario
     /// SMTP only: a test message to a recipient outside the demo's own domain (localhost) is
     /// refused at RCPT with "Relay access denied"; the others play Good.
     RelayDenied,
+    /// A server of the 2000s for the TLS audit: SSLv2, SSLv3, RC4, 3DES, export, NULL and
+    /// anonymous suites and a 1024-bit DH group, answered by LegacyTlsResponder to the audit's raw
+    /// hellos; a hello offering TLS 1.3 (the main connection) gets a real handshake.
+    LegacyTls,
 };
 
 /// Names and descriptions of the demo scenarios. The names are stable (CLI, profiles, tests).

@@ -7,6 +7,7 @@
 #include "DemoPop3Connection.h"
 #include "DemoScenario.h"
 #include "DemoSmtpConnection.h"
+#include "LegacyTlsResponder.h"
 
 #include <algorithm>
 #include <optional>
@@ -258,6 +259,13 @@ void DemoServer::acceptConnection(const DemoListener* listener, QSslSocket* sock
     settings.implicitTls =
         listener->tlsMode() == TlsMode::Implicit || scenario == DemoScenario::ExpectsImplicitTls;
     settings.tls = d->certificates->serverConfiguration(scenario);
+    if (scenario == DemoScenario::LegacyTls) {
+        settings.legacyTls = LegacyTlsResponder::legacyServer();
+        settings.legacyTls.certificateDer = d->certificates->good.certificate.toDer();
+        // What the real handshake serves to a TLS 1.3 hello; here it marks a lower version
+        // chosen for an older hello (RFC 8446 s.4.1.3).
+        settings.legacyTls.suites[0x0304] = {0x1302, 0x1303, 0x1301};
+    }
     settings.idleTimeoutMs = d->idleTimeoutMs;
     settings.nextSerial = [this] { return ++d->serial; };
 

@@ -132,7 +132,8 @@ void TestDemoServer::scenarioList()
                                 QStringLiteral("preauth"),
                                 QStringLiteral("expects-implicit-tls"),
                                 QStringLiteral("swapped-protocols"),
-                                QStringLiteral("relay-denied")};
+                                QStringLiteral("relay-denied"),
+                                QStringLiteral("legacy-tls")};
     QStringList names;
     const QList<DemoServer::Scenario> scenarios = DemoServer::scenarios();
     for (const DemoServer::Scenario& s : scenarios) {
