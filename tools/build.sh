@@ -24,7 +24,7 @@ export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
-    libssl-dev openssl python3
+    libssl-dev openssl python3 sslscan
     qtkeychain-qt6-dev libsecret-1-0 libsecret-tools gnome-keyring dbus-daemon
     postfix dovecot-core dovecot-imapd dovecot-pop3d
     libunbound-dev dns-root-data knot knot-dnsutils unbound-host

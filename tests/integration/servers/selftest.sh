@@ -26,7 +26,7 @@ while IFS='=' read -r k v; do
     case "$k" in ''|\#*) continue ;; esac
     printf -v "E_$k" '%s' "$v"
 done < "$ENV_FILE"
-for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SUBMISSION_PORT \
+for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SMTP_LEGACY_PORT SUBMISSION_PORT \
          IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT TEST_USER TEST_PASSWORD_FILE \
          CA_FILE WRONG_CA_FILE TEST_MAILDIR POSTFIX_LOG; do
     v="E_$k"
@@ -82,6 +82,15 @@ check_tls "SMTP tls12-only +1.2"   "$E_SMTP_TLS12_PORT" TLSv1.2 -starttls smtp -
 check_tls "SMTP tls12-only +1.3"   "$E_SMTP_TLS12_PORT" FAIL    -starttls smtp -tls1_3
 check_tls "SMTP tls13-only +1.3"   "$E_SMTP_TLS13_PORT" TLSv1.3 -starttls smtp -tls1_3
 check_tls "SMTP tls13-only +1.2"   "$E_SMTP_TLS13_PORT" FAIL    -starttls smtp -tls1_2
+check_tls "SMTP legacy +1.0"        "$E_SMTP_LEGACY_PORT" TLSv1.0 -starttls smtp -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
+check_tls "SMTP legacy DHE-1024"    "$E_SMTP_LEGACY_PORT" TLSv1.2 -starttls smtp -tls1_2 -cipher 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0'
+out=$(s_client_out "$E_SMTP_LEGACY_PORT" -starttls smtp -tls1_2 -cipher 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0')
+if grep -q '^Server Temp Key: DH, 1024 bits' <<<"$out"; then
+    pass "SMTP legacy DHE group: 1024 bits"
+else
+    fail "SMTP legacy DHE group: $(grep '^Server Temp Key' <<<"$out" || echo 'no DH key')"
+fi
+check_tls "SMTP legacy ADH"         "$E_SMTP_LEGACY_PORT" TLSv1.2 -starttls smtp -tls1_2 -cipher 'ADH-AES128-GCM-SHA256:@SECLEVEL=0'
 check_tls "Submission STARTTLS"    "$E_SUBMISSION_PORT" ANY     -starttls smtp
 check_tls "IMAP STARTTLS"          "$E_IMAP_PORT"       ANY     -starttls imap
 check_tls "IMAPS implicit"         "$E_IMAPS_PORT"      ANY

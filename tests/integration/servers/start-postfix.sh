@@ -11,6 +11,11 @@
 #   SMTPS_PORT        implicit TLS (smtpd_tls_wrappermode=yes)
 #   SMTP_TLS12_PORT   STARTTLS, TLS 1.2 only
 #   SMTP_TLS13_PORT   STARTTLS, TLS 1.3 only
+#   SMTP_LEGACY_PORT  STARTTLS, the "legacy" policy: TLS 1.0 and up, every suite
+#                     OpenSSL 3 can still serve (ALL:COMPLEMENTOFALL at security
+#                     level 0: 3DES, CAMELLIA, ARIA, anonymous and NULL suites
+#                     besides current ones) and DHE with a 1024-bit group
+#                     (RFC 5114 s.2.1, STATEDIR/dh1024.pem)
 #   SUBMISSION_PORT   STARTTLS required, SASL AUTH (PLAIN LOGIN) via Dovecot
 #                     only after STARTTLS. Only configured when the private
 #                     Dovecot of the same STATEDIR is running (start it first,
@@ -105,12 +110,22 @@ AUDIT_LISTENERS=(
     sha1:SMTP_CERT_SHA1_PORT
     leaf-nointermediate:SMTP_CERT_NOINTERMEDIATE_PORT
 )
-NPORTS=$((5 + ${#AUDIT_LISTENERS[@]}))
+NPORTS=$((6 + ${#AUDIT_LISTENERS[@]}))
 mapfile -t PORTS < <(pick_free_ports "$NPORTS")
 [ "${#PORTS[@]}" -eq "$NPORTS" ] || die "port selection failed"
 SMTP_PORT=${PORTS[0]} SMTPS_PORT=${PORTS[1]} SMTP_TLS12_PORT=${PORTS[2]}
-SMTP_TLS13_PORT=${PORTS[3]} SUBMISSION_PORT=${PORTS[4]}
-AUDIT_PORTS=("${PORTS[@]:5}")
+SMTP_TLS13_PORT=${PORTS[3]} SUBMISSION_PORT=${PORTS[4]} SMTP_LEGACY_PORT=${PORTS[5]}
+AUDIT_PORTS=("${PORTS[@]:6}")
+
+# The legacy listener's DH group: 1024 bits, the well-known RFC 5114 s.2.1 group (no slow
+# generation). OpenSSL 3 serves it at security level 0; the audit's DH-size finding is proven on it.
+DH1024=$SD/dh1024.pem
+if [ ! -s "$DH1024" ]; then
+    openssl genpkey -genparam -algorithm DH -pkeyopt dh_rfc5114:1 -out "$DH1024.tmp" 2>/dev/null ||
+        die "openssl could not write the 1024-bit DH parameters"
+    mv "$DH1024.tmp" "$DH1024"
+fi
+chmod 0644 "$DH1024"
 
 # --- main.cf ---------------------------------------------------------------------------
 cat > "$PF/main.cf" <<EOF
@@ -199,6 +214,12 @@ cat <<EOF
   -o syslog_name=postfix-$(basename "$SD")/tls13
   -o smtpd_tls_protocols=>=TLSv1.3
   -o smtpd_tls_mandatory_protocols=>=TLSv1.3
+127.0.0.1:$SMTP_LEGACY_PORT inet n - n - - smtpd
+  -o syslog_name=postfix-$(basename "$SD")/legacy
+  -o smtpd_tls_protocols=>=TLSv1
+  -o smtpd_tls_ciphers=low
+  -o {tls_low_cipherlist = ALL:COMPLEMENTOFALL:@SECLEVEL=0}
+  -o smtpd_tls_dh1024_param_file=$DH1024
 EOF
 i=0
 for entry in "${AUDIT_LISTENERS[@]}"; do
@@ -264,7 +285,7 @@ if ! postfix -c "$PF" start </dev/null >"$SD/postfix-start.out" 2>&1; then
     die "postfix start failed (see $LOGF)"
 fi
 
-LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT" "${AUDIT_PORTS[@]}")
+LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT" "$SMTP_LEGACY_PORT" "${AUDIT_PORTS[@]}")
 [ "$WITH_SUBMISSION" -eq 1 ] && LISTEN_PORTS+=("$SUBMISSION_PORT")
 if ! wait_ports_open 20 "${LISTEN_PORTS[@]}"; then
     tail -n 30 "$LOGF" >&2 || true
@@ -277,6 +298,7 @@ env_set "$ENV_FILE" SMTP_PORT "$SMTP_PORT"
 env_set "$ENV_FILE" SMTPS_PORT "$SMTPS_PORT"
 env_set "$ENV_FILE" SMTP_TLS12_PORT "$SMTP_TLS12_PORT"
 env_set "$ENV_FILE" SMTP_TLS13_PORT "$SMTP_TLS13_PORT"
+env_set "$ENV_FILE" SMTP_LEGACY_PORT "$SMTP_LEGACY_PORT"
 i=0
 for entry in "${AUDIT_LISTENERS[@]}"; do
     env_set "$ENV_FILE" "${entry#*:}" "${AUDIT_PORTS[$i]}"
@@ -289,4 +311,4 @@ else
 fi
 env_set "$ENV_FILE" POSTFIX_CONFIG_DIR "$PF"
 env_set "$ENV_FILE" POSTFIX_LOG "$LOGF"
-log "Postfix up (pid $(head -n 1 "$QD/pid/master.pid" | tr -d ' ')): smtp $SMTP_PORT smtps $SMTPS_PORT tls12 $SMTP_TLS12_PORT tls13 $SMTP_TLS13_PORT submission $([ "$WITH_SUBMISSION" -eq 1 ] && echo "$SUBMISSION_PORT" || echo off)"
+log "Postfix up (pid $(head -n 1 "$QD/pid/master.pid" | tr -d ' ')): smtp $SMTP_PORT smtps $SMTPS_PORT tls12 $SMTP_TLS12_PORT tls13 $SMTP_TLS13_PORT legacy $SMTP_LEGACY_PORT submission $([ "$WITH_SUBMISSION" -eq 1 ] && echo "$SUBMISSION_PORT" || echo off)"
