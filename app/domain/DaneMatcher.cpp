@@ -1,9 +1,8 @@
 #include "DaneMatcher.h"
 
+#include "tls/SignatureCheck.h"
+
 #include <algorithm>
-#include <memory>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 #include <QCoreApplication>
 #include <QCryptographicHash>
 
@@ -11,46 +10,21 @@ namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("DaneMatcher", text); }
 
-struct X509Deleter
-{
-    void operator()(X509* x) const { X509_free(x); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Deleter>;
-
-X509Ptr toX509(const QSslCertificate& cert)
-{
-    const QByteArray der = cert.toDer();
-    const auto* p = reinterpret_cast<const unsigned char*>(der.constData());
-    return X509Ptr(d2i_X509(nullptr, &p, long(der.size())));
-}
-
-/// SubjectPublicKeyInfo in DER (RFC 6698 s.2.1.2, selector 1).
-QByteArray spki(const QSslCertificate& cert)
-{
-    const X509Ptr x = toX509(cert);
-    if (!x)
-        return {};
-    EVP_PKEY* key = X509_get0_pubkey(x.get());
-    if (!key)
-        return {};
-    unsigned char* out = nullptr;
-    const int len = i2d_PUBKEY(key, &out);
-    if (len <= 0)
-        return {};
-    QByteArray bytes(reinterpret_cast<const char*>(out), len);
-    OPENSSL_free(out);
-    return bytes;
-}
-
 /// `child` carries a signature made with `issuer`'s key.
 bool signedBy(const QSslCertificate& child, const QSslCertificate& issuer)
 {
-    const X509Ptr c = toX509(child);
-    const X509Ptr i = toX509(issuer);
-    if (!c || !i)
-        return false;
-    EVP_PKEY* key = X509_get0_pubkey(i.get());
-    return key && X509_verify(c.get(), key) == 1;
+    return SignatureCheck::verifyWithCertificate(child.toDer(), issuer.toDer())
+           == SignatureCheck::Result::Valid;
+}
+
+/// How many links of `chain` hold from the server's certificate up: chain[j] is signed by
+/// chain[j + 1] for every j below the result.
+qsizetype linkedPrefix(const QList<QSslCertificate>& chain)
+{
+    qsizetype top = 0;
+    while (top + 1 < chain.size() && signedBy(chain.at(top), chain.at(top + 1)))
+        ++top;
+    return top;
 }
 
 bool nameMatches(const QString& pattern, const QString& host)
@@ -67,6 +41,103 @@ bool nameMatches(const QString& pattern, const QString& host)
     return false;
 }
 
+struct TaOutcome
+{
+    bool matched = false;
+    QString detail;
+};
+
+/// What a DANE-TA(2) match still requires once the trust anchor is found at chain position
+/// `top` + 1 (or, for a key only the record carries, above chain[top]): the server's certificate
+/// carries an MX name (RFC 7672 s.3.2.2) and every certificate below the anchor is within its
+/// validity period (RFC 7672 s.3.1.2: DANE-TA is ordinary path validation from that anchor,
+/// unlike DANE-EE which ignores dates).
+QString taRequirementsMissed(const TlsaRecord& r, const QList<QSslCertificate>& chain, qsizetype top,
+                             const QStringList& mxNames, const QDateTime& now)
+{
+    if (std::none_of(mxNames.cbegin(), mxNames.cend(), [&chain](const QString& name) {
+            return DaneMatcher::certificateNames(chain.first(), name);
+        }))
+        return tr("%1: matches the CA, but the certificate is not for %2")
+            .arg(r.toText(), mxNames.join(QStringLiteral(" or ")));
+    for (qsizetype j = 0; j <= top; ++j) {
+        const QSslCertificate& c = chain.at(j);
+        const QString who = j == 0 ? tr("the server's certificate") : tr("chain certificate %1").arg(j);
+        if (c.expiryDate() < now)
+            return tr("%1: matches the CA, but %2 expired on %3")
+                .arg(r.toText(), who, c.expiryDate().toUTC().toString(Qt::ISODate));
+        if (c.effectiveDate() > now)
+            return tr("%1: matches the CA, but %2 is not valid before %3")
+                .arg(r.toText(), who, c.effectiveDate().toUTC().toString(Qt::ISODate));
+    }
+    return {};
+}
+
+/// DANE-TA(2) (RFC 7672 s.3.1.2): the anchor is either a certificate the server presents above
+/// its own, or, for a record that carries the full key or certificate (2 1 0, 2 0 0), a key the
+/// server may leave out: the chain is then anchored where a presented certificate is signed by
+/// that key (RFC 7671 s.5.2.2). A digest (matching types 1, 2) can only name a presented CA.
+TaOutcome matchTrustAnchor(const TlsaRecord& r, const QList<QSslCertificate>& chain,
+                           const QStringList& mxNames, const QDateTime& now)
+{
+    TaOutcome out;
+    const qsizetype linked = linkedPrefix(chain);
+    bool presentButUnlinked = false;
+    for (qsizetype i = 1; i < chain.size(); ++i) {
+        if (DaneMatcher::associationData(chain.at(i), r.selector, r.matchingType) != r.data)
+            continue;
+        if (i > linked) {
+            presentButUnlinked = true;
+            continue;
+        }
+        out.detail = taRequirementsMissed(r, chain, i - 1, mxNames, now);
+        out.matched = out.detail.isEmpty();
+        if (out.matched)
+            out.detail = tr("DANE-TA record %1 matches the issuing CA").arg(r.toText());
+        return out;
+    }
+    const QString broken = tr("%1: matches a presented CA, but the chain to it is broken").arg(r.toText());
+    if (presentButUnlinked && r.matchingType != 0) {
+        out.detail = broken;
+        return out;
+    }
+    if (r.matchingType != 0) {
+        out.detail =
+            tr("%1: no presented CA certificate matches; a digest can only match a CA the server "
+               "sends, so either the record names another CA or the server leaves it out of its chain")
+                .arg(r.toText());
+        return out;
+    }
+    const QByteArray key = r.selector == 1 ? r.data : SignatureCheck::subjectPublicKeyInfo(r.data);
+    if (key.isEmpty()) {
+        out.detail = tr("%1: the record's certificate does not parse").arg(r.toText());
+        return out;
+    }
+    for (qsizetype j = 0; j <= linked; ++j) {
+        const SignatureCheck::Result s = SignatureCheck::verifyWithKey(chain.at(j).toDer(), key);
+        if (s == SignatureCheck::Result::BadKey) {
+            out.detail = tr("%1: the record's public key does not parse").arg(r.toText());
+            return out;
+        }
+        if (s != SignatureCheck::Result::Valid)
+            continue;
+        out.detail = taRequirementsMissed(r, chain, j, mxNames, now);
+        out.matched = out.detail.isEmpty();
+        if (out.matched)
+            out.detail =
+                tr("DANE-TA record %1: the trust anchor the record carries signed %2 (the server does "
+                   "not send the anchor)")
+                    .arg(r.toText(),
+                         j == 0 ? tr("the server's certificate") : tr("chain certificate %1").arg(j));
+        return out;
+    }
+    out.detail = presentButUnlinked ? broken
+                                    : tr("%1: the server does not send this CA, and no certificate of its "
+                                         "chain is signed by the record's key")
+                                          .arg(r.toText());
+    return out;
+}
+
 } // namespace
 
 QByteArray DaneMatcher::associationData(const QSslCertificate& cert, quint8 selector, quint8 matchingType)
@@ -75,7 +146,7 @@ QByteArray DaneMatcher::associationData(const QSslCertificate& cert, quint8 sele
     if (selector == 0)
         selected = cert.toDer();
     else if (selector == 1)
-        selected = spki(cert);
+        selected = SignatureCheck::subjectPublicKeyInfo(cert.toDer());
     else
         return {};
     switch (matchingType) {
@@ -115,6 +186,12 @@ DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const Q
 DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const QList<QSslCertificate>& chain,
                                        const QStringList& mxNames)
 {
+    return match(records, chain, mxNames, QDateTime::currentDateTimeUtc());
+}
+
+DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const QList<QSslCertificate>& chain,
+                                       const QStringList& mxNames, const QDateTime& now)
+{
     Result result;
     if (records.isEmpty()) {
         result.detail = tr("No TLSA records");
@@ -146,32 +223,14 @@ DaneMatcher::Result DaneMatcher::match(const QList<TlsaRecord>& records, const Q
             misses.append(tr("%1: not the server's certificate").arg(r.toText()));
             continue;
         }
-        // DANE-TA(2): a presented issuer certificate, with the server's certificate chained to it.
-        bool found = false;
-        for (qsizetype i = 1; i < chain.size(); ++i) {
-            if (associationData(chain.at(i), r.selector, r.matchingType) != r.data)
-                continue;
-            found = true;
-            bool chained = true;
-            for (qsizetype j = 0; j < i && chained; ++j)
-                chained = signedBy(chain.at(j), chain.at(j + 1));
-            if (!chained) {
-                misses.append(
-                    tr("%1: matches a presented CA, but the chain to it is broken").arg(r.toText()));
-            } else if (std::none_of(mxNames.cbegin(), mxNames.cend(), [&chain](const QString& name) {
-                           return certificateNames(chain.first(), name);
-                       })) {
-                misses.append(tr("%1: matches the CA, but the certificate is not for %2")
-                                  .arg(r.toText(), mxNames.join(QStringLiteral(" or "))));
-            } else {
-                result.outcome = Outcome::Match;
-                result.usage = r.usage;
-                result.detail = tr("DANE-TA record %1 matches the issuing CA").arg(r.toText());
-                return result;
-            }
+        const TaOutcome ta = matchTrustAnchor(r, chain, mxNames, now);
+        if (ta.matched) {
+            result.outcome = Outcome::Match;
+            result.usage = r.usage;
+            result.detail = ta.detail;
+            return result;
         }
-        if (!found)
-            misses.append(tr("%1: no presented CA certificate matches").arg(r.toText()));
+        misses.append(ta.detail);
     }
     result.detail = misses.join(QStringLiteral("; "));
     return result;

@@ -180,6 +180,8 @@ void TestDomainCheck::cases_data()
     row("sts-wrong-name", "good", {"mail-unprotected", "sts-webpki-invalid"}, "warning");
     row("sts-missing-txt", "good", {"mail-unprotected"}, "warning");
     row("sts-enforce-bad-cert", "wrong-host", {"certificate-host-mismatch"}, "critical");
+    // RFC 7671 s.5.2.2: DANE-TA 2 1 0 with the demo CA's root key, which the server does not send.
+    row("dane-ta-key-not-sent", "good", {}, "ok");
 }
 
 void TestDomainCheck::cases()
@@ -256,6 +258,15 @@ void TestDomainCheck::cases()
         DnsAnswer alias = localA;
         alias.canonicalName = QStringLiteral("localhost");
         resolver.add(QStringLiteral("alias.mx-cname.test"), DnsType::A, alias);
+    } else if (setup == QLatin1String("dane-ta-key-not-sent")) {
+        const QList<QSslCertificate> chain = presentedChain();
+        QCOMPARE(chain.size(), 2);
+        QCOMPARE(m_demo.caCertificates().size(), 1);
+        const QSslCertificate root = m_demo.caCertificates().first();
+        QVERIFY(!chain.contains(root));
+        tlsa.tlsa = {{2, 1, 0, root.publicKey().toDer()}};
+        QVERIFY(!tlsa.tlsa.first().data.isEmpty());
+        resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
     } else if (setup == QLatin1String("dane-ee-self-signed")) {
         const QList<QSslCertificate> chain = presentedChain();
         QCOMPARE(chain.size(), 1);
@@ -334,6 +345,12 @@ void TestDomainCheck::cases()
     const DomainReport report = check(resolver, domain, policy ? policy->port() : 443);
     QCOMPARE(report.findingIds(), findings);
     QCOMPARE(toKey(report.verdict()), verdict);
+    if (setup == QLatin1String("dane-ta-key-not-sent")) {
+        QCOMPARE(report.mx.first().dane, QStringLiteral("valid"));
+        QCOMPARE(report.mx.first().runs.first().daneUsage, 2);
+        QVERIFY2(report.mx.first().daneDetail.contains(QStringLiteral("does not send the anchor")),
+                 qPrintable(report.mx.first().daneDetail));
+    }
     if (setup == QLatin1String("dane-valid")) {
         QCOMPARE(report.mx.size(), 1);
         QCOMPARE(report.mx.first().dane, QStringLiteral("valid"));
