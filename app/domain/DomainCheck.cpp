@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <QRegularExpression>
+#include <QScopeGuard>
 
 DomainCheck::DomainCheck(QString domain, Resolver* resolver, DomainCheckOptions options, QObject* parent)
     : QObject(parent)
@@ -434,7 +435,18 @@ void DomainCheck::evaluateMx(MxResult& mx) const
     bool daneValidEverywhere = daneApplies && !mx.runs.isEmpty();
     bool daneUnusable = false;
     QStringList daneMisses;
+    // Which of the MX findings concern one address only: [first, end) in mx.findings per run,
+    // and whether DANE missed there (its tlsa-invalid comes after the loop).
+    struct Own
+    {
+        qsizetype first = 0;
+        qsizetype end = 0;
+        bool daneMiss = false;
+    };
+    QList<Own> own;
     for (MxAddressRun& r : mx.runs) {
+        own.append(Own {mx.findings.size(), mx.findings.size(), false});
+        const auto closeOwn = qScopeGuard([&own, &mx] { own.last().end = mx.findings.size(); });
         const Run& run = r.run;
         const auto has = [&run](QLatin1String id) { return run.hasFinding(QString(id)); };
         if (!run.tls) {
@@ -484,6 +496,7 @@ void DomainCheck::evaluateMx(MxResult& mx) const
             case DaneMatcher::Outcome::NoMatch:
             case DaneMatcher::Outcome::NoRecords:
                 daneValidEverywhere = false;
+                own.last().daneMiss = true;
                 daneMisses.append(tr("%1: %2").arg(r.address, m.detail));
                 break;
             }
@@ -518,6 +531,26 @@ void DomainCheck::evaluateMx(MxResult& mx) const
         } else {
             mx.dane = QStringLiteral("no-tls");
         }
+    }
+    // Each address' verdict: its own findings and the host-wide ones (every finding outside the
+    // per-address ranges, tlsa-invalid only where DANE missed).
+    for (qsizetype i = 0; i < mx.runs.size(); ++i) {
+        Severity worst = Severity::Info;
+        for (qsizetype f = 0; f < mx.findings.size(); ++f) {
+            const Finding& finding = mx.findings.at(f);
+            const bool mine = f >= own.at(i).first && f < own.at(i).end;
+            const bool someoneElses = !mine && std::any_of(own.cbegin(), own.cend(), [f](const Own& o) {
+                return f >= o.first && f < o.end;
+            });
+            const bool daneMiss = finding.id == FindingIds::TlsaInvalid;
+            if (someoneElses || (daneMiss && !own.at(i).daneMiss))
+                continue;
+            worst = std::max(worst, finding.severity);
+        }
+        // As MxResult::verdict(): from the findings' severities.
+        mx.runs[i].verdict = worst == Severity::Critical  ? Verdict::Critical
+                             : worst == Severity::Warning ? Verdict::Warning
+                                                          : Verdict::Ok;
     }
 }
 

@@ -17,6 +17,13 @@ struct MxAddressRun
     /// The usage (2 DANE-TA, 3 DANE-EE) of the TLSA record that authenticated this server's
     /// certificate, -1 when DANE did not. A DANE sender then ignores PKIX trust (RFC 7672 s.3.1).
     int daneUsage = -1;
+    /// What the domain check concluded for this address (DomainCheck::evaluateMx): the worst of
+    /// the MX host's findings about this address (STARTTLS, handshake, certificate as the domain's
+    /// DANE and MTA-STS judge it, a DANE mismatch here) and of those about the whole host (DNS,
+    /// MTA-STS match, TLSA status). The MX host's verdict is the worst of its addresses'. Unlike
+    /// `run.verdict()`, the plain STARTTLS check's, it leaves out what a certificate authenticated
+    /// by DANE supersedes (RFC 7672 s.3.1) and what the domain check does not judge.
+    Verdict verdict = Verdict::Unknown;
 
     /// How the certificate was authenticated: "dane", "pkix", "not-verified", or "none".
     QString certificateKey() const;

@@ -42,7 +42,8 @@ QJsonObject mxJson(const MxResult& mx)
             {QStringLiteral("tls_version"), r.run.tls ? r.run.tls->protocol : QString()},
             {QStringLiteral("certificate"), r.certificateKey()},
             {QStringLiteral("dane_usage"), r.daneUsage >= 0 ? QJsonValue(r.daneUsage) : QJsonValue()},
-            {QStringLiteral("verdict"), toKey(r.run.verdict())},
+            {QStringLiteral("verdict"), toKey(r.verdict)},
+            {QStringLiteral("smtp_verdict"), toKey(r.run.verdict())},
             {QStringLiteral("report"), ReportJson::toObject(r.run)}});
     }
     return {
@@ -136,7 +137,8 @@ QString DomainReportJson::toText(const DomainReport& report)
                         tls.isEmpty() ? QStringLiteral("-") : tls.join(QLatin1Char('/')),
                         toKey(mx.verdict()).toUpper());
         for (const MxAddressRun& r : mx.runs)
-            out += tr("    %1: certificate %2\n").arg(r.address, r.certificateText());
+            out += tr("    %1: certificate %2, %3\n")
+                       .arg(r.address, r.certificateText(), toKey(r.verdict).toUpper());
     }
     const MtaStsInfo& sts = report.mtaSts;
     out += tr("MTA-STS: %1\n")

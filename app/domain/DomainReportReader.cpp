@@ -105,6 +105,9 @@ QList<MxAddressRun> readRuns(Walker& w, const QJsonArray& a, const QString& path
             r.daneUsage = -1;
         else if (!w.failed())
             r.daneUsage = int(w.integer(*o, p, "dane_usage", 0, 255));
+        // The domain check's verdict for this address; "smtp_verdict" is the run's own and
+        // follows from the run report below (a report from before it existed has none).
+        r.verdict = w.enumeration(*o, p, "verdict", &verdictFromString);
         const std::optional<QJsonObject> report = w.object(*o, p, "report");
         if (!report)
             break;

@@ -182,6 +182,9 @@ void TestDomainCheck::cases_data()
     row("sts-enforce-bad-cert", "wrong-host", {"certificate-host-mismatch"}, "critical");
     // RFC 7671 s.5.2.2: DANE-TA 2 1 0 with the demo CA's root key, which the server does not send.
     row("dane-ta-key-not-sent", "good", {}, "ok");
+    // Two addresses, one of them not listening: each address carries its own verdict.
+    row("second-address-down", "good", {"mail-unprotected", "mx-unreachable"}, "critical");
+    row("dane-second-address-down", "good", {"mail-unprotected", "mx-unreachable"}, "critical");
 }
 
 void TestDomainCheck::cases()
@@ -267,6 +270,12 @@ void TestDomainCheck::cases()
         tlsa.tlsa = {{2, 1, 0, root.publicKey().toDer()}};
         QVERIFY(!tlsa.tlsa.first().data.isEmpty());
         resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
+    } else if (setup.endsWith(QLatin1String("second-address-down"))) {
+        // Nothing listens on 127.0.0.2 (the demo server binds 127.0.0.1).
+        localA.addresses.append(QHostAddress(QStringLiteral("127.0.0.2")));
+        resolver.add(QStringLiteral("localhost"), DnsType::A, localA);
+        if (setup.startsWith(QLatin1String("dane-")))
+            resolver.add(QStringLiteral("_25._tcp.localhost"), DnsType::Tlsa, tlsa);
     } else if (setup == QLatin1String("dane-ee-self-signed")) {
         const QList<QSslCertificate> chain = presentedChain();
         QCOMPARE(chain.size(), 1);
@@ -345,6 +354,40 @@ void TestDomainCheck::cases()
     const DomainReport report = check(resolver, domain, policy ? policy->port() : 443);
     QCOMPARE(report.findingIds(), findings);
     QCOMPARE(toKey(report.verdict()), verdict);
+    // Each address' verdict in the JSON is the domain check's; the MX host's is the worst of them.
+    const QJsonArray mxJson = DomainReportJson::toObject(report)[QStringLiteral("mx")].toArray();
+    QCOMPARE(mxJson.size(), report.mx.size());
+    QStringList addressVerdicts;
+    for (qsizetype i = 0; i < report.mx.size(); ++i) {
+        const MxResult& m = report.mx.at(i);
+        const QJsonArray runs = mxJson.at(i)[QStringLiteral("runs")].toArray();
+        QCOMPARE(runs.size(), m.runs.size());
+        // Findings give OK, WARNING or CRITICAL (no UNKNOWN): in that order.
+        const QStringList order {QStringLiteral("ok"), QStringLiteral("warning"), QStringLiteral("critical")};
+        qsizetype worst = 0;
+        for (qsizetype r = 0; r < m.runs.size(); ++r) {
+            QVERIFY(order.contains(toKey(m.runs.at(r).verdict)));
+            worst = std::max(worst, order.indexOf(toKey(m.runs.at(r).verdict)));
+            QCOMPARE(runs.at(r)[QStringLiteral("verdict")].toString(), toKey(m.runs.at(r).verdict));
+            QCOMPARE(runs.at(r)[QStringLiteral("smtp_verdict")].toString(),
+                     toKey(m.runs.at(r).run.verdict()));
+            addressVerdicts.append(m.runs.at(r).address + QLatin1Char('=') + toKey(m.runs.at(r).verdict)
+                                   + QLatin1Char('/') + toKey(m.runs.at(r).run.verdict()));
+        }
+        if (!m.runs.isEmpty())
+            QCOMPARE(order.at(worst), toKey(m.verdict()));
+    }
+    // address=domain-check verdict/plain SMTP run verdict
+    if (setup.endsWith(QLatin1String("second-address-down"))) {
+        QCOMPARE(addressVerdicts.join(QLatin1Char(' ')),
+                 QStringLiteral("127.0.0.1=ok/ok 127.0.0.2=critical/critical"));
+        QCOMPARE(report.mx.first().dane, setup.startsWith(QLatin1String("dane-")) ? QStringLiteral("no-tls")
+                                                                                  : QStringLiteral("none"));
+    }
+    if (setup == QLatin1String("dane-ee-self-signed"))
+        QCOMPARE(addressVerdicts.join(QLatin1Char(' ')), QStringLiteral("127.0.0.1=ok/critical"));
+    if (setup == QLatin1String("self-signed"))
+        QCOMPARE(addressVerdicts.join(QLatin1Char(' ')), QStringLiteral("127.0.0.1=warning/critical"));
     if (setup == QLatin1String("dane-ta-key-not-sent")) {
         QCOMPARE(report.mx.first().dane, QStringLiteral("valid"));
         QCOMPARE(report.mx.first().runs.first().daneUsage, 2);
