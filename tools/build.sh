@@ -27,7 +27,7 @@ PACKAGES=(
     libssl-dev openssl python3 sslscan
     qtkeychain-qt6-dev libsecret-1-0 libsecret-tools gnome-keyring dbus-daemon
     postfix dovecot-core dovecot-imapd dovecot-pop3d
-    libunbound-dev dns-root-data knot knot-dnsutils unbound-host
+    libunbound-dev dns-root-data knot knot-dnsutils knot-dnssecutils unbound-host
     xvfb xauth fonts-dejavu-core
 )
 # Only for `fuzz`: clang and its runtime libraries (libclang_rt.fuzzer, ASan/UBSan for clang).

@@ -7,8 +7,13 @@
 #                  *.batch (MX mx1) for the benchmarks
 #   plain.test     unsigned, with TLSA (ignored: insecure)
 #   bogus.test     served unsigned while the trust anchor holds a DS for it: validation fails
-#                  (bogus, "no DNSKEY/signatures under a trust anchor") as with a broken signature
-# Writes STATEDIR/knot.env: DNS_PORT, TRUST_ANCHOR (DNSKEY of good.test + the DS of bogus.test).
+#                  (bogus: its keys are missing)
+#   badsig.test    signed once here by kzonesign (package knot-dnssecutils), then the RRSIG over
+#                  its MX RRset is broken (one character of the signature changed) and the zone
+#                  is served as that file with Knot's signing off: bogus with a signature that does
+#                  not verify; mx.badsig.test's own A record stays correctly signed
+# Writes STATEDIR/knot.env: DNS_PORT, TRUST_ANCHOR (DNSKEY of good.test and badsig.test, the DS
+# of bogus.test).
 set -euo pipefail
 SD=${1:?statedir}
 CERTS=${2:?cert dir}
@@ -58,6 +63,44 @@ mx A 127.0.0.1
 _25._tcp.mx TLSA 3 1 1 $SPKI
 Z
 sed 's/plain\.test/bogus.test/' "$SD/zones/plain.test.zone" > "$SD/zones/bogus.test.zone"
+# badsig.test: sign with a throw-away config and key store, then break one signature.
+mkdir -p "$SD/sign/zones" "$SD/sign/db" "$SD/sign/out"
+cat > "$SD/sign/zones/badsig.test.zone" <<Z
+\$ORIGIN badsig.test.
+\$TTL 300
+$SOA
+@ NS ns
+ns A 127.0.0.1
+@ MX 10 mx
+mx A 127.0.0.1
+Z
+cat > "$SD/sign/knot.conf" <<C
+database:
+    storage: $SD/sign/db
+policy:
+  - id: test
+    algorithm: ecdsap256sha256
+    nsec3: off
+template:
+  - id: default
+    storage: $SD/sign/zones
+    file: %s.zone
+zone:
+  - domain: badsig.test
+    dnssec-signing: on
+    dnssec-policy: test
+C
+# kzonesign says "no keys are available" before it generates them: keep that out of the log.
+kzonesign -c "$SD/sign/knot.conf" -o "$SD/sign/out" badsig.test >"$SD/sign/kzonesign.log" 2>&1 \
+    || { cat "$SD/sign/kzonesign.log" >&2; exit 1; }
+# The MX RRSIG's signature is the last field: change its 11th base64 character.
+awk '$3 == "RRSIG" && $4 == "MX" { s = $NF; c = substr(s, 11, 1) == "A" ? "B" : "A";
+                                   $NF = substr(s, 1, 10) c substr(s, 12); broken++ }
+     { print } END { if (broken != 1) exit 1 }' \
+    "$SD/sign/out/badsig.test.zone" > "$SD/zones/badsig.test.zone" \
+    || { echo "start-knot: no MX RRSIG to break in badsig.test" >&2; exit 1; }
+BADSIG_KSK=$(awk '$3 == "DNSKEY" && $4 == "257" { print $4, $5, $6, $7 }' "$SD/zones/badsig.test.zone")
+[ -n "$BADSIG_KSK" ] || { echo "start-knot: badsig.test has no KSK" >&2; exit 1; }
 cat > "$SD/knot.conf" <<C
 server:
     listen: 127.0.0.1@$PORT
@@ -84,6 +127,7 @@ zone:
     dnssec-policy: test
   - domain: plain.test
   - domain: bogus.test
+  - domain: badsig.test
 C
 knotd -c "$SD/knot.conf" -d
 for _ in $(seq 1 100); do
@@ -95,6 +139,7 @@ KSK=$(kdig +short @127.0.0.1 -p "$PORT" good.test DNSKEY | grep '^257 ' | head -
 {
     echo "good.test. IN DNSKEY $KSK"
     echo "bogus.test. IN DS 12345 13 2 $(printf '%064d' 0 | tr 0 a)"
+    echo "badsig.test. IN DNSKEY $BADSIG_KSK"
 } > "$SD/trust-anchor.txt"
 { echo "DNS_PORT=$PORT"; echo "TRUST_ANCHOR=$SD/trust-anchor.txt"; echo "FIXTURE_READY=1"; } > "$SD/knot.env"
-echo "start-knot: Knot on 127.0.0.1@$PORT, zones good.test plain.test bogus.test"
+echo "start-knot: Knot on 127.0.0.1@$PORT, zones good.test plain.test bogus.test badsig.test"
