@@ -86,7 +86,8 @@ private Q_SLOTS:
     void sameSuitesAsPeers();
 
 private:
-    SuiteSets mailscope(const QString& target, quint16 port, bool startTls, QStringList* acceptedVersions);
+    SuiteSets mailscope(const QString& target, quint16 port, bool startTls, QStringList* acceptedVersions,
+                        int* retries);
     SuiteSets sslscan(quint16 port, bool startTls, QStringList* enabledVersions);
     static SuiteSets capture(const QString& file, QString* error);
 
@@ -125,11 +126,16 @@ void TestPeerTools::sameSuitesAsPeers_data()
     QTest::addColumn<QString>("target");
     QTest::addColumn<bool>("mailServer");
     QTest::addColumn<QString>("portKey");
-    QTest::newRow("postfix-default") << "postfix-default" << true << "SMTP_PORT";
-    QTest::newRow("postfix-legacy") << "postfix-legacy" << true << "SMTP_LEGACY_PORT";
-    QTest::newRow("postfix-tls12") << "postfix-tls12" << true << "SMTP_TLS12_PORT";
-    QTest::newRow("s-server-tls12") << "s-server-tls12" << false << "S_TLS12_PORT";
-    QTest::newRow("s-server-legacy") << "s-server-legacy" << false << "S_LEGACY_PORT";
+    QTest::addColumn<bool>("limited");
+    QTest::newRow("postfix-default") << "postfix-default" << true << "SMTP_PORT" << false;
+    QTest::newRow("postfix-legacy") << "postfix-legacy" << true << "SMTP_LEGACY_PORT" << false;
+    QTest::newRow("postfix-tls12") << "postfix-tls12" << true << "SMTP_TLS12_PORT" << false;
+    // The default listener's TLS, at most 2 connections per client and 421 beyond (Postfix's own
+    // smtpd_client_connection_count_limit, loopback not exempt): the same sets as testssl.sh's
+    // capture of postfix-default, and sslscan's (one connection at a time) live.
+    QTest::newRow("postfix-limit") << "postfix-default" << true << "SMTP_LIMIT_PORT" << true;
+    QTest::newRow("s-server-tls12") << "s-server-tls12" << false << "S_TLS12_PORT" << false;
+    QTest::newRow("s-server-legacy") << "s-server-legacy" << false << "S_LEGACY_PORT" << false;
 }
 
 void TestPeerTools::sameSuitesAsPeers()
@@ -137,13 +143,20 @@ void TestPeerTools::sameSuitesAsPeers()
     QFETCH(QString, target);
     QFETCH(bool, mailServer);
     QFETCH(QString, portKey);
+    QFETCH(bool, limited);
     const quint16 port = (mailServer ? m_mail : m_tls).port(portKey);
     QVERIFY2(port != 0, qPrintable(portKey));
 
     QStringList accepted;
-    const SuiteSets ours = mailscope(target, port, mailServer, &accepted);
+    int retries = 0;
+    const SuiteSets ours = mailscope(target, port, mailServer, &accepted, &retries);
     if (QTest::currentTestFailed())
         return;
+    // Whether the audit's probes meet Postfix's limit depends on how fast its smtpd processes
+    // take connections (queued connections are not counted): the row proves that the result is
+    // complete and right either way; TestLegacyTlsAudit meets a limit for certain.
+    if (limited)
+        qInfo("%s behind the connection limit: %d retries", qPrintable(portKey), retries);
 
     // sslscan, live. Its OpenSSL 3 cannot speak SSLv2/SSLv3 (it says "disabled" without
     // trying), so it is the oracle for TLS 1.0 to 1.3.
@@ -178,7 +191,7 @@ void TestPeerTools::sameSuitesAsPeers()
 }
 
 SuiteSets TestPeerTools::mailscope(const QString& target, quint16 port, bool startTls,
-                                   QStringList* acceptedVersions)
+                                   QStringList* acceptedVersions, int* retries)
 {
     QStringList args {QStringLiteral("check"),
                       QStringLiteral("localhost:%1").arg(port),
@@ -210,6 +223,7 @@ SuiteSets TestPeerTools::mailscope(const QString& target, quint16 port, bool sta
                                 QJsonDocument(audit.value(QStringLiteral("untested")).toArray()).toJson())));
     }();
 
+    *retries = audit.value(QStringLiteral("retries")).toInt();
     const QJsonObject versions = report.value(QStringLiteral("tls_versions")).toObject();
     for (auto it = versions.begin(); it != versions.end(); ++it) {
         if (it.value().toString() == QLatin1String("accepted"))
@@ -221,8 +235,11 @@ SuiteSets TestPeerTools::mailscope(const QString& target, quint16 port, bool sta
     const QJsonObject suites = audit.value(QStringLiteral("suites")).toObject();
     if (!suites.isEmpty()) {
         for (auto it = suites.begin(); it != suites.end(); ++it) {
-            for (const QJsonValue& s : it.value().toArray())
-                sets[it.key()].insert(normalCode(s.toObject().value(QStringLiteral("code")).toString()));
+            for (const QJsonValue& s : it.value().toArray()) {
+                const QJsonValue code = s.toObject().value(QStringLiteral("code"));
+                sets[it.key()].insert(code.isDouble() ? normalCode(QString::number(code.toInteger(), 16))
+                                                      : normalCode(code.toString()));
+            }
         }
         return sets;
     }

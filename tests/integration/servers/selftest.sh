@@ -26,7 +26,7 @@ while IFS='=' read -r k v; do
     case "$k" in ''|\#*) continue ;; esac
     printf -v "E_$k" '%s' "$v"
 done < "$ENV_FILE"
-for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SMTP_LEGACY_PORT SUBMISSION_PORT \
+for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SMTP_LEGACY_PORT SMTP_LIMIT_PORT SUBMISSION_PORT \
          IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT TEST_USER TEST_PASSWORD_FILE \
          CA_FILE WRONG_CA_FILE TEST_MAILDIR POSTFIX_LOG; do
     v="E_$k"
@@ -91,6 +91,20 @@ else
     fail "SMTP legacy DHE group: $(grep '^Server Temp Key' <<<"$out" || echo 'no DH key')"
 fi
 check_tls "SMTP legacy ADH"         "$E_SMTP_LEGACY_PORT" TLSv1.2 -starttls smtp -tls1_2 -cipher 'ADH-AES128-GCM-SHA256:@SECLEVEL=0'
+# The connection limit: two connections held open, the third is told 421.
+if exec 7<>"/dev/tcp/$H/$E_SMTP_LIMIT_PORT" && exec 8<>"/dev/tcp/$H/$E_SMTP_LIMIT_PORT"; then
+    IFS= read -r -t 10 b7 <&7 || b7=""
+    IFS= read -r -t 10 b8 <&8 || b8=""
+    third=$(timeout 10 bash -c 'exec 3<>"/dev/tcp/$0/$1"; IFS= read -r -t 10 l <&3; printf "%s" "$l"' "$H" "$E_SMTP_LIMIT_PORT" || true)
+    exec 7>&- 8>&-
+    if [[ $b7 == 220* && $b8 == 220* && $third == 421\ 4.7.0* ]]; then
+        pass "SMTP limit: 2 served, the 3rd: ${third%$'\r'}"
+    else
+        fail "SMTP limit: got '${b7%$'\r'}', '${b8%$'\r'}', '${third%$'\r'}'"
+    fi
+else
+    fail "SMTP limit: cannot connect to $E_SMTP_LIMIT_PORT"
+fi
 check_tls "Submission STARTTLS"    "$E_SUBMISSION_PORT" ANY     -starttls smtp
 check_tls "IMAP STARTTLS"          "$E_IMAP_PORT"       ANY     -starttls imap
 check_tls "IMAPS implicit"         "$E_IMAPS_PORT"      ANY

@@ -37,7 +37,7 @@ attempt start-dovecot.sh || { "$HERE/stop-all.sh" "$SD" || true; die "Dovecot fa
 attempt start-postfix.sh || { "$HERE/stop-all.sh" "$SD" || true; die "Postfix failed to start"; }
 
 # Sanity: every documented key must be present.
-for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SMTP_LEGACY_PORT SUBMISSION_PORT \
+for k in SMTP_PORT SMTPS_PORT SMTP_TLS12_PORT SMTP_TLS13_PORT SMTP_LEGACY_PORT SMTP_LIMIT_PORT SUBMISSION_PORT \
          IMAP_PORT IMAPS_PORT POP3_PORT POP3S_PORT TEST_USER TEST_PASSWORD_FILE \
          CA_FILE WRONG_CA_FILE CERT_DIR; do
     [ -n "$(env_get "$SD/servers.env" "$k")" ] ||

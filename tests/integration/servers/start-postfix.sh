@@ -16,6 +16,10 @@
 #                     level 0: 3DES, CAMELLIA, ARIA, anonymous and NULL suites
 #                     besides current ones) and DHE with a 1024-bit group
 #                     (RFC 5114 s.2.1, STATEDIR/dh1024.pem)
+#   SMTP_LIMIT_PORT   as SMTP_PORT, but at most 2 connections at a time per
+#                     client, loopback included (smtpd_client_connection_count_limit
+#                     with no exceptions): the 3rd gets "421 4.7.0 ... too many
+#                     connections" (RFC 5321 s.3.8), as on many real MX hosts
 #   SUBMISSION_PORT   STARTTLS required, SASL AUTH (PLAIN LOGIN) via Dovecot
 #                     only after STARTTLS. Only configured when the private
 #                     Dovecot of the same STATEDIR is running (start it first,
@@ -110,12 +114,13 @@ AUDIT_LISTENERS=(
     sha1:SMTP_CERT_SHA1_PORT
     leaf-nointermediate:SMTP_CERT_NOINTERMEDIATE_PORT
 )
-NPORTS=$((6 + ${#AUDIT_LISTENERS[@]}))
+NPORTS=$((7 + ${#AUDIT_LISTENERS[@]}))
 mapfile -t PORTS < <(pick_free_ports "$NPORTS")
 [ "${#PORTS[@]}" -eq "$NPORTS" ] || die "port selection failed"
 SMTP_PORT=${PORTS[0]} SMTPS_PORT=${PORTS[1]} SMTP_TLS12_PORT=${PORTS[2]}
 SMTP_TLS13_PORT=${PORTS[3]} SUBMISSION_PORT=${PORTS[4]} SMTP_LEGACY_PORT=${PORTS[5]}
-AUDIT_PORTS=("${PORTS[@]:6}")
+SMTP_LIMIT_PORT=${PORTS[6]}
+AUDIT_PORTS=("${PORTS[@]:7}")
 
 # The legacy listener's DH group: 1024 bits, the well-known RFC 5114 s.2.1 group (no slow
 # generation). OpenSSL 3 serves it at security level 0; the audit's DH-size finding is proven on it.
@@ -220,6 +225,10 @@ cat <<EOF
   -o smtpd_tls_ciphers=low
   -o {tls_low_cipherlist = ALL:COMPLEMENTOFALL:@SECLEVEL=0}
   -o smtpd_tls_dh1024_param_file=$DH1024
+127.0.0.1:$SMTP_LIMIT_PORT inet n - n - - smtpd
+  -o syslog_name=postfix-$(basename "$SD")/limit
+  -o smtpd_client_connection_count_limit=2
+  -o smtpd_client_event_limit_exceptions=
 EOF
 i=0
 for entry in "${AUDIT_LISTENERS[@]}"; do
@@ -285,7 +294,7 @@ if ! postfix -c "$PF" start </dev/null >"$SD/postfix-start.out" 2>&1; then
     die "postfix start failed (see $LOGF)"
 fi
 
-LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT" "$SMTP_LEGACY_PORT" "${AUDIT_PORTS[@]}")
+LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT" "$SMTP_LEGACY_PORT" "$SMTP_LIMIT_PORT" "${AUDIT_PORTS[@]}")
 [ "$WITH_SUBMISSION" -eq 1 ] && LISTEN_PORTS+=("$SUBMISSION_PORT")
 if ! wait_ports_open 20 "${LISTEN_PORTS[@]}"; then
     tail -n 30 "$LOGF" >&2 || true
@@ -299,6 +308,7 @@ env_set "$ENV_FILE" SMTPS_PORT "$SMTPS_PORT"
 env_set "$ENV_FILE" SMTP_TLS12_PORT "$SMTP_TLS12_PORT"
 env_set "$ENV_FILE" SMTP_TLS13_PORT "$SMTP_TLS13_PORT"
 env_set "$ENV_FILE" SMTP_LEGACY_PORT "$SMTP_LEGACY_PORT"
+env_set "$ENV_FILE" SMTP_LIMIT_PORT "$SMTP_LIMIT_PORT"
 i=0
 for entry in "${AUDIT_LISTENERS[@]}"; do
     env_set "$ENV_FILE" "${entry#*:}" "${AUDIT_PORTS[$i]}"
@@ -311,4 +321,4 @@ else
 fi
 env_set "$ENV_FILE" POSTFIX_CONFIG_DIR "$PF"
 env_set "$ENV_FILE" POSTFIX_LOG "$LOGF"
-log "Postfix up (pid $(head -n 1 "$QD/pid/master.pid" | tr -d ' ')): smtp $SMTP_PORT smtps $SMTPS_PORT tls12 $SMTP_TLS12_PORT tls13 $SMTP_TLS13_PORT legacy $SMTP_LEGACY_PORT submission $([ "$WITH_SUBMISSION" -eq 1 ] && echo "$SUBMISSION_PORT" || echo off)"
+log "Postfix up (pid $(head -n 1 "$QD/pid/master.pid" | tr -d ' ')): smtp $SMTP_PORT smtps $SMTPS_PORT tls12 $SMTP_TLS12_PORT tls13 $SMTP_TLS13_PORT legacy $SMTP_LEGACY_PORT limit $SMTP_LIMIT_PORT submission $([ "$WITH_SUBMISSION" -eq 1 ] && echo "$SUBMISSION_PORT" || echo off)"
