@@ -5,6 +5,8 @@
 #include "dns/StaticResolver.h"
 #include "dns/UnboundResolver.h"
 #include "domain/DomainCheck.h"
+#include "domain/DomainHistory.h"
+#include "DomainFeature.h"
 #include "RunDialog.h"
 
 #include <algorithm>
@@ -36,6 +38,7 @@ DomainWindow::DomainWindow(QWidget* parent)
     , m_trustAnchor(new QLineEdit)
     , m_demoCheck(new QCheckBox(tr("Demo domains (built-in demo server, no network)")))
     , m_checkButton(new QPushButton(tr("&Check")))
+    , m_saveProfileButton(new QPushButton(tr("Save as &Profile…")))
     , m_status(new QLabel)
     , m_mxTable(new QTableWidget(0, 9))
     , m_records(new QPlainTextEdit)
@@ -51,6 +54,11 @@ DomainWindow::DomainWindow(QWidget* parent)
     auto* domainRow = new QHBoxLayout;
     domainRow->addWidget(m_domain, 1);
     domainRow->addWidget(m_checkButton);
+    domainRow->addWidget(m_saveProfileButton);
+    m_saveProfileButton->setObjectName(QStringLiteral("saveDomainProfileButton"));
+    m_saveProfileButton->setToolTip(
+        tr("Keep this domain and its DNS settings as a profile: it is listed in the sidebar, and its checks "
+           "in the history"));
     form->addRow(tr("Mail &domain:"), domainRow);
     form->addRow(QString(), m_demoCheck);
     form->addRow(tr("DNS &server (ADDR[@PORT]):"), m_dnsServer);
@@ -87,6 +95,10 @@ DomainWindow::DomainWindow(QWidget* parent)
     layout->addWidget(m_split, 1);
 
     connect(m_checkButton, &QPushButton::clicked, this, &DomainWindow::startCheck);
+    connect(m_saveProfileButton, &QPushButton::clicked, this, [this] {
+        if (!m_domain->currentText().trimmed().isEmpty())
+            Q_EMIT saveProfileRequested(draftProfile());
+    });
     connect(m_domain->lineEdit(), &QLineEdit::returnPressed, this, &DomainWindow::startCheck);
     connect(m_demoCheck, &QCheckBox::toggled, this, &DomainWindow::onDemoToggled);
     connect(m_mxTable, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { openRun(row); });
@@ -100,8 +112,12 @@ DomainWindow::~DomainWindow() = default;
 DomainWindow* DomainWindow::showFor(QWidget* owner)
 {
     auto* window = owner->findChild<DomainWindow*>(QString(), Qt::FindDirectChildrenOnly);
-    if (!window)
+    if (!window) {
         window = new DomainWindow(owner);
+        // The main window's domain feature keeps its checks in the history and saves its profiles.
+        if (auto* feature = owner->findChild<DomainFeature*>())
+            feature->attach(window);
+    }
     window->show();
     window->raise();
     window->activateWindow();
@@ -155,6 +171,14 @@ void DomainWindow::startCheck()
             return;
         }
     }
+    // Where this check goes in the history, fixed now: the settings may be edited meanwhile.
+    if (const std::optional<ServerProfile> p = profile()) {
+        m_checkKey = p->id;
+        m_checkDescription = tr("the profile “%1”").arg(p->name);
+    } else {
+        m_checkKey = DomainHistory::domainKey(domain);
+        m_checkDescription = tr("the mail domain %1").arg(domain);
+    }
     m_check = std::make_unique<DomainCheck>(domain, m_resolver.get(), options);
     connect(m_check.get(), &DomainCheck::finished, this, &DomainWindow::onFinished);
     connect(m_check.get(), &DomainCheck::runProgress, this, [this, domain](int done, int total) {
@@ -163,6 +187,50 @@ void DomainWindow::startCheck()
     m_checkButton->setEnabled(false);
     m_status->setText(tr("Checking %1 \u2026").arg(domain));
     m_check->start();
+}
+
+void DomainWindow::setProfile(const ServerProfile& profile)
+{
+    m_profile = profile;
+    m_demoCheck->setChecked(profile.demoDomain);
+    m_domain->setEditText(profile.domain);
+    m_dnsServer->setText(profile.dnsServer);
+    m_trustAnchor->setText(profile.trustAnchorFile);
+    setWindowTitle(tr("%1 \u2014 Check a mail domain \u2014 Mailscope").arg(profile.name));
+}
+
+ServerProfile DomainWindow::draftProfile() const
+{
+    ServerProfile p;
+    p.kind = ProfileKind::Domain;
+    p.domain = m_domain->currentText().trimmed();
+    p.demoDomain = m_demoCheck->isChecked();
+    if (!p.demoDomain) {
+        p.dnsServer = m_dnsServer->text().trimmed();
+        p.trustAnchorFile = m_trustAnchor->text().trimmed();
+    }
+    return p;
+}
+
+std::optional<ServerProfile> DomainWindow::profile() const
+{
+    if (!m_profile)
+        return std::nullopt;
+    const ServerProfile now = draftProfile();
+    if (now.domain != m_profile->domain || now.demoDomain != m_profile->demoDomain
+        || now.dnsServer != m_profile->dnsServer || now.trustAnchorFile != m_profile->trustAnchorFile)
+        return std::nullopt;
+    return m_profile;
+}
+
+void DomainWindow::showSavedReport(const DomainReport& report, const QString& description)
+{
+    if (isChecking())
+        return;
+    m_report = report;
+    showReport();
+    m_status->setText(
+        tr("%1 \u2014 saved check of %2 (read-only)").arg(m_status->text(), description.toHtmlEscaped()));
 }
 
 void DomainWindow::onFinished()

@@ -3,10 +3,12 @@
 #include "AllPortsView.h"
 #include "CompareDialog.h"
 #include "demo/DemoServer.h"
+#include "domain/DomainReportReader.h"
+#include "DomainCompareDialog.h"
+#include "DomainFeature.h"
 #include "HistoryPanel.h"
 #include "MainWindow.h"
 #include "profiles/RunHistory.h"
-#include "run/ReportReader.h"
 #include "RunController.h"
 #include "ServerBar.h"
 
@@ -73,6 +75,8 @@ HistoryFeature::HistoryFeature(MainWindow* window, const QString& directory)
     connect(window->serverBar(), &ServerBar::choiceChanged, this, &HistoryFeature::onChoiceChanged);
     connect(m_panel, &HistoryPanel::openRequested, this, &HistoryFeature::open);
     connect(m_panel, &HistoryPanel::compareRequested, this, &HistoryFeature::compare);
+    // Mail domains: their profiles, checks and saved checks (kept out of this class).
+    m_domains = DomainFeature::install(window, m_panel, directory);
     onChoiceChanged();
 }
 
@@ -81,6 +85,8 @@ QAction* HistoryFeature::historyAction() const { return m_dock->toggleViewAction
 AllPortsView* HistoryFeature::allPortsView() const { return m_allPorts.data(); }
 
 CompareDialog* HistoryFeature::compareDialog() const { return m_compare.data(); }
+
+DomainCompareDialog* HistoryFeature::domainCompareDialog() const { return m_domainCompare.data(); }
 
 QString HistoryFeature::keyFor(const ServerChoice& choice)
 {
@@ -125,10 +131,14 @@ void HistoryFeature::onRunFinished()
 
 bool HistoryFeature::open(const QString& path)
 {
-    const ReportReader::Result read = ReportReader::readFile(path);
-    if (!read.run) {
+    const ReportFile read = ReportFile::readFile(path);
+    if (!read.ok()) {
         showMessage(read.error);
         return false;
+    }
+    if (read.domain) {
+        m_domains->showSaved(*read.domain);
+        return true;
     }
     m_window->controller()->showSavedRun(*read.run);
     showMessage(tr("Showing the saved run of %1 (read-only).")
@@ -138,14 +148,27 @@ bool HistoryFeature::open(const QString& path)
 
 bool HistoryFeature::compare(const QString& before, const QString& after)
 {
-    const ReportReader::Result a = ReportReader::readFile(before);
-    const ReportReader::Result b = ReportReader::readFile(after);
-    if (!a.run || !b.run) {
-        showMessage(a.run ? b.error : a.error);
+    const ReportFile a = ReportFile::readFile(before);
+    const ReportFile b = ReportFile::readFile(after);
+    if (!a.ok() || !b.ok()) {
+        showMessage(a.ok() ? b.error : a.error);
+        return false;
+    }
+    if (a.kind != b.kind) {
+        showMessage(tr("%1 and %2 cannot be compared: select two domain checks or two server runs.")
+                        .arg(a.describe(), b.describe()));
         return false;
     }
     if (m_compare)
         m_compare->close();
+    if (m_domainCompare)
+        m_domainCompare->close();
+    if (a.domain) {
+        m_domainCompare = new DomainCompareDialog(*a.domain, *b.domain, m_window);
+        m_domainCompare->setAttribute(Qt::WA_DeleteOnClose);
+        m_domainCompare->show();
+        return true;
+    }
     m_compare = new CompareDialog(*a.run, *b.run, m_window);
     m_compare->setAttribute(Qt::WA_DeleteOnClose);
     m_compare->show();
@@ -158,6 +181,11 @@ void HistoryFeature::checkAllPorts()
     const ServerChoice choice = m_window->serverBar()->choice();
     if (!choice.isValid()) {
         showMessage(tr("Enter a server as host first."));
+        return;
+    }
+    if (choice.profile && choice.profile->isDomain()) {
+        showMessage(tr("“%1” is a mail domain: its MX hosts are checked on port 25 by the domain check.")
+                        .arg(choice.profile->name));
         return;
     }
     QMap<quint16, quint16> portMap;

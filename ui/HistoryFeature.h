@@ -8,6 +8,8 @@
 
 class AllPortsView;
 class CompareDialog;
+class DomainCompareDialog;
+class DomainFeature;
 class HistoryPanel;
 class MainWindow;
 class QAction;
@@ -40,11 +42,15 @@ public:
     AllPortsView* allPortsView() const;
     /// The compare dialog opened last (null if none is open).
     CompareDialog* compareDialog() const;
+    /// The comparison of two domain checks opened last (null if none is open).
+    DomainCompareDialog* domainCompareDialog() const;
+    /// Mail domains in the window (profiles, checks kept in the history, saved checks).
+    DomainFeature* domains() const { return m_domains; }
 
-    /// Shows the saved report at `path` in the window; false (message in the status bar) if it
-    /// cannot be read.
+    /// Shows the saved report at `path` in the window (a domain check: in the domain window); false
+    /// (message in the status bar) if it cannot be read.
     bool open(const QString& path);
-    /// Opens the side-by-side comparison of two saved reports.
+    /// Opens the side-by-side comparison of two saved reports of the same kind.
     bool compare(const QString& before, const QString& after);
     /// Opens the all-ports view for the server chosen in the sidebar and starts it.
     void checkAllPorts();
@@ -62,4 +68,6 @@ private:
     QAction* m_allPortsAction = nullptr;
     QPointer<AllPortsView> m_allPorts;
     QPointer<CompareDialog> m_compare;
+    QPointer<DomainCompareDialog> m_domainCompare;
+    DomainFeature* m_domains = nullptr;
 };

@@ -1,5 +1,6 @@
 #include "HistoryPanel.h"
 
+#include "domain/DomainHistory.h"
 #include "profiles/RunHistory.h"
 #include "run/OutputFile.h"
 #include "UiStyle.h"
@@ -84,14 +85,22 @@ void HistoryPanel::refresh()
     m_list->clear();
     QStringList problems;
     const QList<HistoryEntry> entries =
-        m_key.isEmpty() ? QList<HistoryEntry>() : RunHistory(m_directory).entries(m_key, &problems);
+        m_key.isEmpty() ? QList<HistoryEntry>()
+                        : DomainHistory::entries(RunHistory(m_directory), m_key, &problems);
     for (const HistoryEntry& e : entries) {
         auto* item = new QTreeWidgetItem(m_list);
         item->setText(0, QLocale().toString(e.startedAt.toLocalTime(), QLocale::ShortFormat));
         item->setIcon(1, UiStyle::verdictIcon(e.verdict));
         item->setText(1, UiStyle::verdictText(e.verdict));
         item->setText(2, e.tlsProtocol.isEmpty() ? tr("none") : e.tlsProtocol);
-        item->setText(3, QStringLiteral("%1:%2").arg(e.host).arg(e.port));
+        if (e.isDomain) {
+            // A domain check: the domain and how many MX hosts it had, marked as such.
+            item->setIcon(3, UiStyle::icon(QStringLiteral("mail-domain")));
+            item->setText(3, tr("%1 (%n MX)", nullptr, e.mxCount).arg(e.domain));
+            item->setToolTip(3, tr("Domain check of %1: opens in the domain window").arg(e.domain));
+        } else {
+            item->setText(3, QStringLiteral("%1:%2").arg(e.host).arg(e.port));
+        }
         item->setData(0, PathRole, e.path);
         item->setToolTip(0, e.startedAt.toUTC().toString(Qt::ISODateWithMs));
     }

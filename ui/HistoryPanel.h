@@ -10,7 +10,8 @@ class QTreeWidget;
 /**
  * The run history of one server (a profile, the demo, a quick-connect host): time, verdict and TLS
  * version of each kept run, newest first (RunHistory). A run can be opened in the window's panes,
- * exported as its JSON report, or compared with another (select two). Entries that cannot be read
+ * exported as its JSON report, or compared with another (select two). A mail domain's checks are
+ * listed the same way (time, verdict, the MX hosts' TLS versions, the domain). Entries that cannot be read
  * are listed under the table with the reason, never shown as runs.
  */
 class HistoryPanel final : public QWidget

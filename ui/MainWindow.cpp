@@ -546,6 +546,8 @@ QString MainWindow::choiceText() const
     const ServerChoice c = m_serverBar->choice();
     if (c.kind == ServerChoice::Kind::Demo)
         return tr("the demo server (scenario “%1”)").arg(c.demoScenario);
+    if (c.profile && c.profile->isDomain())
+        return tr("the mail domain %1 (in the domain window)").arg(c.profile->domain);
     if (c.host.isEmpty())
         return tr("a server");
     return QStringLiteral("%1:%2").arg(c.host).arg(c.port);

@@ -48,12 +48,22 @@ QVariant ProfileListModel::data(const QModelIndex& index, int role) const
     case Qt::EditRole:
         return p.name;
     case Qt::ToolTipRole:
+        if (p.isDomain())
+            return p.demoDomain ? tr("Mail domain %1 (the demo's, no network)").arg(p.domain)
+                                : tr("Mail domain %1: MX hosts, DANE, MTA-STS, TLS-RPT").arg(p.domain);
         return tr("%1 on %2, port %3").arg(displayName(p.protocol), p.host).arg(p.port);
+    case Qt::AccessibleDescriptionRole:
+        return p.isDomain() ? tr("Mail domain profile") : tr("Server profile");
     case Qt::DecorationRole:
-        return UiStyle::icon(QStringLiteral("server-connect"));
+        // Told apart at a glance: an envelope for a mail domain, the globe for a server.
+        return UiStyle::icon(p.isDomain() ? QStringLiteral("mail-domain") : QStringLiteral("server-connect"));
     case IdRole:
         return p.id;
+    case KindRole:
+        return int(p.kind);
     case SearchRole:
+        if (p.isDomain())
+            return QStringList {p.name, p.domain, p.notes}.join(QLatin1Char('\n'));
         return QStringList {p.name, p.host, QString::number(p.port), p.notes}.join(QLatin1Char('\n'));
     default:
         return {};

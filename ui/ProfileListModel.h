@@ -20,8 +20,10 @@ public:
     enum Role
     {
         IdRole = Qt::UserRole + 1,
-        /// Name, host and notes: what filter-as-you-type matches.
+        /// Name, host (or mail domain) and notes: what filter-as-you-type matches.
         SearchRole,
+        /// The ProfileKind, as an int.
+        KindRole,
     };
 
     explicit ProfileListModel(ProfileStore* store, QObject* parent = nullptr);

@@ -1,6 +1,7 @@
 #include "ProfileSidebar.h"
 
 #include "DemoProfile.h"
+#include "DomainProfileDialog.h"
 #include "ProfileEditorDialog.h"
 #include "ProfileListModel.h"
 #include "profiles/ProfileStore.h"
@@ -140,6 +141,8 @@ QMenu* ProfileSidebar::makeAddMenu()
     auto* menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("addProfileMenu"));
     menu->addAction(tr("&New profile…"), this, &ProfileSidebar::newProfile);
+    menu->addAction(UiStyle::icon(QStringLiteral("mail-domain")), tr("New mail &domain profile…"), this,
+                    &ProfileSidebar::newDomainProfile);
     QMenu* presets = menu->addMenu(tr("From a &provider preset"));
     presets->setObjectName(QStringLiteral("presetMenu"));
     for (const ProviderPreset& preset : ProviderPresets::all()) {
@@ -197,6 +200,13 @@ void ProfileSidebar::newProfile()
 {
     ServerProfile p;
     p.port = 587;
+    openEditor(p, true);
+}
+
+void ProfileSidebar::newDomainProfile()
+{
+    ServerProfile p;
+    p.kind = ProfileKind::Domain;
     openEditor(p, true);
 }
 
@@ -289,10 +299,10 @@ void ProfileSidebar::finishPendingDelete()
 void ProfileSidebar::saveAsProfile(const ServerProfile& draft, const QByteArray& password)
 {
     ServerProfile p = draft;
-    if (p.name.isEmpty())
-        p.name = p.host;
+    const QString base = !draft.name.isEmpty() ? draft.name : draft.isDomain() ? draft.domain : draft.host;
+    p.name = base;
     for (int n = 2; namesExcept({}).contains(p.name); ++n)
-        p.name = QStringLiteral("%1 (%2)").arg(draft.name.isEmpty() ? draft.host : draft.name).arg(n);
+        p.name = QStringLiteral("%1 (%2)").arg(base).arg(n);
     openEditor(p, true, password);
 }
 
@@ -301,6 +311,10 @@ ProfileEditorDialog* ProfileSidebar::openEditor(const ServerProfile& profile, bo
 {
     if (m_store->isReadOnly()) {
         showNotice(m_store->readOnlyReason());
+        return nullptr;
+    }
+    if (profile.isDomain()) {
+        openDomainEditor(profile, isNew);
         return nullptr;
     }
     auto* editor = new ProfileEditorDialog(profile, namesExcept(isNew ? QString() : profile.id), isNew, this);
@@ -314,6 +328,15 @@ ProfileEditorDialog* ProfileSidebar::openEditor(const ServerProfile& profile, bo
     return editor;
 }
 
+void ProfileSidebar::openDomainEditor(const ServerProfile& profile, bool isNew)
+{
+    auto* editor = new DomainProfileDialog(profile, namesExcept(isNew ? QString() : profile.id), isNew, this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    connect(editor, &QDialog::accepted, this,
+            [this, editor, isNew] { save(editor->profile(), isNew, {}, false); });
+    editor->open();
+}
+
 void ProfileSidebar::save(ServerProfile profile, bool isNew, const QByteArray& password, bool forgetPassword)
 {
     const bool hadPassword = profile.passwordStored || forgetPassword;
@@ -325,6 +348,7 @@ void ProfileSidebar::save(ServerProfile profile, bool isNew, const QByteArray& p
         return;
     }
     reloadAndSelect(profile.id);
+    Q_EMIT profileSaved(profile);
     if ((forgetPassword || profile.user.isEmpty()) && hadPassword && password.isEmpty())
         m_secrets->remove(profile.secretKey(), [](const SecretResult&) {});
     if (password.isEmpty())

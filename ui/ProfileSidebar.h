@@ -46,6 +46,8 @@ public:
 
 public Q_SLOTS:
     void newProfile();
+    /// Opens the editor on a new mail domain profile.
+    void newDomainProfile();
     /// Opens the editor on a new profile filled from a preset ("gmail" or "gmail:imaps").
     void newFromPreset(const QString& spec);
     void addDemoSample();
@@ -66,10 +68,14 @@ Q_SIGNALS:
     void currentChanged();
     /// Enter or "Run" on a profile.
     void runRequested();
+    /// A profile was added or changed through the sidebar (its stored form).
+    void profileSaved(const ServerProfile& profile);
 
 private:
     ProfileEditorDialog* openEditor(const ServerProfile& profile, bool isNew,
                                     const QByteArray& password = {});
+    /// The editor of a mail domain profile (openEditor() sends those here).
+    void openDomainEditor(const ServerProfile& profile, bool isNew);
     void save(ServerProfile profile, bool isNew, const QByteArray& password, bool forgetPassword);
     void reloadAndSelect(const QString& id);
     void showNotice(const QString& text);

@@ -474,6 +474,21 @@ void ServerBar::updateProfilePage()
     if (!p)
         return;
     QStringList lines {p->name};
+    if (p->isDomain()) {
+        lines.append(tr("Mail domain %1: its MX hosts, DNSSEC, DANE, MTA-STS and TLS-RPT").arg(p->domain));
+        lines.append(p->demoDomain            ? tr("Answered by the demo (built-in demo server, no network)")
+                     : p->dnsServer.isEmpty() ? tr("Resolved by the system's resolvers")
+                                              : tr("Resolved by %1").arg(p->dnsServer));
+        if (!p->trustAnchorFile.isEmpty())
+            lines.append(tr("Trust anchor: %1").arg(p->trustAnchorFile));
+        if (!p->notes.isEmpty())
+            lines.append(p->notes);
+        lines.append(tr("Run (Enter) opens the domain window and checks it."));
+        m_profileSummary->setText(lines.join(QLatin1Char('\n')));
+        m_trustButton->hide();
+        m_demoCaButton->hide();
+        return;
+    }
     const QString tls = p->tls == TlsMode::StartTls   ? tr("STARTTLS")
                         : p->tls == TlsMode::Implicit ? tr("implicit TLS")
                                                       : tr("no TLS");
@@ -514,6 +529,10 @@ void ServerBar::attach(RunController* controller)
 void ServerBar::resolveChoice(std::function<void(const ServerChoice&)> done)
 {
     const ServerChoice c = choice();
+    if (c.kind == ServerChoice::Kind::Profile && c.profile && c.profile->isDomain()) {
+        Q_EMIT domainCheckRequested(*c.profile);
+        return;
+    }
     m_runTarget = c.kind == ServerChoice::Kind::Profile ? c.profile->id
                   : c.kind == ServerChoice::Kind::Host  ? QStringLiteral("quick")
                                                         : QString();

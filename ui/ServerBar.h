@@ -55,6 +55,9 @@ Q_SIGNALS:
     void choiceChanged();
     /// Enter pressed in the quick-connect field.
     void runRequested();
+    /// A run was asked for while a mail domain profile is chosen: it is checked in the domain
+    /// window (DomainFeature), not by the main window's run.
+    void domainCheckRequested(const ServerProfile& profile);
 
 private:
     /// Makes the quick-connect page (host, protocol, TLS, policy) the first time it is needed.

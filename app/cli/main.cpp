@@ -23,23 +23,26 @@ QString tr(const char* text) { return QCoreApplication::translate("mailscope-cli
 
 QString usage()
 {
-    return tr("Usage:\n"
-              "  mailscope-cli check HOST[:PORT] [options]   diagnose one server\n"
-              "  mailscope-cli check --profile NAME [options] check a saved profile\n"
-              "  mailscope-cli check HOST --all-ports [options] all eight mail ports at once\n"
-              "  mailscope-cli compare A.json B.json [--json]  what changed between two runs\n"
-              "  mailscope-cli send HOST[:PORT] --from A --to B [options]\n"
-              "                                               send a test message\n"
-              "  mailscope-cli profiles list | show NAME | add NAME [HOST[:PORT]] [options] | delete NAME\n"
-              "                         | export FILE [NAME...] | import FILE | presets\n"
-              "                                               saved server profiles\n"
-              "  mailscope-cli demo [--port N] [--scenario NAME | --list-scenarios]\n"
-              "                                               run the built-in demo server\n"
-              "  mailscope-cli domain DOMAIN | --input FILE [--jobs N] [--dns-server ADDR[@PORT]]\n"
-              "                                               check a mail domain: MX, DANE, MTA-STS\n"
-              "  mailscope-cli help COMMAND                   options of a command\n"
-              "\n"
-              "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage).\n");
+    return tr(
+        "Usage:\n"
+        "  mailscope-cli check HOST[:PORT] [options]   diagnose one server\n"
+        "  mailscope-cli check --profile NAME [options] check a saved profile\n"
+        "  mailscope-cli check HOST --all-ports [options] all eight mail ports at once\n"
+        "  mailscope-cli compare A.json B.json [--json]  what changed between two runs or domain checks\n"
+        "  mailscope-cli send HOST[:PORT] --from A --to B [options]\n"
+        "                                               send a test message\n"
+        "  mailscope-cli profiles list | show NAME | add NAME [HOST[:PORT]] [options] | delete NAME\n"
+        "                         | add NAME --domain DOMAIN [--dns-server A] [--trust-anchor F] [--demo]\n"
+        "                         | export FILE [NAME...] | import FILE | presets\n"
+        "                                               saved server and mail domain profiles\n"
+        "  mailscope-cli demo [--port N] [--scenario NAME | --list-scenarios]\n"
+        "                                               run the built-in demo server\n"
+        "  mailscope-cli domain DOMAIN | --input FILE [--jobs N] [--dns-server ADDR[@PORT]]\n"
+        "  mailscope-cli domain --profile NAME          check a saved mail domain profile\n"
+        "                                               check a mail domain: MX, DANE, MTA-STS\n"
+        "  mailscope-cli help COMMAND                   options of a command\n"
+        "\n"
+        "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad usage).\n");
 }
 
 } // namespace

@@ -7,10 +7,17 @@
 #include "check/AllPortsCheck.h"
 #include "CompareDialog.h"
 #include "demo/DemoServer.h"
+#include "DomainCompareDialog.h"
+#include "DomainFeature.h"
+#include "DomainProfileDialog.h"
+#include "DomainWindow.h"
 #include "HistoryFeature.h"
 #include "HistoryPanel.h"
 #include "MainWindow.h"
+#include "ProfileListModel.h"
+#include "profiles/ProfileStore.h"
 #include "profiles/RunHistory.h"
+#include "ProfileSidebar.h"
 #include "RealServers.h"
 #include "RunController.h"
 #include "ServerBar.h"
@@ -19,13 +26,21 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QIcon>
+#include <QImage>
 #include <QLabel>
+#include <QListView>
+#include <QPixmap>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -72,6 +87,7 @@ private Q_SLOTS:
     void corruptEntryIsListedAsAProblem();
     void allPortsOnTheDemoFromTheWindow();
     void allPortsAgainstPostfixAndDovecot();
+    void domainProfileInSidebarHistoryAndCompare();
 
 private:
     QTemporaryDir m_data;
@@ -279,6 +295,142 @@ void TestHistoryGui::allPortsAgainstPostfixAndDovecot()
     QTest::keyClick(view.table(), Qt::Key_Return);
     QTRY_COMPARE(requested.count(), 1);
     QCOMPARE(requested.at(0).at(0).value<Run>().target.port, map.value(2525));
+}
+
+void TestHistoryGui::domainProfileInSidebarHistoryAndCompare()
+{
+    // Its own profiles file and history: the demo's mail domain, saved, checked twice, compared.
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    const QByteArray dataBefore = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+    const auto restore = qScopeGuard([&] { qputenv("XDG_DATA_HOME", dataBefore); });
+    MainWindow window;
+    window.resize(1400, 860);
+    window.show();
+    auto* feature = window.findChild<HistoryFeature*>();
+    QVERIFY(feature && feature->domains());
+    feature->historyAction()->trigger();
+    HistoryPanel* panel = feature->panel();
+    ProfileSidebar* sidebar = window.serverBar()->profiles();
+    sidebar->addDemoSample(); // a server profile beside it, to tell them apart
+
+    // The domain window (demo domains on first use): "Save as profile…" with demo.test.
+    DomainWindow* domains = feature->domains()->showWindow();
+    QVERIFY(domains->demoCheck()->isChecked());
+    domains->domainBox()->setEditText(QStringLiteral("demo.test"));
+    QTest::mouseClick(domains->saveProfileButton(), Qt::LeftButton);
+    DomainProfileDialog* editor = nullptr;
+    QTRY_VERIFY((editor = sidebar->findChild<DomainProfileDialog*>()) != nullptr);
+    QCOMPARE(editor->profile().name, QStringLiteral("demo.test"));
+    QCOMPARE(editor->profile().domain, QStringLiteral("demo.test"));
+    QVERIFY(editor->profile().demoDomain);
+    editor->accept();
+    const std::optional<ServerProfile> saved = sidebar->store()->byName(QStringLiteral("demo.test"));
+    QVERIFY(saved && saved->isDomain());
+    QCOMPARE(sidebar->current()->id, saved->id); // selected in the sidebar
+    QCOMPARE(domains->profile()->id, saved->id); // and the window's checks now belong to it
+    domains->close();
+
+    // The sidebar tells the kinds apart: tooltip, accessible description, icon.
+    QAbstractItemModel* model = sidebar->view()->model();
+    QCOMPARE(model->rowCount(), 2);
+    QModelIndex domainRow;
+    QModelIndex serverRow;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const QModelIndex index = model->index(r, 0);
+        (index.data(ProfileListModel::IdRole).toString() == saved->id ? domainRow : serverRow) = index;
+    }
+    QVERIFY(domainRow.isValid() && serverRow.isValid());
+    QCOMPARE(domainRow.data(Qt::ToolTipRole).toString(),
+             QStringLiteral("Mail domain demo.test (the demo's, no network)"));
+    QCOMPARE(domainRow.data(Qt::AccessibleDescriptionRole).toString(), QStringLiteral("Mail domain profile"));
+    QCOMPARE(serverRow.data(Qt::AccessibleDescriptionRole).toString(), QStringLiteral("Server profile"));
+    QVERIFY(domainRow.data(Qt::DecorationRole).value<QIcon>().pixmap(20).toImage()
+            != serverRow.data(Qt::DecorationRole).value<QIcon>().pixmap(20).toImage());
+    QCOMPARE(panel->key(), saved->id);
+    QCOMPARE(panel->list()->topLevelItemCount(), 0);
+
+    // Run with the domain profile chosen: the domain window checks it; the main window runs nothing.
+    QSignalSpy recorded(feature->domains(), &DomainFeature::recorded);
+    // (The controller's runStarted also announces previews of the chosen server: a real run is a runner.)
+    QSignalSpy serverRuns(window.controller(), &RunController::finished);
+    window.runAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(recorded.count(), 1, RunTimeoutMs);
+    QCOMPARE(recorded.at(0).at(0).toString(), saved->id);
+    QCOMPARE(recorded.at(0).at(1).toString(), QString());
+    QCOMPARE(serverRuns.count(), 0);
+    QVERIFY(!window.controller()->hasRun());
+    QVERIFY(domains->isVisible());
+    const DomainReport first = domains->report();
+    QCOMPARE(first.domain, QStringLiteral("demo.test"));
+    QCOMPARE(first.verdict(), Verdict::Ok);
+    QCOMPARE(panel->list()->topLevelItemCount(), 1);
+    QCOMPARE(panel->list()->topLevelItem(0)->text(1), QStringLiteral("OK"));
+    QCOMPARE(panel->list()->topLevelItem(0)->text(2), QStringLiteral("TLSv1.3"));
+    QCOMPARE(panel->list()->topLevelItem(0)->text(3), QStringLiteral("demo.test (1 MX)"));
+
+    // The MX server stops offering STARTTLS; Enter on the profile checks it again.
+    QVERIFY(domains->demoServer());
+    domains->demoServer()->setScenario(QStringLiteral("no-starttls"));
+    sidebar->view()->setFocus();
+    sidebar->view()->setCurrentIndex(domainRow);
+    QTest::keyClick(sidebar->view(), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(recorded.count(), 2, RunTimeoutMs);
+    QCOMPARE(serverRuns.count(), 0);
+    QVERIFY(!window.controller()->hasRun());
+    QCOMPARE(domains->report().verdict(), Verdict::Critical);
+    QCOMPARE(panel->list()->topLevelItemCount(), 2);
+    QCOMPARE(panel->list()->topLevelItem(0)->text(1), QStringLiteral("Critical"));
+    QCOMPARE(panel->list()->topLevelItem(0)->text(2), QStringLiteral("none"));
+
+    // Compare the two checks: what changed at the MX host, and the findings.
+    panel->list()->selectAll();
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("historyCompareButton")), Qt::LeftButton);
+    QTRY_VERIFY(feature->domainCompareDialog() && feature->domainCompareDialog()->isVisible());
+    DomainCompareDialog* dialog = feature->domainCompareDialog();
+    const DomainComparison& c = dialog->comparison();
+    QCOMPARE(c.changes, (QList<FieldChange> {{"verdict", "ok", "critical"}}));
+    QVERIFY(c.mxSet.isEmpty());
+    QCOMPARE(c.mx.size(), 1);
+    QCOMPARE(c.mx[0].changes, (QList<FieldChange> {{"dane", "valid", "no-tls"},
+                                                   {"tls", "127.0.0.1 TLSv1.3", "127.0.0.1 no TLS"},
+                                                   {"verdict", "ok", "critical"}}));
+    // RFC 8460's result type for the MX, and the domain no longer protected by DANE.
+    QCOMPARE(c.findings.added, (QStringList {"mail-unprotected", "starttls-not-supported (mx.demo.test)"}));
+    QCOMPARE(c.findings.removed, QStringList());
+    const QStringList rows = dialog->rowTexts();
+    QVERIFY2(rows.contains(QStringLiteral("● DANE | valid | no-tls")),
+             qPrintable(rows.join(QLatin1Char('\n'))));
+    QVERIFY2(rows.contains(QStringLiteral("MX DNSSEC | secure | secure")),
+             qPrintable(rows.join(QLatin1Char('\n'))));
+    QVERIFY2(rows.contains(QStringLiteral("MX 10 mx.demo.test")), qPrintable(rows.join(QLatin1Char('\n'))));
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    const QByteArray shots = qgetenv("MAILSCOPE_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+        QVERIFY(window.grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/history-domain.png")));
+        QVERIFY(dialog->grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/compare-domain.png")));
+    }
+    dialog->close();
+
+    // Open the older check from the history: the domain window shows it, read-only.
+    panel->list()->clearSelection();
+    panel->list()->topLevelItem(1)->setSelected(true);
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("historyOpenButton")), Qt::LeftButton);
+    QCOMPARE(domains->report().startedAt, first.startedAt);
+    QCOMPARE(domains->report().verdict(), Verdict::Ok);
+    QCOMPARE(domains->mxTable()->item(0, 4)->text(), QStringLiteral("valid"));
+    QCOMPARE(panel->list()->topLevelItemCount(), 2); // showing it recorded nothing
+
+    // A domain check and a server run cannot be compared: said in the status bar.
+    QString error;
+    const QString runPath =
+        RunHistory().record(QStringLiteral("k"), first.mx.first().runs.first().run, &error);
+    QVERIFY2(!runPath.isEmpty(), qPrintable(error));
+    QVERIFY(!feature->compare(panel->selectedPaths().first(), runPath));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("cannot be compared")),
+             qPrintable(window.statusBar()->currentMessage()));
 }
 
 QTEST_MAIN(TestHistoryGui)
