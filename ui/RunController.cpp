@@ -67,6 +67,13 @@ void RunController::preview(const ServerChoice& choice)
 {
     if (m_runner || m_saved)
         return;
+    if (choice.profile && choice.profile->isDomain()) {
+        // A mail domain is checked in the domain window: no conversation of this window to preview.
+        m_previewPlan.clear();
+        m_previewRun = Run();
+        Q_EMIT runStarted();
+        return;
+    }
     const ProbeOptions options = optionsFor(choice);
     m_previewPlan = ProbeSession::planFor(options);
     // What a session would start from: its target and nothing else yet.
