@@ -2,6 +2,7 @@
 
 #include "findings/FindingCatalogue.h"
 #include "protocol/Dialect.h"
+#include "run/VerdictOrder.h"
 
 #include <QCoreApplication>
 
@@ -31,22 +32,6 @@ bool stepOk(const Run& run, StepId id)
 {
     const StepRecord* s = run.step(id);
     return s && (s->status == StepStatus::Ok || s->status == StepStatus::Warning);
-}
-
-/// Rank of a verdict in the monitoring plugins' max_state_alt order.
-int rank(Verdict v)
-{
-    switch (v) {
-    case Verdict::Ok:
-        return 0;
-    case Verdict::Unknown:
-        return 1;
-    case Verdict::Warning:
-        return 2;
-    case Verdict::Critical:
-        return 3;
-    }
-    return 1;
 }
 
 } // namespace
@@ -235,8 +220,7 @@ Verdict AllPortsCheck::worstVerdict(const QList<PortRow>& rows)
     for (const PortRow& r : rows) {
         if (!r.reachable)
             continue;
-        if (!worst || rank(r.verdict) > rank(*worst))
-            worst = r.verdict;
+        worst = worst ? worseVerdict(*worst, r.verdict) : r.verdict;
     }
     return worst.value_or(Verdict::Critical);
 }

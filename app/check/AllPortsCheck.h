@@ -73,9 +73,9 @@ QString displayName(CertificateVerdict verdict);
  * ports); the row still names the well-known port.
  *
  * The overall verdict (worstVerdict()) leaves closed ports out: a host that does not serve POP3
- * has nothing wrong with it. Of the reachable ports the worst verdict counts, in the order the
- * monitoring plugins' max_state_alt uses (CRITICAL, WARNING, UNKNOWN, OK); no port reachable at
- * all is CRITICAL (no mail service answers).
+ * has nothing wrong with it. Of the reachable ports the worst verdict counts, in verdictRank()'s
+ * order (CRITICAL, UNKNOWN, WARNING, OK); no port reachable at all is CRITICAL (no mail service
+ * answers).
  */
 class AllPortsCheck final : public QObject
 {

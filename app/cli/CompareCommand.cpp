@@ -3,6 +3,7 @@
 #include "domain/DomainComparison.h"
 #include "domain/DomainReportReader.h"
 #include "run/RunComparison.h"
+#include "run/VerdictOrder.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -12,22 +13,6 @@ namespace {
 QString tr(const char* text) { return QCoreApplication::translate("CompareCommand", text); }
 
 constexpr int ExitUnknown = 3;
-
-/// Verdicts from better to worse, in the monitoring plugins' max_state_alt order.
-int rank(Verdict v)
-{
-    switch (v) {
-    case Verdict::Ok:
-        return 0;
-    case Verdict::Unknown:
-        return 1;
-    case Verdict::Warning:
-        return 2;
-    case Verdict::Critical:
-        return 3;
-    }
-    return 1;
-}
 
 } // namespace
 
@@ -102,7 +87,7 @@ int CompareCommand::main(QCommandLineParser& parser, const QStringList& argument
         unchanged = comparison.isUnchanged();
     }
     out.flush();
-    if (rank(verdictAfter) > rank(verdictBefore))
+    if (verdictRank(verdictAfter) > verdictRank(verdictBefore))
         return 2;
     return unchanged ? 0 : 1;
 }

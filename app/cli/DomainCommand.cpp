@@ -10,12 +10,14 @@
 #include "profiles/ProfileStore.h"
 #include "run/InputFile.h"
 #include "run/OutputFile.h"
+#include "run/VerdictOrder.h"
 
 #include <cstdio>
 #include <deque>
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QFile>
+#include <QMap>
 #include <QTimer>
 
 namespace {
@@ -25,21 +27,6 @@ constexpr int MaxJobs = 500;
 constexpr qsizetype MaxInputBytes = 64 * 1024 * 1024;
 
 QString tr(const char* text) { return QCoreApplication::translate("mailscope-cli", text); }
-
-int rank(Verdict v)
-{
-    switch (v) {
-    case Verdict::Ok:
-        return 0;
-    case Verdict::Warning:
-        return 1;
-    case Verdict::Unknown:
-        return 2;
-    case Verdict::Critical:
-        return 3;
-    }
-    return 2;
-}
 
 } // namespace
 
@@ -273,8 +260,7 @@ int DomainCommand::run(const DomainRequest& request, QTextStream& out, QTextStre
                                    .arg(error)
                             << Qt::endl;
                 }
-                if (rank(report.verdict()) > rank(worst))
-                    worst = report.verdict();
+                worst = worseVerdict(worst, report.verdict());
                 if (batch) {
                     out << QString::fromUtf8(DomainReportJson::toJson(report, true)) << QLatin1Char('\n');
                     out.flush();
@@ -309,15 +295,15 @@ int DomainCommand::run(const DomainRequest& request, QTextStream& out, QTextStre
         out.flush();
     } else {
         // The summary table goes to stderr: stdout holds only JSON Lines for the next program.
-        int counts[4] = {0, 0, 0, 0};
+        QMap<Verdict, int> counts;
         for (const DomainReport& r : std::as_const(reports))
-            ++counts[rank(r.verdict())];
+            ++counts[r.verdict()];
         err << tr("%1 domains: %2 ok, %3 warning, %4 critical, %5 unknown")
                    .arg(total)
-                   .arg(counts[0])
-                   .arg(counts[1])
-                   .arg(counts[3])
-                   .arg(counts[2])
+                   .arg(counts.value(Verdict::Ok))
+                   .arg(counts.value(Verdict::Warning))
+                   .arg(counts.value(Verdict::Critical))
+                   .arg(counts.value(Verdict::Unknown))
             << Qt::endl;
         std::sort(reports.begin(), reports.end(),
                   [](const DomainReport& a, const DomainReport& b) { return a.domain < b.domain; });

@@ -30,7 +30,8 @@ struct DomainRequest
  * `mailscope-cli domain DOMAIN... | --input FILE`: checks mail domains (DomainCheck).
  * One domain: the text summary (or --json: the JSON report) on stdout. Several (--input): one
  * compact JSON report per line (JSON Lines) on stdout as each finishes, progress and a summary
- * table on stderr. The exit code is the worst verdict (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+ * table on stderr. The exit code is the worst verdict (run/VerdictOrder.h: CRITICAL > UNKNOWN > WARNING >
+ * OK), as its monitoring-plugins number (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
  */
 class DomainCommand final
 {

@@ -1,5 +1,7 @@
 #include "DomainReport.h"
 
+#include "run/VerdictOrder.h"
+
 #include <QCoreApplication>
 
 namespace {
@@ -16,21 +18,6 @@ Verdict worstOf(const QList<Finding>& findings)
     return v;
 }
 
-int rank(Verdict v)
-{
-    switch (v) {
-    case Verdict::Ok:
-        return 0;
-    case Verdict::Warning:
-        return 1;
-    case Verdict::Unknown:
-        return 2;
-    case Verdict::Critical:
-        return 3;
-    }
-    return 2;
-}
-
 } // namespace
 
 Verdict MxResult::verdict() const { return worstOf(findings); }
@@ -38,11 +25,8 @@ Verdict MxResult::verdict() const { return worstOf(findings); }
 Verdict DomainReport::verdict() const
 {
     Verdict v = worstOf(findings);
-    for (const MxResult& m : mx) {
-        const Verdict mv = m.verdict();
-        if (rank(mv) > rank(v))
-            v = mv;
-    }
+    for (const MxResult& m : mx)
+        v = worseVerdict(v, m.verdict());
     if (aborted && v != Verdict::Critical)
         return Verdict::Unknown;
     return v;

@@ -1,14 +1,20 @@
 // RunComparison: two crafted runs whose differences are written out by hand below, the same two
 // runs read back from JSON files, and the text and JSON renderings of the comparison.
 
+#include "check/AllPortsCheck.h"
+#include "cli/CompareCommand.h"
 #include "findings/FindingCatalogue.h"
 #include "run/ReportJson.h"
 #include "run/ReportReader.h"
 #include "run/RunComparison.h"
+#include "run/VerdictOrder.h"
 #include "TestPrinters.h"
 
+#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSaveFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -99,6 +105,9 @@ private Q_SLOTS:
     void missingTlsAndSteps();
     void jsonRendering();
     void textRenderingEscapesServerText();
+    void verdictOrder();
+    void compareExitFollowsVerdictOrder_data();
+    void compareExitFollowsVerdictOrder();
 };
 
 void TestRunComparison::craftedRuns()
@@ -210,6 +219,88 @@ void TestRunComparison::textRenderingEscapesServerText()
     QVERIFY2(text.contains(QStringLiteral("TLS version: TLSv1.2 -> TLSv1.3\n")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("Findings: - plaintext-auth-offered\n")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("* greeting-tls   ok 5 ms -> warning 5 ms\n")), qPrintable(text));
+}
+
+// One order for every "worst verdict" (README, exit codes): CRITICAL > UNKNOWN > WARNING > OK.
+void TestRunComparison::verdictOrder()
+{
+    const QList<Verdict> bestToWorst {Verdict::Ok, Verdict::Warning, Verdict::Unknown, Verdict::Critical};
+    for (qsizetype i = 0; i < bestToWorst.size(); ++i) {
+        QCOMPARE(verdictRank(bestToWorst.at(i)), int(i));
+        for (qsizetype j = 0; j < bestToWorst.size(); ++j) {
+            const Verdict worse = bestToWorst.at(std::max(i, j));
+            QCOMPARE(worseVerdict(bestToWorst.at(i), bestToWorst.at(j)), worse);
+        }
+    }
+    // The all-ports overall verdict: a port that could not be judged outranks a warning.
+    const auto row = [](Verdict v) {
+        PortRow r;
+        r.reachable = true;
+        r.verdict = v;
+        return r;
+    };
+    QCOMPARE(AllPortsCheck::worstVerdict({row(Verdict::Warning), row(Verdict::Unknown), row(Verdict::Ok)}),
+             Verdict::Unknown);
+    QCOMPARE(AllPortsCheck::worstVerdict({row(Verdict::Unknown), row(Verdict::Critical)}), Verdict::Critical);
+}
+
+void TestRunComparison::compareExitFollowsVerdictOrder_data()
+{
+    QTest::addColumn<QString>("before");
+    QTest::addColumn<QString>("after");
+    QTest::addColumn<int>("exitCode"); // 2: got worse; 1: changed, not worse
+    QTest::newRow("warning-to-unknown") << "warning"
+                                        << "unknown" << 2;
+    QTest::newRow("unknown-to-warning") << "unknown"
+                                        << "warning" << 1;
+    QTest::newRow("ok-to-warning") << "ok"
+                                   << "warning" << 2;
+    QTest::newRow("unknown-to-critical") << "unknown"
+                                         << "critical" << 2;
+    QTest::newRow("critical-to-unknown") << "critical"
+                                         << "unknown" << 1;
+}
+
+void TestRunComparison::compareExitFollowsVerdictOrder()
+{
+    QFETCH(QString, before);
+    QFETCH(QString, after);
+    QFETCH(int, exitCode);
+    // A run with exactly that verdict: warnings only, a critical finding, or stopped (unknown).
+    const auto runWith = [](const QString& verdict) {
+        Run run = ::before();
+        run.findings.clear();
+        if (verdict == QLatin1String("warning"))
+            run.findings = {finding(FindingIds::PlaintextAuthOffered, Severity::Warning)};
+        else if (verdict == QLatin1String("critical"))
+            run.findings = {finding(FindingIds::CertExpired, Severity::Critical)};
+        else if (verdict == QLatin1String("unknown"))
+            run.aborted = true;
+        return run;
+    };
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QStringList files;
+    for (const QString& verdict : {before, after}) {
+        const Run run = runWith(verdict);
+        QCOMPARE(toKey(run.verdict()), verdict);
+        QSaveFile file(dir.filePath(verdict + QStringLiteral(".json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(ReportJson::toJson(run));
+        QVERIFY(file.commit());
+        files.append(file.fileName());
+    }
+    QString outText;
+    QString errText;
+    QTextStream out(&outText);
+    QTextStream err(&errText);
+    QCommandLineParser parser;
+    parser.addHelpOption(); // as mailscope-cli's main() does before handing over
+    const int code = CompareCommand::main(
+        parser, {QStringLiteral("mailscope-cli"), QStringLiteral("compare"), files.at(0), files.at(1)}, false,
+        out, err);
+    QVERIFY2(errText.isEmpty(), qPrintable(errText));
+    QCOMPARE(code, exitCode);
 }
 
 QTEST_GUILESS_MAIN(TestRunComparison)
