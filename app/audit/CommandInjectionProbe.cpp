@@ -1,6 +1,7 @@
 #include "CommandInjectionProbe.h"
 
 #include "net/SslLineTransport.h"
+#include "PlaintextPreamble.h"
 
 #include <climits>
 #include <QCoreApplication>
@@ -37,9 +38,18 @@ CommandInjectionProbe::CommandInjectionProbe(ProbeOptions options, std::unique_p
     : QObject(parent)
     , m_options(std::move(options))
     , m_transport(transport ? std::move(transport) : std::make_unique<SslLineTransport>())
-    , m_dialect(Dialect::create(m_options.protocol, m_options.heloName.toUtf8()))
     , m_injectedTag(m_options.protocol == Protocol::Imap ? uniqueImapTag() : QByteArray())
 {
+    // The heart of the probe: STARTTLS and the injected command in ONE write.
+    m_preamble = std::make_unique<PlaintextPreamble>(m_options.protocol, m_options.heloName.toUtf8(),
+                                                     m_transport.get(), injectedCommand());
+    m_dialect = m_preamble->dialect();
+    m_preamble->setRecorder([this](const QByteArray& bytes, bool fromClient) {
+        if (fromClient)
+            m_transcript.append(QStringLiteral("C: %1").arg(shown(bytes)));
+        else
+            recordServer(bytes);
+    });
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer); // its limit is quoted in the finding
     connect(&m_timer, &QTimer::timeout, this, &CommandInjectionProbe::onTimeout);
@@ -97,7 +107,7 @@ void CommandInjectionProbe::start()
                  tr("Only STARTTLS connections can carry injected plaintext commands."));
         return;
     }
-    if (!m_dialect) {
+    if (!m_preamble->isSupported()) {
         conclude(Verdict::NotApplicable,
                  tr("%1 is not supported by this version.").arg(displayName(m_options.protocol)));
         return;
@@ -138,18 +148,10 @@ void CommandInjectionProbe::onConnected()
 {
     if (m_stage != Stage::Connecting)
         return;
-    m_stage = Stage::Banner;
-    m_dialect->expectReply(Dialect::Expect::Banner);
+    m_stage = Stage::Preamble;
+    m_preamble->begin();
     m_timer.start(m_options.stepTimeoutMs);
     onLinesAvailable();
-}
-
-void CommandInjectionProbe::send(const QByteArray& bytes, Dialect::Expect expect)
-{
-    m_transcript.append(QStringLiteral("C: %1").arg(shown(bytes)));
-    m_dialect->expectReply(expect);
-    m_timer.start(m_options.stepTimeoutMs);
-    m_transport->write(bytes);
 }
 
 void CommandInjectionProbe::recordServer(const QByteArray& bytes, const QString& prefix)
@@ -170,35 +172,60 @@ void CommandInjectionProbe::onLinesAvailable()
         readAfterTls();
         return;
     }
-    if (m_stage != Stage::Banner && m_stage != Stage::Capabilities && m_stage != Stage::StartTls)
+    if (m_stage != Stage::Preamble)
         return; // nothing expected (during the handshake Qt buffers for us)
-    if (m_transport->overflowed()) {
-        m_transport->abort();
-        conclude(Verdict::Error,
-                 tr("The server sent a line longer than %1 bytes.").arg(LineTransport::DefaultMaxLineLength));
+    const PlaintextPreamble::State before = m_preamble->state();
+    switch (m_preamble->read()) {
+    case PlaintextPreamble::State::Ready:
+        goAhead();
+        return;
+    case PlaintextPreamble::State::Failed:
+        preambleFailed();
+        return;
+    default:
+        // A reply moved the conversation on: the next one gets the full step timeout.
+        if (m_preamble->state() != before)
+            m_timer.start(m_options.stepTimeoutMs);
         return;
     }
-    while (!m_finished && m_transport->canReadLine()) {
-        const QByteArray line = m_transport->readLine();
-        recordServer(line);
-        switch (m_dialect->feed(line)) {
-        case Dialect::Feed::NeedMore:
-            continue;
-        case Dialect::Feed::Complete:
-            handleReply(m_dialect->takeReply());
-            // After the STARTTLS go-ahead the rest of the buffer is not read as protocol here.
-            if (m_stage != Stage::Banner && m_stage != Stage::Capabilities)
-                return;
-            continue;
-        case Dialect::Feed::Malformed:
-        case Dialect::Feed::TooLong:
-        case Dialect::Feed::OutOfSequence:
-            m_transport->abort();
-            conclude(Verdict::Error,
-                     tr("The server's reply could not be read: %1").arg(m_dialect->problem()));
-            return;
-        }
+}
+
+void CommandInjectionProbe::preambleFailed()
+{
+    const QString line = QString::fromUtf8(m_preamble->serverLine());
+    switch (m_preamble->failure()) {
+    case PlaintextPreamble::Failure::NoStartTls:
+        conclude(Verdict::NotApplicable, tr("The server does not offer %1.").arg(m_dialect->startTlsVerb()));
+        return;
+    case PlaintextPreamble::Failure::StartTlsRefused:
+        conclude(Verdict::NotApplicable,
+                 tr("The server refused %1: %2").arg(m_dialect->startTlsVerb(), line));
+        return;
+    case PlaintextPreamble::Failure::Refused:
+        conclude(Verdict::Error, tr("The server refused service: %1").arg(line));
+        return;
+    case PlaintextPreamble::Failure::Unreadable:
+    case PlaintextPreamble::Failure::None:
+        break;
     }
+    m_transport->abort();
+    conclude(Verdict::Error, m_preamble->problem());
+}
+
+void CommandInjectionProbe::goAhead()
+{
+    // A reply to the NOOP already in plaintext means the server processed it before TLS,
+    // which is not the vulnerability; it is recorded and never parsed.
+    const QByteArray early = m_transport->takeUnread();
+    if (!early.isEmpty())
+        recordServer(early, QStringLiteral("S: [plaintext, discarded] "));
+    m_stage = Stage::Handshake;
+    TlsClientOptions tls;
+    tls.peerVerifyName = m_options.host;
+    tls.extraCaCertificates = m_options.extraCaCertificates;
+    m_transcript.append(tr("I: TLS handshake"));
+    m_timer.start(m_options.stepTimeoutMs);
+    m_transport->startClientEncryption(tls);
 }
 
 void CommandInjectionProbe::readAfterTls()
@@ -215,58 +242,6 @@ void CommandInjectionProbe::readAfterTls()
             concludeFromJudge(false);
             return;
         }
-    }
-}
-
-void CommandInjectionProbe::handleReply(const Reply& reply)
-{
-    switch (m_stage) {
-    case Stage::Banner:
-        if (!reply.positive) {
-            conclude(Verdict::Error,
-                     tr("The server refused service: %1").arg(QString::fromUtf8(reply.statusLine())));
-            return;
-        }
-        m_stage = Stage::Capabilities;
-        send(m_dialect->capabilityCommand(0), Dialect::Expect::Capabilities);
-        return;
-    case Stage::Capabilities: {
-        const QStringList caps = reply.positive ? m_dialect->capabilities(reply) : QStringList();
-        // POP3 servers may lack CAPA (RFC 2449) and still know STLS: try it then.
-        const bool tryAnyway = !reply.positive && m_dialect->capabilitiesOptional();
-        if (!tryAnyway && !m_dialect->offersStartTls(caps)) {
-            conclude(Verdict::NotApplicable,
-                     tr("The server does not offer %1.").arg(m_dialect->startTlsVerb()));
-            return;
-        }
-        m_stage = Stage::StartTls;
-        // The heart of the probe: STARTTLS and the injected command in ONE write.
-        send(m_dialect->startTlsCommand() + injectedCommand(), Dialect::Expect::StartTls);
-        return;
-    }
-    case Stage::StartTls: {
-        if (!reply.positive) {
-            conclude(Verdict::NotApplicable,
-                     tr("The server refused %1: %2")
-                         .arg(m_dialect->startTlsVerb(), QString::fromUtf8(reply.statusLine())));
-            return;
-        }
-        // A reply to the NOOP already in plaintext means the server processed it before TLS,
-        // which is not the vulnerability; it is recorded and never parsed.
-        const QByteArray early = m_transport->takeUnread();
-        if (!early.isEmpty())
-            recordServer(early, QStringLiteral("S: [plaintext, discarded] "));
-        m_stage = Stage::Handshake;
-        TlsClientOptions tls;
-        tls.peerVerifyName = m_options.host;
-        tls.extraCaCertificates = m_options.extraCaCertificates;
-        m_transcript.append(tr("I: TLS handshake"));
-        m_timer.start(m_options.stepTimeoutMs);
-        m_transport->startClientEncryption(tls);
-        return;
-    }
-    default:
-        return;
     }
 }
 

@@ -31,6 +31,8 @@
  * unsolicited line never makes a server "vulnerable". Reading is bounded in lines, bytes and time:
  * a flood ends the probe as "inconclusive" with the reason, and the connection is cut at once.
  */
+class PlaintextPreamble;
+
 class CommandInjectionProbe final : public QObject
 {
     Q_OBJECT
@@ -81,9 +83,7 @@ private:
         Idle,
         Resolving,
         Connecting,
-        Banner,
-        Capabilities,
-        StartTls,
+        Preamble, ///< banner, capabilities, STARTTLS + injected command (PlaintextPreamble)
         Handshake,
         AfterTls,
         Done
@@ -96,8 +96,8 @@ private:
     void onError(LineTransport::Error error, const QString& message);
     void onDisconnected();
     void onTimeout();
-    void handleReply(const Reply& reply);
-    void send(const QByteArray& bytes, Dialect::Expect expect);
+    void goAhead();
+    void preambleFailed();
     void readAfterTls();
     /// The handshake after the go-ahead failed: the injected command cannot have run inside TLS.
     void handshakeRefused(const QString& why);
@@ -108,7 +108,8 @@ private:
 
     ProbeOptions m_options;
     std::unique_ptr<LineTransport> m_transport;
-    std::unique_ptr<Dialect> m_dialect;
+    std::unique_ptr<PlaintextPreamble> m_preamble;
+    Dialect* m_dialect = nullptr; ///< m_preamble's
     QTimer m_timer;
     Stage m_stage = Stage::Idle;
     int m_lookupId = -1;

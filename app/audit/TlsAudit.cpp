@@ -1,12 +1,16 @@
 #include "TlsAudit.h"
 
-#include "CipherEnumerator.h"
 #include "CommandInjectionProbe.h"
 #include "findings/FindingCatalogue.h"
+#include "RawCipherEnumerator.h"
 #include "tls/CertificateAudit.h"
+#include "tls/CipherSuiteTable.h"
+#include "tls/ClientHello.h"
+#include "tls/ServerHelloParser.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QSslConfiguration>
 
 Q_LOGGING_CATEGORY(lcAudit, "mailscope.tls.audit", QtInfoMsg)
@@ -14,6 +18,29 @@ Q_LOGGING_CATEGORY(lcAudit, "mailscope.tls.audit", QtInfoMsg)
 namespace {
 
 bool wantsVersions(const ProbeOptions::TlsAudit& a) { return a.versions || a.ciphers; }
+
+/// Every version the matrix probes, oldest first.
+const QList<quint16>& matrixVersions()
+{
+    static const QList<quint16> v = {WireVersion::SslV2, WireVersion::SslV3, WireVersion::Tls10,
+                                     WireVersion::Tls11, WireVersion::Tls12, WireVersion::Tls13};
+    return v;
+}
+
+bool isSsl(quint16 wire) { return wire < WireVersion::Tls10; }
+
+/// The SSL 2.0 CLIENT-HELLO: every SSLv2 cipher kind of the registry.
+QByteArray sslV2Hello()
+{
+    QList<quint32> kinds;
+    for (const CipherSuiteInfo& s : CipherSuiteTable::all()) {
+        if (s.sslV2)
+            kinds.append(s.code);
+    }
+    QByteArray challenge(16, '\0');
+    QRandomGenerator::global()->generate(challenge.begin(), challenge.end());
+    return ClientHello::sslV2(kinds, challenge);
+}
 
 void addFinding(Run& run, Finding f, StepId step)
 {
@@ -68,17 +95,18 @@ void TlsAudit::start()
     const ProbeOptions::TlsAudit& a = m_options.audit;
     // Parts are counted before any starts, so that a part ending at once cannot finish the audit.
     m_pendingParts = 1;
+    if (a.ciphers) {
+        // The two current versions start at once (a round trip earlier; a version the server
+        // refuses costs one alert per chain); older ones only once the server accepts them.
+        enumerate(WireVersion::Tls13);
+        enumerate(WireVersion::Tls12);
+    }
     if (wantsVersions(a)) {
-        for (TlsVersion v : CipherSuites::allVersions())
+        for (quint16 v : matrixVersions())
             probeVersion(v);
     }
-    if (a.ciphers) {
-        // The two current versions start at once; older ones only once the server accepts them.
-        enumerate(TlsVersion::V1_3);
-        enumerate(TlsVersion::V1_2);
-    }
-    if (a.ocsp || a.versions)
-        probeOcsp();
+    if (a.ocsp || wantsVersions(a))
+        probeHandshake();
     if (a.commandInjection)
         probeInjection();
     // "0 of N" at once: against a slow server the first probe may take seconds to complete.
@@ -112,18 +140,20 @@ QStringList TlsAudit::unfinishedParts() const
         return m_finished ? m_result.unfinished : parts;
     const ProbeOptions::TlsAudit& a = m_options.audit;
     if (wantsVersions(a)) {
-        for (TlsVersion v : CipherSuites::allVersions()) {
-            const QString name = CipherSuites::versionName(v);
-            if (!m_result.versions.contains(name))
-                parts.append(tr("%1 version probe").arg(name));
+        for (quint16 v : matrixVersions()) {
+            if (!m_versionsDone.contains(v))
+                parts.append(tr("%1 version probe").arg(ServerHelloParser::versionName(v)));
         }
     }
     for (const auto& e : m_enumerators) {
         if (!e->isFinished())
-            parts.append(tr("cipher enumeration for %1").arg(CipherSuites::versionName(e->version())));
+            parts.append(
+                tr("cipher enumeration for %1").arg(ServerHelloParser::versionName(e->wireVersion())));
     }
     if ((a.ocsp || a.versions) && m_result.ocsp.isEmpty())
         parts.append(tr("OCSP stapling probe"));
+    else if (a.ciphers && !a.versions && !a.ocsp && !m_handshakeDone)
+        parts.append(tr("certificate chain probe"));
     if (m_injection && !m_injection->isFinished())
         parts.append(tr("command-injection probe"));
     return parts;
@@ -136,62 +166,89 @@ int TlsAudit::probesDone() const
 
 int TlsAudit::probesStarted() const { return m_pool->submitted() + (m_injection ? 1 : 0); }
 
-void TlsAudit::probeVersion(TlsVersion version)
+void TlsAudit::probeVersion(quint16 wire)
 {
-    const QString name = CipherSuites::versionName(version);
-    QString why;
-    if (!CipherSuites::localSupport(version, &why)) {
-        m_result.versions.insert(
-            name, {QStringLiteral("unavailable-locally"), tr("Not testable from this machine: %1").arg(why)});
-        Q_EMIT versionDone(name);
-        return;
-    }
     ++m_pendingParts;
-    TlsClientOptions tls;
-    tls.protocol = CipherSuites::qtProtocol(version);
-    tls.backendCipherString = CipherSuites::probeCipherString();
-    m_pool->submit(tls, [this, version](const ProbeOutcome& o) { onVersionOutcome(version, o); });
+    const QByteArray hello =
+        wire == WireVersion::SslV2
+            ? sslV2Hello()
+            : RawCipherEnumerator::hello(wire, CipherSuiteTable::offerable(wire), m_options.host.toUtf8());
+    m_pool->submitRaw(hello, ServerHelloParser::Depth::ServerHello,
+                      [this, wire](const ProbeOutcome& o) { onVersionOutcome(wire, o); });
 }
 
-void TlsAudit::onVersionOutcome(TlsVersion version, const ProbeOutcome& o)
+void TlsAudit::onVersionOutcome(quint16 wire, const ProbeOutcome& o)
 {
-    const QString name = CipherSuites::versionName(version);
-    switch (o.kind) {
-    case ProbeOutcome::Kind::Accepted:
-        m_result.versions.insert(name, {QStringLiteral("accepted"), o.cipher});
-        // The newest accepted version's chain stands for the server's certificate.
-        if (!o.certificates.isEmpty() && (!m_result.chainProbe || m_result.chainProbe->protocol < o.protocol))
-            m_result.chainProbe = o;
-        if (m_options.audit.ciphers && (version == TlsVersion::V1_0 || version == TlsVersion::V1_1))
-            enumerate(version);
-        break;
-    case ProbeOutcome::Kind::Rejected: {
-        // "Error during SSL handshake: error:0A00042E:SSL routines::tlsv1 alert protocol version"
-        // says "tlsv1 alert protocol version" (the alert) in its last part.
-        const qsizetype at = o.detail.lastIndexOf(QLatin1String("::"));
-        m_result.versions.insert(name,
-                                 {QStringLiteral("rejected"), at >= 0 ? o.detail.mid(at + 2) : o.detail});
-        break;
-    }
-    case ProbeOutcome::Kind::Failed:
+    const QString name = ServerHelloParser::versionName(wire);
+    m_versionsDone.insert(wire);
+    const ServerHelloInfo* hello =
+        o.kind == ProbeOutcome::Kind::Accepted && o.answer ? &o.answer->hello : nullptr;
+    if (hello && hello->version == wire
+        && (wire != WireVersion::SslV2 || !hello->sslV2CipherKinds.isEmpty())) {
+        if (wire == WireVersion::SslV2) {
+            // An SSL 2.0 SERVER-HELLO lists every cipher kind the server has in common with us.
+            QList<AcceptedSuite> suites;
+            QStringList names;
+            for (quint32 kind : hello->sslV2CipherKinds) {
+                suites.append(AcceptedSuite {kind, 0, {}});
+                const CipherSuiteInfo* s = CipherSuiteTable::findSslV2(kind);
+                names.append(s ? CipherSuiteTable::displayName(*s)
+                               : QStringLiteral("0x%1").arg(kind, 6, 16, QLatin1Char('0')));
+            }
+            m_result.versions.insert(name, {QStringLiteral("accepted"), names.join(QStringLiteral(", "))});
+            if (m_options.audit.ciphers) {
+                m_result.suites.insert(name, suites);
+                m_result.ciphers.insert(name, names);
+                m_result.cipherOrder.insert(name, QStringLiteral("unknown"));
+            }
+        } else {
+            const CipherSuiteInfo* s = CipherSuiteTable::find(hello->cipher);
+            m_result.versions.insert(
+                name, {QStringLiteral("accepted"),
+                       s ? CipherSuiteTable::displayName(*s)
+                         : QStringLiteral("0x%1").arg(hello->cipher, 4, 16, QLatin1Char('0'))});
+            if (m_options.audit.ciphers && !m_enumerating.contains(wire))
+                enumerate(wire);
+        }
+    } else if (o.kind != ProbeOutcome::Kind::Failed) {
+        // An alert, or a ServerHello that chose another version: refused. A refused SSL version
+        // is the normal case and gets no row.
+        if (!isSsl(wire)) {
+            const QString detail =
+                hello ? tr("the server chose %1 instead").arg(ServerHelloParser::versionName(hello->version))
+                      : o.detail;
+            m_result.versions.insert(name, {QStringLiteral("rejected"), detail});
+        }
+    } else {
         m_result.versions.insert(name, {QStringLiteral("unknown"), o.detail});
         m_result.untested.append(tr("%1 version probe: %2").arg(name, o.detail));
-        break;
     }
-    Q_EMIT versionDone(name);
+    if (m_result.versions.contains(name))
+        Q_EMIT versionDone(name);
     partDone();
 }
 
-void TlsAudit::enumerate(TlsVersion version)
+void TlsAudit::enumerate(quint16 wire)
 {
     ++m_pendingParts;
-    auto enumerator = std::make_unique<CipherEnumerator>(version, m_pool.get());
-    CipherEnumerator* e = enumerator.get();
-    connect(e, &CipherEnumerator::finished, this, [this, e] {
-        const QString name = CipherSuites::versionName(e->version());
-        if (!e->accepted().isEmpty()) {
-            m_result.ciphers.insert(name, e->accepted());
+    m_enumerating.insert(wire);
+    auto enumerator = std::make_unique<RawCipherEnumerator>(wire, m_options.host.toUtf8(), m_pool.get());
+    RawCipherEnumerator* e = enumerator.get();
+    connect(e, &RawCipherEnumerator::finished, this, [this, e] {
+        const QString name = ServerHelloParser::versionName(e->wireVersion());
+        const QList<AcceptedSuite> suites = e->suites();
+        if (!suites.isEmpty()) {
+            QStringList names;
+            for (const AcceptedSuite& s : suites) {
+                const CipherSuiteInfo* info = CipherSuiteTable::find(quint16(s.code));
+                names.append(info ? CipherSuiteTable::displayName(*info)
+                                  : QStringLiteral("0x%1").arg(s.code, 4, 16, QLatin1Char('0')));
+            }
+            m_result.suites.insert(name, suites);
+            m_result.ciphers.insert(name, names);
             m_result.cipherOrder.insert(name, e->order());
+            if (!e->groups().isEmpty())
+                m_result.groups.insert(name, e->groups());
         }
         if (!e->problems().isEmpty()) {
             m_result.untested.append(tr("cipher enumeration for %1: %n probe(s) got no TLS answer (%2)",
@@ -204,22 +261,30 @@ void TlsAudit::enumerate(TlsVersion version)
     e->start();
 }
 
-void TlsAudit::probeOcsp()
+void TlsAudit::probeHandshake()
 {
+    // The one real handshake of the audit: the chain as presented (at security level 0, so also
+    // a chain the main session's library refused) and the stapled OCSP response.
     ++m_pendingParts;
     TlsClientOptions tls;
     tls.requestOcspStapling = true;
     tls.backendCipherString = CipherSuites::probeCipherString();
-    m_pool->submit(tls, [this](const ProbeOutcome& o) {
-        if (o.kind == ProbeOutcome::Kind::Accepted) {
-            m_result.ocsp = o.facts.ocspStatus.isEmpty() ? QStringLiteral("none") : o.facts.ocspStatus;
-        } else if (o.detail.contains(QLatin1String("OCSP"), Qt::CaseInsensitive)) {
-            // Some backends fail the handshake on a missing staple (QT-NOTES.md): that is "none".
-            m_result.ocsp = QStringLiteral("none");
-            m_result.ocspDetail = o.detail;
-        } else {
-            m_result.ocsp = QStringLiteral("error");
-            m_result.ocspDetail = o.detail;
+    const bool ocsp = m_options.audit.ocsp || m_options.audit.versions;
+    m_pool->submit(tls, [this, ocsp](const ProbeOutcome& o) {
+        m_handshakeDone = true;
+        if (o.kind == ProbeOutcome::Kind::Accepted && !o.certificates.isEmpty())
+            m_result.chainProbe = o;
+        if (ocsp) {
+            if (o.kind == ProbeOutcome::Kind::Accepted) {
+                m_result.ocsp = o.facts.ocspStatus.isEmpty() ? QStringLiteral("none") : o.facts.ocspStatus;
+            } else if (o.detail.contains(QLatin1String("OCSP"), Qt::CaseInsensitive)) {
+                // Some backends fail the handshake on a missing staple (QT-NOTES.md): that is "none".
+                m_result.ocsp = QStringLiteral("none");
+                m_result.ocspDetail = o.detail;
+            } else {
+                m_result.ocsp = QStringLiteral("error");
+                m_result.ocspDetail = o.detail;
+            }
         }
         partDone();
     });

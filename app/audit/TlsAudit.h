@@ -9,16 +9,18 @@
 #include <QElapsedTimer>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 
-class CipherEnumerator;
+class RawCipherEnumerator;
 class CommandInjectionProbe;
 
 /// One row of the version matrix.
 struct TlsVersionOutcome
 {
     /// "accepted", "rejected" (a TLS alert, or a ServerHello choosing another version),
-    /// "unavailable-locally", or "unknown" (no TLS answer even after retries: detail says why).
+    /// or "unknown" (no TLS answer even after retries: detail says why). ("unavailable-locally"
+    /// came from the handshake probes of earlier versions, which depended on the local library.)
     QString status;
     /// The negotiated cipher when accepted; the alert or error text; why it is not testable here.
     QString detail;
@@ -27,7 +29,9 @@ struct TlsVersionOutcome
 /// Everything the audit found, before it is merged into a Run.
 struct TlsAuditResult
 {
-    QMap<QString, TlsVersionOutcome> versions; ///< by "TLSv1.x"
+    /// By "TLSv1.0" ... "TLSv1.3", always; "SSLv2" and "SSLv3" only when accepted or unknown (a
+    /// refused SSL version is the normal case and needs no row).
+    QMap<QString, TlsVersionOutcome> versions;
     QMap<QString, QStringList> ciphers; ///< accepted, in the server's order when it has one
     QMap<QString, QString> cipherOrder; ///< "server", "client", "unknown"
     /// Per version (also "SSLv2", "SSLv3"): every accepted suite with what the raw probe saw
@@ -55,19 +59,22 @@ struct TlsAuditResult
 };
 
 /**
- * The TLS audit beside a check: the version matrix (one probe per TLS version), cipher
- * enumeration per version, the certificate audit over the presented chain, a stapled-OCSP probe
- * and the STARTTLS command-injection probe, as switched on in ProbeOptions::audit.
+ * The TLS audit beside a check: the version matrix (SSLv2, SSLv3, TLS 1.0 ... 1.3), every cipher
+ * suite per accepted version with its order and the key-exchange groups, the certificate audit
+ * over the presented chain, a stapled-OCSP probe and the STARTTLS command-injection probe, as
+ * switched on in ProbeOptions::audit.
  *
- * Every probe is its own ProbeSession (the real STARTTLS preamble of its protocol) stopping after
- * the handshake; they run at once, at most TlsProbePool::DefaultConcurrency at a time, so the
- * audit costs about one check rather than the sum. Start it together with the main session and
- * merge when both are done: mergeInto() adds tlsVersions, ciphers, findings (with step ids) and
- * the certificate audit to that run.
+ * Versions and suites are found with raw probes (RawHelloProbe: the real STARTTLS preamble of the
+ * protocol, then the audit's own ClientHello, and only the server's first answer is read), so
+ * they do not depend on what the local TLS library can offer. One real handshake probe
+ * (ProbeSession) gets what needs a completed handshake: the chain as presented and the stapled
+ * OCSP response. Every probe runs in one TlsProbePool, so the audit costs a few round trips more
+ * than a check rather than the sum. Merge when both are done: mergeInto() adds tlsVersions,
+ * ciphers, findings (with step ids) and the certificate audit to that run.
  *
- * Version verdicts: a version the local TLS library cannot offer is "unavailable-locally"
- * (CipherSuites::localSupport()) and never "rejected"; a probe that failed before the handshake
- * (connection refused, timeout) is "error".
+ * Version verdicts: accepted iff the server answered that version's hello with a ServerHello of
+ * that version; an alert or a ServerHello with another version is "rejected"; no TLS answer (even
+ * after retries) is "unknown" with the reason, and listed in `untested`.
  */
 class TlsAudit final : public QObject
 {
@@ -105,10 +112,10 @@ Q_SIGNALS:
     void finished();
 
 private:
-    void probeVersion(TlsVersion version);
-    void onVersionOutcome(TlsVersion version, const ProbeOutcome& outcome);
-    void enumerate(TlsVersion version);
-    void probeOcsp();
+    void probeVersion(quint16 wire);
+    void onVersionOutcome(quint16 wire, const ProbeOutcome& outcome);
+    void enumerate(quint16 wire);
+    void probeHandshake();
     void probeInjection();
     void partDone();
     void onPreambleFailed(const QString& why);
@@ -116,11 +123,14 @@ private:
 
     ProbeOptions m_options;
     std::unique_ptr<TlsProbePool> m_pool;
-    std::vector<std::unique_ptr<CipherEnumerator>> m_enumerators;
+    std::vector<std::unique_ptr<RawCipherEnumerator>> m_enumerators;
+    QSet<quint16> m_versionsDone; ///< wire versions whose version probe is done
+    QSet<quint16> m_enumerating;
     std::unique_ptr<CommandInjectionProbe> m_injection;
     TlsAuditResult m_result;
     QElapsedTimer m_clock;
     int m_pendingParts = 0;
+    bool m_handshakeDone = false;
     bool m_started = false;
     bool m_finished = false;
 };

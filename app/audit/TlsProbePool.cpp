@@ -1,6 +1,7 @@
 #include "TlsProbePool.h"
 
 #include "findings/FindingCatalogue.h"
+#include "RawHelloProbe.h"
 #include "session/ProbeSession.h"
 
 #include <QCoreApplication>
@@ -10,12 +11,38 @@ Q_LOGGING_CATEGORY(lcProbes, "mailscope.tls.probes", QtInfoMsg)
 
 struct TlsProbePool::Active
 {
-    std::unique_ptr<ProbeSession> session;
-    Callback done;
+    std::unique_ptr<ProbeSession> session; ///< a handshake probe
+    std::unique_ptr<RawHelloProbe> raw; ///< or a raw probe
+    Pending job;
     bool reported = false;
-    TlsClientOptions tls;
-    int attempt = 0;
+    int epoch = 0; ///< TlsProbePool::m_epoch when it started
+    QObject* probe() const { return session ? static_cast<QObject*>(session.get()) : raw.get(); }
 };
+
+ProbeOutcome outcomeOf(const RawProbeResult& raw)
+{
+    ProbeOutcome o;
+    o.durationMs = raw.durationMs;
+    o.detail = raw.detail;
+    switch (raw.kind) {
+    case RawProbeResult::Kind::ServerHello:
+        o.kind = ProbeOutcome::Kind::Accepted;
+        o.answer = raw.answer;
+        o.protocol = ServerHelloParser::versionName(raw.answer.hello.version);
+        break;
+    case RawProbeResult::Kind::Alert:
+        o.kind = ProbeOutcome::Kind::Rejected;
+        o.answer = raw.answer;
+        break;
+    case RawProbeResult::Kind::Failed:
+        o.kind = ProbeOutcome::Kind::Failed;
+        o.preambleFailed = raw.preambleFailed;
+        o.closedInHandshake = raw.closedInHandshake;
+        o.limited = raw.limited;
+        break;
+    }
+    return o;
+}
 
 ProbeOutcome outcomeOf(const Run& run)
 {
@@ -55,6 +82,7 @@ ProbeOutcome outcomeOf(const Run& run)
         const bool timedOut =
             handshake && handshake->summary.contains(QLatin1String("did not complete within"));
         o.closedInHandshake = !answered && !timedOut;
+        o.limited = !answered && timedOut;
         return o;
     }
     o.kind = ProbeOutcome::Kind::Failed;
@@ -77,6 +105,7 @@ ProbeOutcome outcomeOf(const Run& run)
         o.detail = run.findings.constFirst().title;
     if (o.detail.isEmpty())
         o.detail = QCoreApplication::translate("TlsProbePool", "The probe ended before the TLS handshake");
+    o.limited = !o.preambleFailed;
     return o;
 }
 
@@ -90,9 +119,8 @@ TlsProbePool::TlsProbePool(ProbeOptions base, int concurrency, QObject* parent)
 TlsProbePool::~TlsProbePool()
 {
     m_cancelled = true;
-    for (auto& a : m_active) {
-        a->session->disconnect(this);
-    }
+    for (auto& a : m_active)
+        a->probe()->disconnect(this);
 }
 
 ProbeOptions TlsProbePool::probeOptions(const ProbeOptions& user)
@@ -114,8 +142,24 @@ void TlsProbePool::submit(const TlsClientOptions& tls, Callback done)
     if (m_cancelled)
         return;
     ++m_submitted;
-    m_queue.append({tls, std::move(done)});
+    Pending p;
+    p.tls = tls;
+    p.done = std::move(done);
+    m_queue.append(std::move(p));
     // Queued: a burst of submissions from one callback starts together, in order.
+    QMetaObject::invokeMethod(this, &TlsProbePool::pump, Qt::QueuedConnection);
+}
+
+void TlsProbePool::submitRaw(const QByteArray& hello, ServerHelloParser::Depth depth, Callback done)
+{
+    if (m_cancelled)
+        return;
+    ++m_submitted;
+    Pending p;
+    p.hello = hello;
+    p.depth = depth;
+    p.done = std::move(done);
+    m_queue.append(std::move(p));
     QMetaObject::invokeMethod(this, &TlsProbePool::pump, Qt::QueuedConnection);
 }
 
@@ -127,9 +171,12 @@ void TlsProbePool::cancel()
     m_queue.clear();
     // cancel() may run inside a probe's own callback: nothing is deleted here, only stopped.
     for (auto& a : m_active) {
-        a->session->disconnect(this);
+        a->probe()->disconnect(this);
         a->reported = true;
-        a->session->cancel();
+        if (a->session)
+            a->session->cancel();
+        else
+            a->raw->cancel();
     }
     m_running = 0;
 }
@@ -137,21 +184,27 @@ void TlsProbePool::cancel()
 void TlsProbePool::pump()
 {
     while (!m_cancelled && m_running < m_concurrency && !m_queue.isEmpty()) {
-        Pending next = m_queue.takeFirst();
-        ProbeOptions options = m_base;
-        options.tlsOverrides = next.tls;
         auto active = std::make_unique<Active>();
         Active* a = active.get();
-        a->done = std::move(next.done);
-        a->tls = next.tls;
-        a->attempt = next.attempt;
-        a->session = std::make_unique<ProbeSession>(options);
-        connect(a->session.get(), &ProbeSession::stepFinished, this,
-                [this, a](int index) { onStepFinished(a, index); });
-        connect(a->session.get(), &ProbeSession::finished, this, [this, a] { onSessionFinished(a); });
+        a->job = m_queue.takeFirst();
+        a->epoch = m_epoch;
+        if (a->job.hello.isEmpty()) {
+            ProbeOptions options = m_base;
+            options.tlsOverrides = a->job.tls;
+            a->session = std::make_unique<ProbeSession>(options);
+            connect(a->session.get(), &ProbeSession::stepFinished, this,
+                    [this, a](int index) { onStepFinished(a, index); });
+            connect(a->session.get(), &ProbeSession::finished, this, [this, a] { onSessionFinished(a); });
+        } else {
+            a->raw = std::make_unique<RawHelloProbe>(m_base, a->job.hello, a->job.depth);
+            connect(a->raw.get(), &RawHelloProbe::finished, this, [this, a] { onSessionFinished(a); });
+        }
         m_active.push_back(std::move(active));
         ++m_running;
-        a->session->start();
+        if (a->session)
+            a->session->start();
+        else
+            a->raw->start();
     }
 }
 
@@ -177,7 +230,7 @@ void TlsProbePool::onSessionFinished(Active* a)
 {
     if (!a->reported)
         report(a);
-    // Deleting the session from inside its own signal is not allowed: later.
+    // Deleting the probe from inside its own signal is not allowed: later.
     QMetaObject::invokeMethod(
         this, [this, a] { retire(a); }, Qt::QueuedConnection);
 }
@@ -185,41 +238,60 @@ void TlsProbePool::onSessionFinished(Active* a)
 void TlsProbePool::report(Active* a)
 {
     a->reported = true;
-    const ProbeOutcome outcome = outcomeOf(a->session->run());
-    qCDebug(lcProbes) << "probe" << a->session->options().tlsOverrides.backendCipherString
-                      << a->session->options().tlsOverrides.backendCipherSuites << "->" << int(outcome.kind)
-                      << outcome.protocol << outcome.cipher << outcome.detail;
+    const ProbeOutcome outcome = a->session ? outcomeOf(a->session->run()) : outcomeOf(a->raw->result());
+    qCDebug(lcProbes) << "probe" << (a->session ? "handshake" : "raw") << a->job.tries << "->"
+                      << int(outcome.kind) << outcome.protocol << outcome.cipher << outcome.detail;
     --m_running;
     if (outcome.kind != ProbeOutcome::Kind::Failed)
         m_answered = true;
-    if (outcome.kind == ProbeOutcome::Kind::Failed && !outcome.preambleFailed && !m_cancelled
-        && a->attempt + 1 < MaxAttempts) {
-        // No TLS answer: maybe the server's connection limit. Fewer at once, a pause, again.
-        reduceConcurrency();
-        ++m_retries;
-        ++m_waitingRetries;
-        Pending again {a->tls, std::move(a->done), a->attempt + 1};
-        QTimer::singleShot(RetryDelayMs << a->attempt, this, [this, again = std::move(again)]() mutable {
-            --m_waitingRetries;
-            if (m_cancelled)
-                return;
-            m_queue.prepend(std::move(again));
+    if (outcome.kind == ProbeOutcome::Kind::Failed && !outcome.preambleFailed && !m_cancelled) {
+        // No TLS answer: maybe the server's connection limit. Halve the bound, but once per
+        // burst: only a probe started after the last reduction lowers it again; the others were
+        // started under a bound already corrected (issue 11: halving on every failure in a burst
+        // of 30 refusals would drop straight to one).
+        bool boundWasWrong = false;
+        if (outcome.limited) {
+            if (a->epoch == m_epoch && m_concurrency > 1) {
+                reduceConcurrency();
+                boundWasWrong = true;
+            } else if (a->epoch < m_epoch) {
+                boundWasWrong = true;
+            }
+        }
+        const int counted = a->job.attempt + (boundWasWrong ? 0 : 1);
+        if (counted < MaxAttempts) {
+            ++m_retries;
+            ++m_waitingRetries;
+            Pending again = std::move(a->job);
+            again.attempt = counted;
+            const int pause = RetryDelayMs << std::min(again.tries, 4);
+            ++again.tries;
+            QTimer::singleShot(pause, this, [this, again = std::move(again)]() mutable {
+                --m_waitingRetries;
+                if (m_cancelled)
+                    return;
+                m_queue.prepend(std::move(again));
+                pump();
+            });
             pump();
-        });
-        pump();
-        return;
+            return;
+        }
     }
+    finishProbe(a, outcome);
+}
+
+void TlsProbePool::finishProbe(Active* a, const ProbeOutcome& outcome)
+{
     ++m_completed;
     ProbeOutcome final = outcome;
-    if (final.kind == ProbeOutcome::Kind::Failed && final.closedInHandshake
-        && a->attempt + 1 >= MaxAttempts) {
+    if (final.kind == ProbeOutcome::Kind::Failed && final.closedInHandshake) {
         final.kind = ProbeOutcome::Kind::Rejected;
         final.detail = QCoreApplication::translate("TlsProbePool",
                                                    "the server closed the connection after the ClientHello, "
                                                    "without an alert, on each of %1 tries")
                            .arg(MaxAttempts);
     }
-    Callback done = std::move(a->done);
+    Callback done = std::move(a->job.done);
     if (done)
         done(final);
     if (m_cancelled)
@@ -238,10 +310,13 @@ void TlsProbePool::retire(Active* a)
         if (it->get() == a) {
             if (!a->reported)
                 report(a);
-            a->session->disconnect(this);
-            // The session may be inside one of its own signals (finished()): let the event loop
+            a->probe()->disconnect(this);
+            // The probe may be inside one of its own signals (finished()): let the event loop
             // delete it.
-            a->session.release()->deleteLater();
+            if (a->session)
+                a->session.release()->deleteLater();
+            else
+                a->raw.release()->deleteLater();
             m_active.erase(it);
             return;
         }

@@ -2,6 +2,7 @@
 
 #include "run/Run.h"
 #include "session/ProbeOptions.h"
+#include "tls/ServerHelloParser.h"
 
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <QTimer>
 
 class ProbeSession;
+class RawHelloProbe;
 
 /// What one handshake probe saw.
 struct ProbeOutcome
@@ -40,12 +42,20 @@ struct ProbeOutcome
     TlsFacts facts; ///< when accepted
     QList<CertificateInfo> certificates; ///< when accepted: the chain as presented, inspected
     QList<Finding> certificateFindings; ///< when accepted: the cert-* findings of that chain
+    /// Raw probes (submitRaw()): the server's answer. Accepted means a ServerHello came (which
+    /// version and suite it chose is the caller's to judge), Rejected an alert.
+    std::optional<ServerAnswer> answer;
+    /// Failed the way a server at its connection limit fails (refused, reset, 421/4xx, closed or
+    /// silent before the answer): the pool lowers its concurrency.
+    bool limited = false;
     qint64 durationMs = 0;
 };
 
 /**
- * Runs handshake probes with a bound on how many run at once. Each probe is a ProbeSession with
- * the real preamble of its protocol (banner, greeting, STARTTLS) and `stopAfter` TLS handshake;
+ * Runs probes with ONE bound on how many run at once (a server's per-client limit counts every
+ * connection): handshake probes, each a ProbeSession with the real preamble of its protocol
+ * (banner, greeting, STARTTLS) and `stopAfter` TLS handshake, and raw probes (RawHelloProbe: the
+ * same preamble, then the audit's own ClientHello and the server's first answer only);
  * the outcome is reported as soon as the handshake step ends and the connection is closed at
  * once (no QUIT, no grace period): a server that limits connections per client sees at most the
  * concurrency bound, never lingering connections on top of it.
@@ -60,9 +70,14 @@ class TlsProbePool final : public QObject
 public:
     using Callback = std::function<void(const ProbeOutcome&)>;
 
-    static constexpr int DefaultConcurrency = 8;
+    /// Raw probes cost one round trip after the preamble and hold their connection only that
+    /// long: a full audit needs about a hundred of them, so the bound starts high and comes down
+    /// as soon as the server shows a limit (refusals, 421/4xx, see report()).
+    static constexpr int DefaultConcurrency = 32;
     /// A probe without a TLS answer is tried this often in all, each time after a longer pause
-    /// (RetryDelayMs, doubled) and at half the concurrency, before its outcome stays Failed.
+    /// (RetryDelayMs, doubled), before its outcome stays Failed. A try that failed while the
+    /// concurrency was being lowered because of it (the server's limit) does not count: it is
+    /// the bound that was wrong, and it is corrected before the probe runs again.
     static constexpr int MaxAttempts = 3;
     static constexpr int RetryDelayMs = 200;
 
@@ -77,12 +92,19 @@ public:
 
     /// Queues a probe with these TLS settings; `done` runs on the event loop with its outcome.
     void submit(const TlsClientOptions& tls, Callback done);
+    /// Queues a raw probe that sends `hello` (a whole record, or an SSL 2.0 CLIENT-HELLO) after
+    /// the preamble and reads the answer to `depth`.
+    void submitRaw(const QByteArray& hello, ServerHelloParser::Depth depth, Callback done);
     /// Drops everything queued and stops every running probe; no callback runs afterwards.
     void cancel();
 
     /// Halves how many probes run at once (not below one): the server refused connections or
     /// answered 421/4xx. Probes already running go on.
-    void reduceConcurrency() { m_concurrency = std::max(1, m_concurrency / 2); }
+    void reduceConcurrency()
+    {
+        m_concurrency = std::max(1, m_concurrency / 2);
+        ++m_epoch;
+    }
     int concurrency() const { return m_concurrency; }
 
     /// Probes tried again after they got no TLS answer.
@@ -105,7 +127,10 @@ private:
     {
         TlsClientOptions tls;
         Callback done;
-        int attempt = 0;
+        int attempt = 0; ///< tries that counted (see MaxAttempts)
+        int tries = 0; ///< all tries (the pause grows with them)
+        QByteArray hello; ///< raw probes: the ClientHello; empty for handshake probes
+        ServerHelloParser::Depth depth = ServerHelloParser::Depth::ServerHello;
     };
     struct Active;
 
@@ -113,6 +138,7 @@ private:
     void onStepFinished(Active* active, int index);
     void onSessionFinished(Active* active);
     void report(Active* active);
+    void finishProbe(Active* active, const ProbeOutcome& outcome);
     void retire(Active* active);
 
     ProbeOptions m_base;
@@ -124,9 +150,16 @@ private:
     int m_completed = 0;
     int m_retries = 0;
     int m_waitingRetries = 0; ///< retries waiting for their pause to end
+    /// Counts reductions of the concurrency: a failure of a probe started before the last one
+    /// is already answered by it, so one burst of refusals halves the bound once, not per probe.
+    int m_epoch = 0;
     bool m_answered = false; ///< some probe got a TLS answer (accepted or rejected)
     bool m_cancelled = false;
 };
 
 /// Reads a finished (or handshake-complete) probe run.
 ProbeOutcome outcomeOf(const Run& run);
+
+struct RawProbeResult;
+/// Reads a finished raw probe.
+ProbeOutcome outcomeOf(const RawProbeResult& raw);

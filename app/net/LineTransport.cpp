@@ -44,6 +44,11 @@ void LineTransport::appendReceived(const QByteArray& bytes)
 {
     if (bytes.isEmpty() || m_overflowed)
         return;
+    if (m_raw) {
+        m_buffer.append(bytes);
+        Q_EMIT bytesAvailable();
+        return;
+    }
     // Lines already in the buffer were measured when they arrived: only the new bytes are searched,
     // so a line that trickles in byte by byte costs linear, not quadratic, time.
     qsizetype from = m_buffer.size();

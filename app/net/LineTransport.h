@@ -69,11 +69,19 @@ public:
     /// True once a line longer than the maximum arrived; nothing more is buffered after that.
     /// Reported through linesAvailable(), so the engine meets it when it next reads.
     bool overflowed() const { return m_overflowed; }
+    /// Raw mode: received bytes are no longer split into lines, only buffered, and each arrival
+    /// emits bytesAvailable() instead of linesAvailable(); read them with takeUnread(). A raw
+    /// TLS probe switches to it after the protocol's go-ahead, to read the server's binary answer
+    /// to its own ClientHello. The owner bounds how much it lets accumulate.
+    void setRawMode(bool raw) { m_raw = raw; }
+    bool isRawMode() const { return m_raw; }
 
 Q_SIGNALS:
     void connected();
     /// One or more complete lines can be read.
     void linesAvailable();
+    /// Raw mode only: bytes arrived (takeUnread() has them).
+    void bytesAvailable();
     void encrypted();
     /// Some written bytes went out, so pendingWriteBytes() may have room again.
     void writeProgressed();
@@ -92,4 +100,5 @@ private:
     qsizetype m_lineStart = 0;
     qsizetype m_maxLineLength = DefaultMaxLineLength;
     bool m_overflowed = false;
+    bool m_raw = false;
 };

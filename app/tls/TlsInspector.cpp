@@ -113,8 +113,32 @@ TlsHandshakeInfo TlsInspector::inspect(const QSslSocket& socket, const QList<QSs
     }
     info.chain = socket.peerCertificateChain();
     info.errors = errors;
-    info.facts.verified = errors.isEmpty();
-    for (const QSslError& e : errors)
+    if (socket.sslConfiguration().ocspStaplingEnabled()) {
+        // The staple's verdict is ocspStatus above (revoked is its own finding); Qt reports it,
+        // and a missing staple, as verification errors too. They say nothing about the chain,
+        // which the audit reads from this same handshake.
+        info.errors.removeIf([](const QSslError& e) {
+            switch (e.error()) {
+            case QSslError::OcspNoResponseFound:
+            case QSslError::OcspMalformedRequest:
+            case QSslError::OcspMalformedResponse:
+            case QSslError::OcspInternalError:
+            case QSslError::OcspTryLater:
+            case QSslError::OcspSigRequred:
+            case QSslError::OcspUnauthorized:
+            case QSslError::OcspResponseCannotBeTrusted:
+            case QSslError::OcspResponseCertIdUnknown:
+            case QSslError::OcspResponseExpired:
+            case QSslError::OcspStatusUnknown:
+            case QSslError::CertificateRevoked:
+                return true;
+            default:
+                return false;
+            }
+        });
+    }
+    info.facts.verified = info.errors.isEmpty();
+    for (const QSslError& e : std::as_const(info.errors))
         info.facts.errors.append(e.errorString());
     return info;
 }

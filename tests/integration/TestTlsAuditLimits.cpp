@@ -183,7 +183,8 @@ private Q_SLOTS:
         // banner ended the audit.
         QCOMPARE(
             partNames(r.untested),
-            (QStringList {QStringLiteral("OCSP stapling probe"), QStringLiteral("TLSv1.0 version probe"),
+            (QStringList {QStringLiteral("OCSP stapling probe"), QStringLiteral("SSLv2 version probe"),
+                          QStringLiteral("SSLv3 version probe"), QStringLiteral("TLSv1.0 version probe"),
                           QStringLiteral("TLSv1.1 version probe"), QStringLiteral("TLSv1.2 version probe"),
                           QStringLiteral("TLSv1.3 version probe")}));
         QCOMPARE(r.retries, 0);

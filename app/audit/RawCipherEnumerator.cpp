@@ -1,0 +1,347 @@
+#include "RawCipherEnumerator.h"
+
+#include "tls/CipherSuiteTable.h"
+#include "tls/ClientHello.h"
+#include "tls/ServerHelloParser.h"
+#include "TlsProbePool.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <QRandomGenerator>
+
+namespace {
+
+/// Initial chains per version: enough that a stock server's suites (40-50 with TLS 1.2) come out
+/// in three or four rounds, few enough that a version the server refuses costs little.
+int initialChains(quint16 wire) { return wire == WireVersion::Tls12 ? 16 : 8; }
+
+/// A chain whose server just picked a suite is split in two when this many are left.
+constexpr int SplitAt = 4;
+
+bool isKeyExchange(const CipherSuiteInfo& s, const char* kx) { return std::strcmp(s.keyExchange, kx) == 0; }
+
+/// Groups a TLS 1.3 key share can name (RFC 8446 s.4.2.7, RFC 8734 brainpool).
+QList<quint16> tls13Groups()
+{
+    return {0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x001f, 0x0020,
+            0x0021, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104};
+}
+
+/// Elliptic curves an ECDHE ServerKeyExchange can name (RFC 8422 s.5.1.1, RFC 4492, RFC 7027).
+QList<quint16> ecdheCurves()
+{
+    QList<quint16> curves;
+    for (quint16 g : ClientHello::probeGroups()) {
+        if (g < 0x0100)
+            curves.append(g);
+    }
+    return curves;
+}
+
+QList<QList<quint16>> deal(const QList<quint16>& items, int chains)
+{
+    chains = std::max(1, std::min(chains, int(items.size())));
+    QList<QList<quint16>> dealt(chains);
+    for (qsizetype i = 0; i < items.size(); ++i)
+        dealt[i % chains].append(items.at(i));
+    return dealt;
+}
+} // namespace
+
+RawCipherEnumerator::RawCipherEnumerator(quint16 wireVersion, const QByteArray& hostName, TlsProbePool* pool,
+                                         QObject* parent)
+    : QObject(parent)
+    , m_wire(wireVersion)
+    , m_host(hostName)
+    , m_pool(pool)
+{
+}
+
+QByteArray RawCipherEnumerator::hello(quint16 wire, const QList<quint16>& suites, const QByteArray& host,
+                                      const QList<quint16>& groups)
+{
+    QByteArray random(32, '\0');
+    QRandomGenerator::global()->generate(random.begin(), random.end());
+    const ClientHelloSpec spec = groups.isEmpty() ? ClientHello::probe(wire, suites, host, random)
+                                                  : ClientHello::probe(wire, suites, host, random, groups);
+    return ClientHello::record(spec);
+}
+
+QList<quint16> RawCipherEnumerator::strongestFirst(QList<quint16> codes)
+{
+    const auto rank = [](quint16 code) {
+        const CipherSuiteInfo* s = CipherSuiteTable::find(code);
+        if (!s)
+            return std::make_tuple(0, 0, 0, 0);
+        return std::make_tuple(int(CipherSuiteTable::classify(*s)),
+                               CipherSuiteTable::forwardSecret(*s) ? 1 : 0,
+                               std::strcmp(s->mac, "AEAD") == 0 ? 1 : 0, s->bits);
+    };
+    std::stable_sort(codes.begin(), codes.end(), [&](quint16 a, quint16 b) {
+        const auto ra = rank(a);
+        const auto rb = rank(b);
+        return ra != rb ? ra > rb : a < b;
+    });
+    return codes;
+}
+
+QList<AcceptedSuite> RawCipherEnumerator::suites() const
+{
+    QList<AcceptedSuite> list;
+    for (quint16 code : m_ordered)
+        list.append(m_accepted.value(code));
+    return list;
+}
+
+QStringList RawCipherEnumerator::groups() const
+{
+    QStringList names;
+    for (quint16 g : ClientHello::probeGroups()) {
+        if (m_groups.contains(g))
+            names.append(ServerHelloParser::groupName(g));
+    }
+    return names;
+}
+
+void RawCipherEnumerator::offer(const QList<quint16>& suites, const QList<quint16>& groups, bool keyExchange,
+                                std::function<void(const ProbeOutcome&)> done)
+{
+    // TLS 1.3 sends everything after the ServerHello encrypted: there is nothing more to read.
+    const bool deep = keyExchange && m_wire < WireVersion::Tls13;
+    m_pool->submitRaw(hello(m_wire, suites, m_host, groups),
+                      deep ? ServerHelloParser::Depth::KeyExchange : ServerHelloParser::Depth::ServerHello,
+                      std::move(done));
+}
+
+void RawCipherEnumerator::start()
+{
+    const QList<quint16> candidates = CipherSuiteTable::offerable(m_wire);
+    if (candidates.isEmpty()) {
+        finish();
+        return;
+    }
+    // TLS 1.3 has a handful of suites: each alone, all at once. Older versions: chains, dealt
+    // round-robin so that every chain gets common and exotic suites alike.
+    const QList<QList<quint16>> chains =
+        deal(candidates, m_wire >= WireVersion::Tls13 ? int(candidates.size()) : initialChains(m_wire));
+    m_running = int(chains.size());
+    for (const QList<quint16>& chain : chains)
+        runChain(chain);
+}
+
+std::optional<quint16> RawCipherEnumerator::chosen(const ProbeOutcome& o, const QList<quint16>& offered)
+{
+    if (o.kind != ProbeOutcome::Kind::Accepted || !o.answer)
+        return std::nullopt;
+    const ServerHelloInfo& h = o.answer->hello;
+    if (h.version != m_wire)
+        return std::nullopt; // another version: none of these with this one
+    if (!offered.contains(h.cipher)) {
+        m_problems.append(
+            tr("the server chose suite 0x%1, which was not offered").arg(h.cipher, 4, 16, QLatin1Char('0')));
+        return std::nullopt;
+    }
+    return h.cipher;
+}
+
+void RawCipherEnumerator::record(quint16 code, const ProbeOutcome& o)
+{
+    AcceptedSuite suite;
+    suite.code = code;
+    const ServerHelloInfo& h = o.answer->hello;
+    if (const CipherSuiteInfo* s = CipherSuiteTable::find(code)) {
+        if (m_wire >= WireVersion::Tls13) {
+            if (h.keyShareGroup)
+                suite.group = ServerHelloParser::groupName(*h.keyShareGroup);
+        } else if (isKeyExchange(*s, "DH")) {
+            suite.dhBits = ServerHelloParser::dhPrimeBits(h.serverKeyExchange).value_or(0);
+        } else if (isKeyExchange(*s, "ECDH")) {
+            if (const auto g = ServerHelloParser::ecdheGroup(h.serverKeyExchange))
+                suite.group = ServerHelloParser::groupName(*g);
+        }
+    }
+    m_accepted.insert(code, suite);
+}
+
+void RawCipherEnumerator::runChain(QList<quint16> remaining)
+{
+    offer(remaining, {}, true, [this, remaining](const ProbeOutcome& o) mutable {
+        if (const auto pick = chosen(o, remaining)) {
+            record(*pick, o);
+            remaining.removeAll(*pick);
+            if (remaining.size() >= SplitAt) {
+                // The server had something here: it may have more, look in two halves at once.
+                const qsizetype half = remaining.size() / 2;
+                ++m_running;
+                runChain(remaining.mid(0, half));
+                runChain(remaining.mid(half));
+                return;
+            }
+            if (!remaining.isEmpty()) {
+                runChain(remaining);
+                return;
+            }
+        } else if (o.kind == ProbeOutcome::Kind::Failed) {
+            m_problems.append(o.detail);
+        }
+        chainDone();
+    });
+}
+
+void RawCipherEnumerator::chainDone()
+{
+    if (--m_running > 0)
+        return;
+    m_suitesDone = true;
+    m_ordered = strongestFirst(m_accepted.keys());
+    // Order and groups run side by side; each is one part.
+    m_running = 2;
+    determineOrder();
+    probeGroups();
+}
+
+void RawCipherEnumerator::partDone()
+{
+    if (--m_running > 0)
+        return;
+    finish();
+}
+
+void RawCipherEnumerator::determineOrder()
+{
+    const QList<quint16> list = m_ordered;
+    if (list.size() < 2) {
+        partDone();
+        return;
+    }
+    QList<quint16> reversed = list;
+    std::reverse(reversed.begin(), reversed.end());
+    auto picks = std::make_shared<QList<int>>(QList<int> {-1, -1});
+    auto pending = std::make_shared<int>(2);
+    const auto both = [this, list, picks, pending] {
+        if (--*pending > 0)
+            return;
+        const int forward = picks->at(0);
+        const int backward = picks->at(1);
+        if (forward == list.first() && backward == list.last()) {
+            m_order = QStringLiteral("client");
+            partDone();
+        } else if (forward >= 0 && forward == backward) {
+            m_order = QStringLiteral("server");
+            m_ordered = {quint16(forward)};
+            QList<quint16> rest = list;
+            rest.removeAll(quint16(forward));
+            readServerOrder(rest);
+        } else {
+            partDone();
+        }
+    };
+    offer(list, {}, false, [this, list, picks, both](const ProbeOutcome& o) {
+        (*picks)[0] = chosen(o, list).value_or(-1);
+        both();
+    });
+    offer(reversed, {}, false, [this, reversed, picks, both](const ProbeOutcome& o) {
+        (*picks)[1] = chosen(o, reversed).value_or(-1);
+        both();
+    });
+}
+
+void RawCipherEnumerator::readServerOrder(QList<quint16> remaining)
+{
+    if (remaining.size() <= 1) {
+        m_ordered += remaining;
+        partDone();
+        return;
+    }
+    offer(remaining, {}, false, [this, remaining](const ProbeOutcome& o) mutable {
+        const auto pick = chosen(o, remaining);
+        if (!pick) {
+            // The server stopped answering consistently: keep what is known, in strength order.
+            m_ordered += strongestFirst(remaining);
+            m_order = QStringLiteral("unknown");
+            if (o.kind == ProbeOutcome::Kind::Failed)
+                m_problems.append(o.detail);
+            partDone();
+            return;
+        }
+        m_ordered.append(*pick);
+        remaining.removeAll(*pick);
+        readServerOrder(remaining);
+    });
+}
+
+void RawCipherEnumerator::probeGroups()
+{
+    if (m_wire >= WireVersion::Tls13) {
+        const QList<quint16> suites = m_ordered;
+        if (suites.isEmpty()) {
+            partDone();
+            return;
+        }
+        // Each group alone: the server's key share (x25519, whose placeholder share we send) or its
+        // HelloRetryRequest names it when it accepts it; an alert when it does not.
+        const QList<quint16> groups = tls13Groups();
+        auto pending = std::make_shared<int>(int(groups.size()));
+        for (quint16 g : groups) {
+            offer(suites, {g}, false, [this, g, suites, pending](const ProbeOutcome& o) {
+                if (chosen(o, suites) && o.answer->hello.keyShareGroup == g)
+                    m_groups.append(g);
+                else if (o.kind == ProbeOutcome::Kind::Failed)
+                    m_problems.append(o.detail);
+                if (--*pending == 0)
+                    partDone();
+            });
+        }
+        return;
+    }
+    QList<quint16> ecdhe;
+    for (quint16 code : std::as_const(m_ordered)) {
+        const CipherSuiteInfo* s = CipherSuiteTable::find(code);
+        if (s && isKeyExchange(*s, "ECDH"))
+            ecdhe.append(code);
+    }
+    if (ecdhe.isEmpty()) {
+        partDone();
+        return;
+    }
+    // The group part is done when every group chain is: count them inside this part.
+    const QList<QList<quint16>> chains = deal(ecdheCurves(), 4);
+    m_running += int(chains.size()) - 1;
+    for (const QList<quint16>& chain : chains)
+        runGroupChain(chain, ecdhe);
+}
+
+void RawCipherEnumerator::runGroupChain(QList<quint16> remaining, const QList<quint16>& suites)
+{
+    offer(suites, remaining, true, [this, remaining, suites](const ProbeOutcome& o) mutable {
+        const auto g = chosen(o, suites) ? ServerHelloParser::ecdheGroup(o.answer->hello.serverKeyExchange)
+                                         : std::nullopt;
+        if (g && remaining.contains(*g)) {
+            m_groups.append(*g);
+            remaining.removeAll(*g);
+            if (remaining.size() >= SplitAt) {
+                const qsizetype half = remaining.size() / 2;
+                ++m_running;
+                runGroupChain(remaining.mid(0, half), suites);
+                runGroupChain(remaining.mid(half), suites);
+                return;
+            }
+            if (!remaining.isEmpty()) {
+                runGroupChain(remaining, suites);
+                return;
+            }
+        } else if (o.kind == ProbeOutcome::Kind::Failed) {
+            m_problems.append(o.detail);
+        }
+        partDone();
+    });
+}
+
+void RawCipherEnumerator::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    Q_EMIT finished();
+}
