@@ -211,6 +211,9 @@ void RawHelloProbe::onError(LineTransport::Error error, const QString& message)
         conclude(RawProbeResult::Kind::Failed, message);
         return;
     }
+    onBytes(); // an alert may have come with the close or the reset
+    if (m_finished)
+        return;
     closedEarly(message);
 }
 

@@ -240,7 +240,8 @@ void TlsProbePool::report(Active* a)
     a->reported = true;
     const ProbeOutcome outcome = a->session ? outcomeOf(a->session->run()) : outcomeOf(a->raw->result());
     qCDebug(lcProbes) << "probe" << (a->session ? "handshake" : "raw") << a->job.tries << "->"
-                      << int(outcome.kind) << outcome.protocol << outcome.cipher << outcome.detail;
+                      << int(outcome.kind) << outcome.protocol << outcome.cipher << outcome.detail
+                      << outcome.durationMs << "ms, running" << m_running << "of" << m_concurrency;
     --m_running;
     if (outcome.kind != ProbeOutcome::Kind::Failed)
         m_answered = true;

@@ -34,12 +34,21 @@ public:
         m_timer.setSingleShot(true);
         m_timer.setTimerType(Qt::PreciseTimer);
         connect(&m_timer, &QTimer::timeout, this, &DelayedPipe::release);
-        connect(from, &QTcpSocket::readyRead, this, [this, from] {
-            m_queue.enqueue({m_clock.elapsed() + m_delayMs, from->readAll()});
-            if (!m_timer.isActive())
-                m_timer.start(m_delayMs);
-            dataSeen();
-        });
+        connect(from, &QTcpSocket::readyRead, this, [this, from] { pull(from); });
+    }
+
+    /// Queues what `from` has buffered. Also called when it disconnects: bytes that came with
+    /// the close (a TLS alert right before the server hangs up) may not have had their
+    /// readyRead() yet, and must not be lost.
+    void pull(QTcpSocket* from)
+    {
+        const QByteArray bytes = from->readAll();
+        if (bytes.isEmpty())
+            return;
+        m_queue.enqueue({m_clock.elapsed() + m_delayMs, bytes});
+        if (!m_timer.isActive())
+            m_timer.start(m_delayMs);
+        dataSeen();
     }
 
     bool idle() const { return m_queue.isEmpty(); }
@@ -156,12 +165,14 @@ int main(int argc, char* argv[])
             };
             // Closing is delayed like data, and only after pending data went through.
             QObject::connect(client, &QTcpSocket::disconnected, client, [=] {
+                up->pull(client);
                 QTimer::singleShot(delayMs, upstream, [=] {
                     upstream->disconnectFromHost();
                     finish();
                 });
             });
             QObject::connect(upstream, &QTcpSocket::disconnected, client, [=] {
+                down->pull(upstream);
                 auto close = [=] {
                     client->disconnectFromHost();
                     finish();
