@@ -1,5 +1,6 @@
 #include "RawCipherEnumerator.h"
 
+#include "tls/CipherSuites.h"
 #include "tls/CipherSuiteTable.h"
 #include "tls/ClientHello.h"
 #include "tls/ServerHelloParser.h"
@@ -8,16 +9,20 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <QHash>
 #include <QRandomGenerator>
+#include <QSet>
 
 namespace {
 
-/// Initial chains per version: enough that a stock server's suites (40-50 with TLS 1.2) come out
-/// in three or four rounds, few enough that a version the server refuses costs little.
-int initialChains(quint16 wire) { return wire == WireVersion::Tls12 ? 16 : 8; }
+/// Chains for the rarely accepted rest of the registry: they split when they find something.
+int initialChains(quint16 wire) { return wire == WireVersion::Tls12 ? 4 : 2; }
 
 /// A chain whose server just picked a suite is split in two when this many are left.
 constexpr int SplitAt = 4;
+
+/// Chains the elliptic curves are dealt into (TLS 1.2 and older).
+constexpr int GroupChains = 4;
 
 bool isKeyExchange(const CipherSuiteInfo& s, const char* kx) { return std::strcmp(s.keyExchange, kx) == 0; }
 
@@ -39,8 +44,33 @@ QList<quint16> ecdheCurves()
     return curves;
 }
 
+/// The suites of `wire` the local TLS library still offers at security level 0: what servers
+/// commonly accept, so the enumeration spreads them thinly (a prior for speed, not a filter).
+QSet<quint16> commonSuites(quint16 wire)
+{
+    const TlsVersion v = wire >= WireVersion::Tls12   ? TlsVersion::V1_2
+                         : wire == WireVersion::Tls11 ? TlsVersion::V1_1
+                                                      : TlsVersion::V1_0;
+    static const QHash<QString, quint16> byName = [] {
+        QHash<QString, quint16> map;
+        for (const CipherSuiteInfo& s : CipherSuiteTable::all()) {
+            if (!s.sslV2 && *s.openSslName)
+                map.insert(QLatin1String(s.openSslName), quint16(s.code));
+        }
+        return map;
+    }();
+    QSet<quint16> codes;
+    for (const QString& name : CipherSuites::candidates(v)) {
+        if (const auto it = byName.constFind(name); it != byName.cend())
+            codes.insert(*it);
+    }
+    return codes;
+}
+
 QList<QList<quint16>> deal(const QList<quint16>& items, int chains)
 {
+    if (items.isEmpty())
+        return {};
     chains = std::max(1, std::min(chains, int(items.size())));
     QList<QList<quint16>> dealt(chains);
     for (qsizetype i = 0; i < items.size(); ++i)
@@ -116,18 +146,35 @@ void RawCipherEnumerator::offer(const QList<quint16>& suites, const QList<quint1
 
 void RawCipherEnumerator::start()
 {
-    const QList<quint16> candidates = CipherSuiteTable::offerable(m_wire);
+    const QList<quint16> candidates = strongestFirst(CipherSuiteTable::offerable(m_wire));
     if (candidates.isEmpty()) {
-        finish();
+        m_suitesDone = true;
+        finishWhenDone();
         return;
     }
-    // TLS 1.3 has a handful of suites: each alone, all at once. Older versions: chains, dealt
-    // round-robin so that every chain gets common and exotic suites alike.
-    const QList<QList<quint16>> chains =
-        deal(candidates, m_wire >= WireVersion::Tls13 ? int(candidates.size()) : initialChains(m_wire));
-    m_running = int(chains.size());
-    for (const QList<quint16>& chain : chains)
-        runChain(chain);
+    if (m_wire >= WireVersion::Tls13) {
+        // A handful of suites: each alone, all at once.
+        m_chains = int(candidates.size());
+        for (quint16 suite : candidates)
+            runChain({suite}, true);
+        return;
+    }
+    QList<quint16> common;
+    QList<quint16> rest;
+    const QSet<quint16> known = commonSuites(m_wire);
+    for (quint16 code : candidates)
+        (known.contains(code) ? common : rest).append(code);
+    QList<QList<quint16>> chains = deal(common, int((common.size() + PerChain - 1) / PerChain));
+    chains += deal(rest, initialChains(m_wire));
+    m_chains = int(chains.size());
+    for (qsizetype i = 0; i < chains.size(); ++i) {
+        // Every other chain weakest-first: the picks then tell client order from server order.
+        QList<quint16> chain = chains.at(i);
+        const bool forward = i % 2 == 0;
+        if (!forward)
+            std::reverse(chain.begin(), chain.end());
+        runChain(chain, forward);
+    }
 }
 
 std::optional<quint16> RawCipherEnumerator::chosen(const ProbeOutcome& o, const QList<quint16>& offered)
@@ -150,36 +197,42 @@ void RawCipherEnumerator::record(quint16 code, const ProbeOutcome& o)
     AcceptedSuite suite;
     suite.code = code;
     const ServerHelloInfo& h = o.answer->hello;
+    bool showsGroup = false;
     if (const CipherSuiteInfo* s = CipherSuiteTable::find(code)) {
         if (m_wire >= WireVersion::Tls13) {
+            showsGroup = true;
             if (h.keyShareGroup)
                 suite.group = ServerHelloParser::groupName(*h.keyShareGroup);
         } else if (isKeyExchange(*s, "DH")) {
             suite.dhBits = ServerHelloParser::dhPrimeBits(h.serverKeyExchange).value_or(0);
         } else if (isKeyExchange(*s, "ECDH")) {
+            showsGroup = true;
             if (const auto g = ServerHelloParser::ecdheGroup(h.serverKeyExchange))
                 suite.group = ServerHelloParser::groupName(*g);
         }
     }
     m_accepted.insert(code, suite);
+    if (showsGroup && !m_groupsStarted)
+        probeGroups(code);
 }
 
-void RawCipherEnumerator::runChain(QList<quint16> remaining)
+void RawCipherEnumerator::runChain(QList<quint16> remaining, bool forward)
 {
-    offer(remaining, {}, true, [this, remaining](const ProbeOutcome& o) mutable {
+    offer(remaining, {}, true, [this, remaining, forward](const ProbeOutcome& o) mutable {
         if (const auto pick = chosen(o, remaining)) {
             record(*pick, o);
+            m_picks.append({remaining, *pick, forward});
             remaining.removeAll(*pick);
             if (remaining.size() >= SplitAt) {
                 // The server had something here: it may have more, look in two halves at once.
                 const qsizetype half = remaining.size() / 2;
-                ++m_running;
-                runChain(remaining.mid(0, half));
-                runChain(remaining.mid(half));
+                ++m_chains;
+                runChain(remaining.mid(0, half), forward);
+                runChain(remaining.mid(half), forward);
                 return;
             }
             if (!remaining.isEmpty()) {
-                runChain(remaining);
+                runChain(remaining, forward);
                 return;
             }
         } else if (o.kind == ProbeOutcome::Kind::Failed) {
@@ -189,32 +242,67 @@ void RawCipherEnumerator::runChain(QList<quint16> remaining)
     });
 }
 
+bool RawCipherEnumerator::followsClient() const
+{
+    // Only picks among two or more accepted suites say anything; both directions must have some,
+    // or a server whose own order happens to match ours would pass for one following the client.
+    bool forwardSeen = false;
+    bool backwardSeen = false;
+    for (const Pick& p : m_picks) {
+        QList<quint16> acceptable;
+        for (quint16 code : p.offered) {
+            if (m_accepted.contains(code))
+                acceptable.append(code);
+        }
+        if (acceptable.size() < 2)
+            continue;
+        if (p.chosen != acceptable.constFirst())
+            return false;
+        (p.forward ? forwardSeen : backwardSeen) = true;
+    }
+    return forwardSeen && backwardSeen;
+}
+
 void RawCipherEnumerator::chainDone()
 {
-    if (--m_running > 0)
+    if (--m_chains > 0)
         return;
     m_suitesDone = true;
     m_ordered = strongestFirst(m_accepted.keys());
-    // Order and groups run side by side; each is one part.
-    m_running = 2;
+    if (followsClient()) {
+        m_order = QStringLiteral("client");
+        finishWhenDone();
+        return;
+    }
     determineOrder();
-    probeGroups();
 }
 
-void RawCipherEnumerator::partDone()
+void RawCipherEnumerator::orderDone()
 {
-    if (--m_running > 0)
-        return;
-    finish();
+    m_orderRunning = false;
+    finishWhenDone();
+}
+
+void RawCipherEnumerator::groupPartDone()
+{
+    --m_groupParts;
+    finishWhenDone();
+}
+
+void RawCipherEnumerator::finishWhenDone()
+{
+    if (m_suitesDone && !m_orderRunning && m_groupParts == 0)
+        finish();
 }
 
 void RawCipherEnumerator::determineOrder()
 {
     const QList<quint16> list = m_ordered;
     if (list.size() < 2) {
-        partDone();
+        finishWhenDone();
         return;
     }
+    m_orderRunning = true;
     QList<quint16> reversed = list;
     std::reverse(reversed.begin(), reversed.end());
     auto picks = std::make_shared<QList<int>>(QList<int> {-1, -1});
@@ -226,7 +314,7 @@ void RawCipherEnumerator::determineOrder()
         const int backward = picks->at(1);
         if (forward == list.first() && backward == list.last()) {
             m_order = QStringLiteral("client");
-            partDone();
+            orderDone();
         } else if (forward >= 0 && forward == backward) {
             m_order = QStringLiteral("server");
             m_ordered = {quint16(forward)};
@@ -234,7 +322,7 @@ void RawCipherEnumerator::determineOrder()
             rest.removeAll(quint16(forward));
             readServerOrder(rest);
         } else {
-            partDone();
+            orderDone();
         }
     };
     offer(list, {}, false, [this, list, picks, both](const ProbeOutcome& o) {
@@ -251,7 +339,7 @@ void RawCipherEnumerator::readServerOrder(QList<quint16> remaining)
 {
     if (remaining.size() <= 1) {
         m_ordered += remaining;
-        partDone();
+        orderDone();
         return;
     }
     offer(remaining, {}, false, [this, remaining](const ProbeOutcome& o) mutable {
@@ -262,7 +350,7 @@ void RawCipherEnumerator::readServerOrder(QList<quint16> remaining)
             m_order = QStringLiteral("unknown");
             if (o.kind == ProbeOutcome::Kind::Failed)
                 m_problems.append(o.detail);
-            partDone();
+            orderDone();
             return;
         }
         m_ordered.append(*pick);
@@ -271,45 +359,31 @@ void RawCipherEnumerator::readServerOrder(QList<quint16> remaining)
     });
 }
 
-void RawCipherEnumerator::probeGroups()
+void RawCipherEnumerator::probeGroups(quint16 suite)
 {
+    m_groupsStarted = true;
+    const QList<quint16> suites {suite};
     if (m_wire >= WireVersion::Tls13) {
-        const QList<quint16> suites = m_ordered;
-        if (suites.isEmpty()) {
-            partDone();
-            return;
-        }
         // Each group alone: the server's key share (x25519, whose placeholder share we send) or its
         // HelloRetryRequest names it when it accepts it; an alert when it does not.
         const QList<quint16> groups = tls13Groups();
-        auto pending = std::make_shared<int>(int(groups.size()));
+        m_groupParts += int(groups.size());
         for (quint16 g : groups) {
-            offer(suites, {g}, false, [this, g, suites, pending](const ProbeOutcome& o) {
+            offer(suites, {g}, false, [this, g, suites](const ProbeOutcome& o) {
                 if (chosen(o, suites) && o.answer->hello.keyShareGroup == g)
                     m_groups.append(g);
                 else if (o.kind == ProbeOutcome::Kind::Failed)
                     m_problems.append(o.detail);
-                if (--*pending == 0)
-                    partDone();
+                groupPartDone();
             });
         }
         return;
     }
-    QList<quint16> ecdhe;
-    for (quint16 code : std::as_const(m_ordered)) {
-        const CipherSuiteInfo* s = CipherSuiteTable::find(code);
-        if (s && isKeyExchange(*s, "ECDH"))
-            ecdhe.append(code);
-    }
-    if (ecdhe.isEmpty()) {
-        partDone();
-        return;
-    }
-    // The group part is done when every group chain is: count them inside this part.
-    const QList<QList<quint16>> chains = deal(ecdheCurves(), 4);
-    m_running += int(chains.size()) - 1;
+    // An ECDHE suite with the curves in chains: the ServerKeyExchange names the server's pick.
+    const QList<QList<quint16>> chains = deal(ecdheCurves(), GroupChains);
+    m_groupParts += int(chains.size());
     for (const QList<quint16>& chain : chains)
-        runGroupChain(chain, ecdhe);
+        runGroupChain(chain, suites);
 }
 
 void RawCipherEnumerator::runGroupChain(QList<quint16> remaining, const QList<quint16>& suites)
@@ -322,7 +396,7 @@ void RawCipherEnumerator::runGroupChain(QList<quint16> remaining, const QList<qu
             remaining.removeAll(*g);
             if (remaining.size() >= SplitAt) {
                 const qsizetype half = remaining.size() / 2;
-                ++m_running;
+                ++m_groupParts;
                 runGroupChain(remaining.mid(0, half), suites);
                 runGroupChain(remaining.mid(half), suites);
                 return;
@@ -334,7 +408,7 @@ void RawCipherEnumerator::runGroupChain(QList<quint16> remaining, const QList<qu
         } else if (o.kind == ProbeOutcome::Kind::Failed) {
             m_problems.append(o.detail);
         }
-        partDone();
+        groupPartDone();
     });
 }
 

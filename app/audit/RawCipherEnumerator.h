@@ -18,22 +18,29 @@ struct ProbeOutcome;
  * the whole registry (CipherSuiteTable::offerable()), so also RC4, 3DES, export, NULL and
  * anonymous suites that no current TLS library offers.
  *
- * Suites: the candidates are dealt round-robin into parallel chains. A chain offers all its
- * remaining suites; the server picks one (accepted), which is removed, and the rest is offered
- * again, split in two chains so that a chain rich in accepted suites does not run long; a chain
+ * Suites: the candidates are dealt into parallel chains. A chain offers all its remaining suites;
+ * the server picks one (accepted), which is removed, and the rest is offered again (split in two
+ * chains when many are left, so that a chain rich in accepted suites does not run long); a chain
  * ends when the server refuses all it has left (an alert). Each probe finds one suite, so this
- * costs about 2 x accepted + chains probes in about log2(accepted / chains) + 2 rounds.
+ * costs accepted + chains probes. The suites today's servers commonly accept (those the local TLS
+ * library still knows) go PerChain to a chain, so that a stock server's 50-odd TLS 1.2 suites come
+ * out in PerChain + 1 rounds; the rest of the registry (RC4, export, NULL, PSK...) shares a few
+ * chains of its own, which split as soon as they find something.
  * TLS 1.2 and older probes read on to the ServerKeyExchange: the DH size of DHE suites and the
  * curve of ECDHE suites (AcceptedSuite).
  *
- * Order: the accepted list is offered once strongest-first and once reversed, at the same time.
+ * Order: half the chains offer their suites strongest-first, half weakest-first. When every probe
+ * that offered two or more accepted suites got the first of them, in both directions, the server
+ * follows the client ("client") and no more probes are needed. Otherwise the accepted list is
+ * offered once strongest-first and once reversed, at the same time.
  * The server picking the first of each means it follows the client ("client"); picking the same
  * one both times means it imposes its own ("server"), which is then read off by offering the
  * remaining suites again and again (one probe per accepted suite, in sequence).
  *
- * Groups: TLS 1.3, each group offered alone (the key share, or the group a HelloRetryRequest
- * asks for, names the server's choice); TLS 1.2 and older, the elliptic curves in chains as the
- * suites, offered with the accepted ECDHE suites only (the ServerKeyExchange names the curve).
+ * Groups: as soon as the first suite that shows one is accepted, beside the suite chains. TLS 1.3:
+ * each group offered alone (the key share, or the group a HelloRetryRequest asks for, names the
+ * server's choice); TLS 1.2 and older: the elliptic curves in chains as the suites, offered with
+ * that ECDHE suite only (the ServerKeyExchange names the curve).
  */
 class RawCipherEnumerator final : public QObject
 {
@@ -48,6 +55,9 @@ public:
     /// The raw hello record a probe of `wireVersion` sends (a fresh random each time).
     static QByteArray hello(quint16 wireVersion, const QList<quint16>& suites, const QByteArray& hostName,
                             const QList<quint16>& groups = {});
+    /// Common suites per chain (see the class comment).
+    static constexpr int PerChain = 3;
+
     /// `codes` sorted strongest first: rating, forward secrecy, AEAD, bits, then registry order.
     static QList<quint16> strongestFirst(QList<quint16> codes);
 
@@ -69,13 +79,18 @@ Q_SIGNALS:
 private:
     void offer(const QList<quint16>& suites, const QList<quint16>& groups, bool keyExchange,
                std::function<void(const ProbeOutcome&)> done);
-    void runChain(QList<quint16> remaining);
+    void runChain(QList<quint16> remaining, bool forward);
+    /// True when every chain probe is explained by the server taking the client's first choice.
+    bool followsClient() const;
     void chainDone();
     void determineOrder();
     void readServerOrder(QList<quint16> remaining);
-    void probeGroups();
+    void orderDone();
+    /// Starts the group probes with `suite`, the first accepted one that has a group to show.
+    void probeGroups(quint16 suite);
     void runGroupChain(QList<quint16> remaining, const QList<quint16>& suites);
-    void partDone();
+    void groupPartDone();
+    void finishWhenDone();
     void finish();
     /// The suite the answer chose, if it is one of `offered` with this version; else why not.
     std::optional<quint16> chosen(const ProbeOutcome& o, const QList<quint16>& offered);
@@ -87,9 +102,20 @@ private:
     QMap<quint16, AcceptedSuite> m_accepted;
     QList<quint16> m_ordered;
     QList<quint16> m_groups;
+    /// What each chain probe offered (in order, with its direction) and what the server picked.
+    struct Pick
+    {
+        QList<quint16> offered;
+        quint16 chosen;
+        bool forward;
+    };
+    QList<Pick> m_picks;
     QString m_order = QStringLiteral("unknown");
     QStringList m_problems;
-    int m_running = 0; ///< chains, order and group probes still running
+    int m_chains = 0; ///< suite chains still running
+    int m_groupParts = 0; ///< group chains or single group probes still running
     bool m_suitesDone = false;
+    bool m_orderRunning = false;
+    bool m_groupsStarted = false;
     bool m_finished = false;
 };

@@ -96,10 +96,11 @@ void TlsAudit::start()
     // Parts are counted before any starts, so that a part ending at once cannot finish the audit.
     m_pendingParts = 1;
     if (a.ciphers) {
-        // The two current versions start at once (a round trip earlier; a version the server
-        // refuses costs one alert per chain); older ones only once the server accepts them.
-        enumerate(WireVersion::Tls13);
-        enumerate(WireVersion::Tls12);
+        // The TLS versions start at once, not after their version probe: a round trip less for
+        // the versions the server accepts, one alert per chain for those it refuses. SSLv3 only
+        // once the server accepts it (it almost never does).
+        for (quint16 v : {WireVersion::Tls13, WireVersion::Tls12, WireVersion::Tls11, WireVersion::Tls10})
+            enumerate(v);
     }
     if (wantsVersions(a)) {
         for (quint16 v : matrixVersions())

@@ -71,9 +71,11 @@ public:
     using Callback = std::function<void(const ProbeOutcome&)>;
 
     /// Raw probes cost one round trip after the preamble and hold their connection only that
-    /// long: a full audit needs about a hundred of them, so the bound starts high and comes down
-    /// as soon as the server shows a limit (refusals, 421/4xx, see report()).
-    static constexpr int DefaultConcurrency = 32;
+    /// long: a full audit of a stock server needs about two hundred of them, so the bound starts
+    /// high (below Postfix's default per-client limit of 50, smtpd_client_connection_count_limit,
+    /// with the main connection beside it) and comes down as soon as the server shows a limit
+    /// (refusals, 421/4xx, see report()).
+    static constexpr int DefaultConcurrency = 48;
     /// A probe without a TLS answer is tried this often in all, each time after a longer pause
     /// (RetryDelayMs, doubled), before its outcome stays Failed. A try that failed while the
     /// concurrency was being lowered because of it (the server's limit) does not count: it is

@@ -167,6 +167,7 @@ int main(int argc, char* argv[])
             QObject::connect(client, &QTcpSocket::disconnected, client, [=] {
                 up->pull(client);
                 QTimer::singleShot(delayMs, upstream, [=] {
+                    upstream->flush(); // what was just released must not die with the socket
                     upstream->disconnectFromHost();
                     finish();
                 });
@@ -174,6 +175,9 @@ int main(int argc, char* argv[])
             QObject::connect(upstream, &QTcpSocket::disconnected, client, [=] {
                 down->pull(upstream);
                 auto close = [=] {
+                    // The last chunk (a TLS alert before the server hung up) was written just
+                    // now: flush it before the socket is closed and deleted.
+                    client->flush();
                     client->disconnectFromHost();
                     finish();
                 };
