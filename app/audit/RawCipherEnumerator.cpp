@@ -21,8 +21,10 @@ int initialChains(quint16 wire) { return wire == WireVersion::Tls12 ? 4 : 2; }
 /// A chain whose server just picked a suite is split in two when this many are left.
 constexpr int SplitAt = 4;
 
-/// Chains the elliptic curves are dealt into (TLS 1.2 and older).
-constexpr int GroupChains = 4;
+/// Chains the groups are dealt into, and when a group chain splits: groups run beside the suite
+/// chains, so they may take as many rounds, with few probes (a server accepts a handful).
+constexpr int GroupChains = 2;
+constexpr int GroupSplitAt = 12;
 
 bool isKeyExchange(const CipherSuiteInfo& s, const char* kx) { return std::strcmp(s.keyExchange, kx) == 0; }
 
@@ -364,19 +366,13 @@ void RawCipherEnumerator::probeGroups(quint16 suite)
     m_groupsStarted = true;
     const QList<quint16> suites {suite};
     if (m_wire >= WireVersion::Tls13) {
-        // Each group alone: the server's key share (x25519, whose placeholder share we send) or its
-        // HelloRetryRequest names it when it accepts it; an alert when it does not.
-        const QList<quint16> groups = tls13Groups();
-        m_groupParts += int(groups.size());
-        for (quint16 g : groups) {
-            offer(suites, {g}, false, [this, g, suites](const ProbeOutcome& o) {
-                if (chosen(o, suites) && o.answer->hello.keyShareGroup == g)
-                    m_groups.append(g);
-                else if (o.kind == ProbeOutcome::Kind::Failed)
-                    m_problems.append(o.detail);
-                groupPartDone();
-            });
-        }
+        // Groups in chains like the suites: the server's key share (x25519, whose placeholder
+        // share we send when it leads the list) or its HelloRetryRequest names its pick among
+        // those offered; an alert when it accepts none of them.
+        const QList<QList<quint16>> chains = deal(tls13Groups(), GroupChains);
+        m_groupParts += int(chains.size());
+        for (const QList<quint16>& chain : chains)
+            runGroupChain(chain, suites);
         return;
     }
     // An ECDHE suite with the curves in chains: the ServerKeyExchange names the server's pick.
@@ -389,12 +385,16 @@ void RawCipherEnumerator::probeGroups(quint16 suite)
 void RawCipherEnumerator::runGroupChain(QList<quint16> remaining, const QList<quint16>& suites)
 {
     offer(suites, remaining, true, [this, remaining, suites](const ProbeOutcome& o) mutable {
-        const auto g = chosen(o, suites) ? ServerHelloParser::ecdheGroup(o.answer->hello.serverKeyExchange)
-                                         : std::nullopt;
+        std::optional<quint16> g;
+        if (chosen(o, suites)) {
+            g = m_wire >= WireVersion::Tls13
+                    ? o.answer->hello.keyShareGroup
+                    : ServerHelloParser::ecdheGroup(o.answer->hello.serverKeyExchange);
+        }
         if (g && remaining.contains(*g)) {
             m_groups.append(*g);
             remaining.removeAll(*g);
-            if (remaining.size() >= SplitAt) {
+            if (remaining.size() >= GroupSplitAt) {
                 const qsizetype half = remaining.size() / 2;
                 ++m_groupParts;
                 runGroupChain(remaining.mid(0, half), suites);

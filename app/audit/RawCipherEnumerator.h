@@ -37,9 +37,9 @@ struct ProbeOutcome;
  * one both times means it imposes its own ("server"), which is then read off by offering the
  * remaining suites again and again (one probe per accepted suite, in sequence).
  *
- * Groups: as soon as the first suite that shows one is accepted, beside the suite chains. TLS 1.3:
- * each group offered alone (the key share, or the group a HelloRetryRequest asks for, names the
- * server's choice); TLS 1.2 and older: the elliptic curves in chains as the suites, offered with
+ * Groups: as soon as the first suite that shows one is accepted, beside the suite chains, in
+ * chains as the suites. TLS 1.3: the key share, or the group a HelloRetryRequest asks for, names
+ * the server's choice among those offered; TLS 1.2 and older: the elliptic curves, offered with
  * that ECDHE suite only (the ServerKeyExchange names the curve).
  */
 class RawCipherEnumerator final : public QObject

@@ -250,6 +250,8 @@ void TlsAudit::enumerate(quint16 wire)
             m_result.cipherOrder.insert(name, e->order());
             if (!e->groups().isEmpty())
                 m_result.groups.insert(name, e->groups());
+            qCDebug(lcAudit) << name << names.size() << "suites," << e->order() << "order, groups"
+                             << e->groups();
         }
         if (!e->problems().isEmpty()) {
             m_result.untested.append(tr("cipher enumeration for %1: %n probe(s) got no TLS answer (%2)",
