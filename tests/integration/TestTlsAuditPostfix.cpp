@@ -7,11 +7,31 @@
 #include "RealServers.h"
 #include "RunHelpers.h"
 #include "tls/CipherSuites.h"
+#include "tls/CipherSuiteTable.h"
 
+#include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
 Q_DECLARE_METATYPE(Protocol)
+
+namespace {
+/// What `openssl s_client -starttls smtp` says against 127.0.0.1:`port` with `args`: the oracle
+/// for DH sizes and groups, outside the code under test.
+QString sClient(quint16 port, const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral("openssl"),
+            QStringList {QStringLiteral("s_client"), QStringLiteral("-starttls"), QStringLiteral("smtp"),
+                         QStringLiteral("-connect"), QStringLiteral("127.0.0.1:%1").arg(port)}
+                + args);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(20000))
+        p.kill();
+    return QString::fromLocal8Bit(p.readAllStandardOutput() + p.readAllStandardError());
+}
+} // namespace
 
 class TestTlsAuditPostfix final : public QObject
 {
@@ -21,6 +41,7 @@ private Q_SLOTS:
     void initTestCase();
     void matrix_data();
     void matrix();
+    void dhSizesAndGroupsAsOpenSslSays();
     void postfixDiscardsInjectedCommands();
     void dovecotDiscardsInjectedCommands_data();
     void dovecotDiscardsInjectedCommands();
@@ -96,6 +117,58 @@ void TestTlsAuditPostfix::matrix()
     // (aNULL) suites on opportunistic STARTTLS: the audit must say so.
     QCOMPARE(findingIds(run),
              tls13Only ? ids({}) : ids({FindingIds::Tls13NotSupported, FindingIds::TlsWeakCipher}));
+}
+
+void TestTlsAuditPostfix::dhSizesAndGroupsAsOpenSslSays()
+{
+    ProbeOptions o = options(QStringLiteral("SMTP_TLS12_PORT"));
+    o.audit.ciphers = true;
+    TlsAudit audit(o);
+    audit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 60000);
+    const TlsAuditResult& r = audit.result();
+    QCOMPARE(r.untested, QStringList());
+
+    // DH sizes: each accepted DH suite (DHE and anonymous) carries what s_client shows as the
+    // server's temp key for that suite alone; the others carry none.
+    int dhSuites = 0;
+    for (const AcceptedSuite& s : r.suites.value(QStringLiteral("TLSv1.2"))) {
+        const CipherSuiteInfo* info = CipherSuiteTable::find(quint16(s.code));
+        QVERIFY(info);
+        if (qstrcmp(info->keyExchange, "DH") != 0) {
+            QCOMPARE(s.dhBits, 0);
+            continue;
+        }
+        ++dhSuites;
+        const QString out =
+            sClient(o.port, {QStringLiteral("-tls1_2"), QStringLiteral("-cipher"),
+                             QLatin1String(info->openSslName) + QStringLiteral(":@SECLEVEL=0")});
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("Server Temp Key: DH, (\\d+) bits")).match(out);
+        QVERIFY2(m.hasMatch(), qPrintable(QLatin1String(info->openSslName) + QLatin1Char('\n') + out));
+        QCOMPARE(s.dhBits, m.captured(1).toInt());
+    }
+    QVERIFY(dhSuites > 0);
+
+    // Groups: those s_client completes a handshake with, one at a time, in the audit's order.
+    const QList<std::pair<QString, QString>> groups = {
+        {QStringLiteral("X25519"), QStringLiteral("x25519")},
+        {QStringLiteral("P-256"), QStringLiteral("secp256r1")},
+        {QStringLiteral("X448"), QStringLiteral("x448")},
+        {QStringLiteral("P-521"), QStringLiteral("secp521r1")},
+        {QStringLiteral("P-384"), QStringLiteral("secp384r1")},
+        {QStringLiteral("brainpoolP256r1"), QStringLiteral("brainpoolP256r1")},
+        {QStringLiteral("secp256k1"), QStringLiteral("secp256k1")},
+    };
+    QStringList expected;
+    for (const auto& [openSsl, ours] : groups) {
+        const QString out = sClient(o.port, {QStringLiteral("-tls1_2"), QStringLiteral("-cipher"),
+                                             QStringLiteral("ECDHE"), QStringLiteral("-groups"), openSsl});
+        if (out.contains(QLatin1String("New, TLSv1.2")))
+            expected.append(ours);
+    }
+    QVERIFY(!expected.isEmpty());
+    QCOMPARE(r.groups.value(QStringLiteral("TLSv1.2")), expected);
 }
 
 void TestTlsAuditPostfix::postfixDiscardsInjectedCommands()
