@@ -7,6 +7,7 @@
 #include "tls/CipherSuiteTable.h"
 #include "tls/ClientHello.h"
 #include "tls/ServerHelloParser.h"
+#include "TlsSuiteFindings.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -352,17 +353,8 @@ void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& 
         info.versionDetails.insert(it.key(), it->detail);
     }
     info.untested = untested;
-    for (auto it = r.ciphers.cbegin(); it != r.ciphers.cend(); ++it) {
-        run.ciphers.insert(it.key(), it.value());
-        QStringList weak;
-        for (const QString& c : it.value()) {
-            const QString why = CipherSuites::weakness(c, it.key());
-            if (!why.isEmpty())
-                weak.append(QStringLiteral("%1 (%2)").arg(c, why));
-        }
-        if (!weak.isEmpty())
-            info.weakCiphers.insert(it.key(), weak);
-    }
+    // The accepted suites, their ratings and what they are evidence of.
+    const QList<Finding> suiteFindings = TlsSuiteFindings::merge(r, run, info);
     info.cipherOrder = r.cipherOrder;
     info.commandInjection = r.injection;
     info.commandInjectionDetail = r.injectionDetail;
@@ -392,29 +384,9 @@ void TlsAudit::merge(const TlsAuditResult& r, const ProbeOptions& options, Run& 
     if (run.tlsVersions.value(QStringLiteral("TLSv1.3")) == QLatin1String("rejected"))
         addFinding(run, FindingCatalogue::make(FindingIds::Tls13NotSupported, v13.detail),
                    StepId::TlsHandshake);
-    // Evidence grouped by reason: "TLSv1.0 - CBC with SHA-1 on TLS 1.0: A, B; anonymous: C".
-    QStringList weakAll;
-    for (auto it = r.ciphers.cbegin(); it != r.ciphers.cend(); ++it) {
-        QStringList reasons;
-        QMap<QString, QStringList> byReason;
-        for (const QString& c : it.value()) {
-            const QString why = CipherSuites::weakness(c, it.key());
-            if (why.isEmpty())
-                continue;
-            if (!byReason.contains(why))
-                reasons.append(why);
-            byReason[why].append(c);
-        }
-        QStringList parts;
-        for (const QString& why : std::as_const(reasons))
-            parts.append(QStringLiteral("%1: %2").arg(why, byReason.value(why).join(QStringLiteral(", "))));
-        if (!parts.isEmpty())
-            weakAll.append(QStringLiteral("%1 - %2").arg(it.key(), parts.join(QStringLiteral("; "))));
-    }
-    if (!weakAll.isEmpty())
-        addFinding(run,
-                   FindingCatalogue::make(FindingIds::TlsWeakCipher, weakAll.join(QStringLiteral(" | "))),
-                   StepId::TlsHandshake);
+    // ---- SSL 2.0/3.0, suites by class, DH sizes, groups ----
+    for (const Finding& f : suiteFindings)
+        addFinding(run, f, StepId::TlsHandshake);
 
     // ---- command injection ----
     if (r.injection == QLatin1String("vulnerable"))

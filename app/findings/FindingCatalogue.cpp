@@ -1,18 +1,14 @@
 #include "FindingCatalogue.h"
 
+#include "CatalogueEntry.h"
+#include "TlsSuiteCatalogue.h"
+
 #include <array>
 #include <QCoreApplication>
 
 namespace {
 
-struct Entry
-{
-    QLatin1String id;
-    Severity severity;
-    const char* title;
-    const char* explanation;
-    const char* reference;
-};
+using Entry = CatalogueEntry;
 
 // Text is marked for translation here and translated in make(), in the "Findings" context.
 constexpr std::array entries {
@@ -95,9 +91,11 @@ constexpr std::array entries {
            QT_TRANSLATE_NOOP("Findings", "The server accepts a weak cipher"),
            QT_TRANSLATE_NOOP(
                "Findings",
-               "At least one cipher the server accepts is considered weak (RC4, 3DES, export, NULL, "
-               "anonymous or CBC with SHA-1 on old TLS). Remove it from the server's cipher list."),
-           "RFC 7525"},
+               "At least one cipher suite the server accepts is rated weak or insecure for a reason no "
+               "more specific finding covers (for instance an MD5 message authentication code or an "
+               "unusual cipher); the detail names each suite and why. Remove it from the server's "
+               "cipher list."),
+           "RFC 9325 s.4.1"},
     Entry {FindingIds::TlsAuditIncomplete, Severity::Warning,
            QT_TRANSLATE_NOOP("Findings", "The TLS audit could not test everything"),
            QT_TRANSLATE_NOOP(
@@ -626,11 +624,21 @@ constexpr std::array entries {
         "RFC 7672; RFC 8461; RFC 7435"},
 };
 
+/// Every unit of the catalogue, in the order ids() lists them.
+const std::array<std::span<const Entry>, 2>& units()
+{
+    static const std::array<std::span<const Entry>, 2> all {std::span<const Entry>(entries),
+                                                            tlsSuiteCatalogue()};
+    return all;
+}
+
 const Entry* entryFor(const QString& id)
 {
-    for (const Entry& e : entries) {
-        if (id == e.id)
-            return &e;
+    for (const std::span<const Entry> unit : units()) {
+        for (const Entry& e : unit) {
+            if (id == e.id)
+                return &e;
+        }
     }
     return nullptr;
 }
@@ -660,8 +668,10 @@ bool FindingCatalogue::contains(const QString& id) { return entryFor(id) != null
 QStringList FindingCatalogue::ids()
 {
     QStringList list;
-    for (const Entry& e : entries)
-        list.append(QString(e.id));
+    for (const std::span<const Entry> unit : units()) {
+        for (const Entry& e : unit)
+            list.append(QString(e.id));
+    }
     return list;
 }
 

@@ -1,6 +1,7 @@
 #include "ReportJson.h"
 
 #include "RunLimits.h"
+#include "tls/SuiteRating.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -126,6 +127,32 @@ QJsonArray findings(const QList<Finding>& list)
     return out;
 }
 
+/// One accepted suite: the raw probe's facts (code, DH size, group) and what the registry and the
+/// rating say about it. ReportReader reads back the first three and derives the rest again.
+QJsonObject suite(const AcceptedSuite& s, const QString& version)
+{
+    const RatedSuite r = SuiteRating::rate(s, version);
+    const CipherSuiteInfo* i = r.info;
+    const auto text = [i](const char* CipherSuiteInfo::*field) {
+        return i ? QJsonValue(QLatin1String(i->*field)) : QJsonValue(QJsonValue::Null);
+    };
+    return {
+        {QStringLiteral("code"), r.code},
+        {QStringLiteral("name"), r.name},
+        {QStringLiteral("iana_name"), text(&CipherSuiteInfo::ianaName)},
+        {QStringLiteral("key_exchange"), text(&CipherSuiteInfo::keyExchange)},
+        {QStringLiteral("authentication"), text(&CipherSuiteInfo::authentication)},
+        {QStringLiteral("encryption"), text(&CipherSuiteInfo::encryption)},
+        {QStringLiteral("bits"), i ? QJsonValue(i->bits) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("mac"), text(&CipherSuiteInfo::mac)},
+        {QStringLiteral("rating"),
+         r.rating ? CipherSuiteTable::className(*r.rating) : QStringLiteral("unknown")},
+        {QStringLiteral("reasons"), strings(r.reasons)},
+        {QStringLiteral("dh_bits"), s.dhBits},
+        {QStringLiteral("group"), s.group},
+    };
+}
+
 /// Optional extension of schema 1: how the TLS probes came to their results; null when none ran.
 QJsonValue tlsAudit(const Run& run)
 {
@@ -144,6 +171,16 @@ QJsonValue tlsAudit(const Run& run)
     QJsonObject weak;
     for (auto it = a.weakCiphers.cbegin(); it != a.weakCiphers.cend(); ++it)
         weak.insert(it.key(), strings(it.value()));
+    QJsonObject suites;
+    for (auto it = a.suites.cbegin(); it != a.suites.cend(); ++it) {
+        QJsonArray list;
+        for (const AcceptedSuite& s : it.value())
+            list.append(suite(s, it.key()));
+        suites.insert(it.key(), list);
+    }
+    QJsonObject groups;
+    for (auto it = a.groups.cbegin(); it != a.groups.cend(); ++it)
+        groups.insert(it.key(), strings(it.value()));
     return QJsonObject {
         {QStringLiteral("version_status"), statuses},
         {QStringLiteral("version_details"), details},
@@ -159,6 +196,10 @@ QJsonValue tlsAudit(const Run& run)
         // What could not be tested (no TLS answer after retries): the lists above are incomplete.
         {QStringLiteral("untested"), strings(a.untested)},
         {QStringLiteral("retries"), a.retries},
+        // Added with issue 11: every accepted suite per version (also SSLv2, SSLv3) with its
+        // rating and why, and the key-exchange groups the server accepts.
+        {QStringLiteral("suites"), suites},
+        {QStringLiteral("groups"), groups},
     };
 }
 

@@ -3,6 +3,7 @@
 #include "JsonNesting.h"
 #include "JsonWalker.h"
 #include "ReportJson.h"
+#include "tls/SuiteRating.h"
 
 #include <cmath>
 #include <QCoreApplication>
@@ -177,6 +178,45 @@ QList<Finding> readFindings(Walker& w, const QJsonArray& a, const QString& path)
     return findings;
 }
 
+/// tls_audit.suites: per version, the accepted suites. Only the probe's facts are read (code, DH
+/// size, group); names and ratings are derived from the code again, so one table rates them.
+QMap<QString, QList<AcceptedSuite>> readSuites(Walker& w, const QJsonObject& audit, const QString& path)
+{
+    QMap<QString, QList<AcceptedSuite>> out;
+    const std::optional<QJsonObject> map = w.object(audit, path, "suites", false);
+    if (!map)
+        return out;
+    for (auto it = map->constBegin(); it != map->constEnd() && !w.failed(); ++it) {
+        const QString p = Walker::at(path, "suites", it.key());
+        if (!it.value().isArray() || it.value().toArray().size() > ReportReader::MaxItems) {
+            w.fail(p, it.value().isArray() ? tr("more than %1 entries").arg(ReportReader::MaxItems)
+                                           : tr("expected an array"));
+            break;
+        }
+        const QJsonArray list = it.value().toArray();
+        QList<AcceptedSuite>& suites = out[it.key()];
+        for (qsizetype i = 0; i < list.size() && !w.failed(); ++i) {
+            const QString sp = Walker::at(p, i);
+            const std::optional<QJsonObject> o = w.asObject(list.at(i), sp);
+            if (!o)
+                break;
+            const QString codeText = w.string(*o, sp, "code");
+            const std::optional<quint32> code =
+                SuiteRating::parseCode(codeText, it.key() == QLatin1String("SSLv2"));
+            if (!w.failed() && !code) {
+                w.fail(Walker::at(sp, "code"), tr("expected a cipher suite code like \"0xC0,0x2F\""));
+                break;
+            }
+            AcceptedSuite s;
+            s.code = code.value_or(0);
+            s.dhBits = int(w.integer(*o, sp, "dh_bits", 0, 1 << 20, false));
+            s.group = w.string(*o, sp, "group", false);
+            suites.append(s);
+        }
+    }
+    return out;
+}
+
 /// The audit's details; `versionStatus` receives its map of every version's result.
 std::optional<TlsAuditInfo> readTlsAudit(Walker& w, const QJsonObject& report,
                                          QMap<QString, QString>* versionStatus)
@@ -199,6 +239,8 @@ std::optional<TlsAuditInfo> readTlsAudit(Walker& w, const QJsonObject& report,
     a.unfinished = w.stringList(w.array(*o, p, "unfinished", false), p + QStringLiteral(".unfinished"));
     a.untested = w.stringList(w.array(*o, p, "untested", false), p + QStringLiteral(".untested"));
     a.retries = int(w.integer(*o, p, "retries", 0, 1 << 30, false));
+    a.suites = readSuites(w, *o, p);
+    a.groups = w.stringListMap(*o, p, "groups", false);
     return a;
 }
 

@@ -1,6 +1,7 @@
 #include "ReportText.h"
 
 #include "TerminalText.h"
+#include "tls/SuiteRating.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>
@@ -105,7 +106,8 @@ private:
 
 QString versionMark(const Writer& w, const QString& version, const QString& status)
 {
-    const bool legacy = version == QLatin1String("TLSv1.0") || version == QLatin1String("TLSv1.1");
+    const bool legacy = version == QLatin1String("TLSv1.0") || version == QLatin1String("TLSv1.1")
+                        || version.startsWith(QLatin1String("SSLv"));
     if (status == QLatin1String("accepted"))
         return legacy ? w.paint(QStringLiteral("accepted   "), "31;1")
                       : w.paint(QStringLiteral("accepted   "), "32");
@@ -115,6 +117,53 @@ QString versionMark(const Writer& w, const QString& version, const QString& stat
     if (status == QLatin1String("unavailable-locally"))
         return w.paint(QStringLiteral("not tested "), "2");
     return w.paint(safe(status).leftJustified(11), "33");
+}
+
+/// One line per accepted suite: its name, rating, the DH size or group, and why it is rated
+/// below acceptable ("  3 RC4-SHA   INSECURE  RC4, prohibited by RFC 7465; no forward secrecy").
+void renderSuites(Writer& w, const QString& version, const QList<AcceptedSuite>& suites)
+{
+    for (int i = 0; i < suites.size(); ++i) {
+        const RatedSuite r = SuiteRating::rate(suites.at(i), version);
+        const SuiteClass rating = r.rating.value_or(SuiteClass::Acceptable);
+        QString word = r.rating ? CipherSuiteTable::className(rating) : tr("unknown");
+        if (rating <= SuiteClass::Weak)
+            word = word.toUpper();
+        QStringList notes;
+        if (r.suite.dhBits > 0)
+            notes.append(tr("DH %1 bits").arg(r.suite.dhBits));
+        if (!r.suite.group.isEmpty())
+            notes.append(safe(r.suite.group));
+        if (rating <= SuiteClass::Weak)
+            notes.append(safe(r.reasons.join(QStringLiteral("; "))));
+        const QString text =
+            QStringLiteral("    %1 %2 %3")
+                .arg(QString::number(i + 1).rightJustified(2), safe(r.name).leftJustified(40),
+                     notes.isEmpty()
+                         ? word
+                         : word.leftJustified(11) + QLatin1Char(' ') + notes.join(QStringLiteral(", ")));
+        w.line(rating == SuiteClass::Insecure ? w.paint(text, "31")
+               : rating == SuiteClass::Weak   ? w.paint(text, "33")
+                                              : text);
+    }
+}
+
+/// Names only (a report saved before suites were recorded): weak ones marked with their reason.
+void renderCipherNames(Writer& w, const QStringList& names, const QStringList& weak)
+{
+    for (int i = 0; i < names.size(); ++i) {
+        const QString& c = names.at(i);
+        QString reason;
+        for (const QString& entry : weak) {
+            if (entry.startsWith(c + QLatin1String(" (")))
+                reason = entry.mid(c.size() + 2).chopped(1);
+        }
+        const QString row =
+            QStringLiteral("    %1 %2").arg(QString::number(i + 1).rightJustified(2), safe(c));
+        w.line(reason.isEmpty()
+                   ? row
+                   : w.paint(row + QStringLiteral("  ") + tr("WEAK: %1").arg(safe(reason)), "33"));
+    }
 }
 
 /// The version matrix, the accepted ciphers per version (weak ones marked), the injection and
@@ -134,33 +183,33 @@ void renderAudit(Writer& w, const Run& run)
             w.line(QStringLiteral("  %1 %2").arg(safe(it.key()).leftJustified(8), text));
         }
     }
-    if (!run.ciphers.isEmpty()) {
+    QStringList cipherVersions = run.ciphers.keys();
+    for (const QString& v : audit.suites.keys()) {
+        if (!cipherVersions.contains(v))
+            cipherVersions.append(v);
+    }
+    cipherVersions.sort();
+    if (!cipherVersions.isEmpty()) {
         w.heading(tr("Accepted ciphers"));
-        for (auto it = run.ciphers.cbegin(); it != run.ciphers.cend(); ++it) {
-            const QString order = audit.cipherOrder.value(it.key());
+        for (const QString& version : std::as_const(cipherVersions)) {
+            const QList<AcceptedSuite> suites = audit.suites.value(version);
+            const QStringList names = run.ciphers.value(version);
+            const bool rated = audit.suites.contains(version);
+            const int count = int(rated ? suites.size() : names.size());
+            const QString order = audit.cipherOrder.value(version);
             QString orderText;
             if (order == QLatin1String("server"))
                 orderText = tr("in the server's order of preference");
             else if (order == QLatin1String("client"))
                 orderText = tr("the server follows the client's order");
-            w.line(QStringLiteral("  %1 %2").arg(w.bold(safe(it.key())),
-                                                 QCoreApplication::translate("ReportText", "%n cipher(s)",
-                                                                             nullptr, int(it.value().size())))
+            w.line(QStringLiteral("  %1 %2").arg(
+                       w.bold(safe(version)),
+                       QCoreApplication::translate("ReportText", "%n cipher(s)", nullptr, count))
                    + (orderText.isEmpty() ? QString() : QStringLiteral(", ") + orderText));
-            const QStringList weak = audit.weakCiphers.value(it.key());
-            for (int i = 0; i < it.value().size(); ++i) {
-                const QString& c = it.value().at(i);
-                QString reason;
-                for (const QString& entry : weak) {
-                    if (entry.startsWith(c + QLatin1String(" (")))
-                        reason = entry.mid(c.size() + 2).chopped(1);
-                }
-                const QString row =
-                    QStringLiteral("    %1 %2").arg(QString::number(i + 1).rightJustified(2), safe(c));
-                w.line(reason.isEmpty()
-                           ? row
-                           : w.paint(row + QStringLiteral("  ") + tr("WEAK: %1").arg(safe(reason)), "33"));
-            }
+            if (rated)
+                renderSuites(w, version, suites);
+            else
+                renderCipherNames(w, names, audit.weakCiphers.value(version));
         }
     }
     if (!audit.commandInjection.isEmpty() || !audit.ocsp.isEmpty()) {

@@ -32,6 +32,26 @@ const CipherSuiteInfo* CipherSuiteTable::find(quint16 code) { return index(false
 
 const CipherSuiteInfo* CipherSuiteTable::findSslV2(quint32 code) { return index(true).value(code); }
 
+const CipherSuiteInfo* CipherSuiteTable::findByName(const QString& name, bool sslV2)
+{
+    static const auto tables = [] {
+        std::pair<QHash<QString, const CipherSuiteInfo*>, QHash<QString, const CipherSuiteInfo*>> t;
+        for (const CipherSuiteInfo& s : kSuites) {
+            // IANA names first, so that an OpenSSL name equal to another suite's IANA name (the
+            // TLS 1.3 suites use the same words in both) resolves to the suite OpenSSL means.
+            // "-" marks a suite the registry never named.
+            if (*s.ianaName && !is(s.ianaName, "-"))
+                (s.sslV2 ? t.second : t.first).insert(QLatin1String(s.ianaName), &s);
+        }
+        for (const CipherSuiteInfo& s : kSuites) {
+            if (*s.openSslName)
+                (s.sslV2 ? t.second : t.first).insert(QLatin1String(s.openSslName), &s);
+        }
+        return t;
+    }();
+    return (sslV2 ? tables.second : tables.first).value(name);
+}
+
 QString CipherSuiteTable::displayName(const CipherSuiteInfo& suite)
 {
     return QLatin1String(*suite.openSslName ? suite.openSslName : suite.ianaName);

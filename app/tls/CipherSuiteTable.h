@@ -54,6 +54,10 @@ public:
     /// The TLS suite with this two-byte code; nullptr when it is not in the registry.
     static const CipherSuiteInfo* find(quint16 code);
     static const CipherSuiteInfo* findSslV2(quint32 code);
+    /// The suite an OpenSSL or IANA name stands for ("ECDHE-RSA-AES128-GCM-SHA256",
+    /// "TLS_RSA_WITH_RC4_128_SHA"); among the SSLv2 cipher kinds when `sslV2`. nullptr when the
+    /// registry does not know the name.
+    static const CipherSuiteInfo* findByName(const QString& name, bool sslV2 = false);
     /// The name reports use: OpenSSL's when it has one (what admins configure), else IANA's.
     static QString displayName(const CipherSuiteInfo& suite);
     /// "0xC0,0x2F" (testssl.sh and sslscan show codes this way).

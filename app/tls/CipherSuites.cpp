@@ -241,33 +241,6 @@ QStringList CipherSuites::candidates(TlsVersion version)
     return names;
 }
 
-QString CipherSuites::weakness(const QString& cipher, const QString& versionName)
-{
-    const QString c = cipher.toUpper();
-    if (c.contains(QLatin1String("NULL")))
-        return tr("NULL encryption");
-    if (c.startsWith(QLatin1String("ADH")) || c.startsWith(QLatin1String("AECDH"))
-        || c.contains(QLatin1String("ANON")))
-        return tr("anonymous (no authentication)");
-    if (c.startsWith(QLatin1String("EXP")))
-        return tr("export grade");
-    if (c.contains(QLatin1String("RC4")))
-        return QStringLiteral("RC4");
-    if (c.contains(QLatin1String("DES-CBC3")) || c.contains(QLatin1String("3DES")))
-        return QStringLiteral("3DES");
-    if (c.contains(QLatin1String("DES-CBC")) || c.contains(QLatin1String("_DES_")))
-        return QStringLiteral("DES");
-    if (c.endsWith(QLatin1String("-MD5")) || c.endsWith(QLatin1String("_MD5")))
-        return QStringLiteral("MD5");
-    // BEAST (CVE-2011-3389): CBC with an implicit IV in TLS 1.0. In OpenSSL's names a plain
-    // "-SHA" suffix is an HMAC-SHA1 CBC suite (AEAD suites end in GCM/CCM/POLY1305 names).
-    const bool aead = c.contains(QLatin1String("GCM")) || c.contains(QLatin1String("CCM"))
-                      || c.contains(QLatin1String("POLY1305"));
-    if (versionName == QLatin1String("TLSv1.0") && !aead && c.endsWith(QLatin1String("-SHA")))
-        return tr("CBC with SHA-1 on TLS 1.0");
-    return {};
-}
-
 bool CipherSuites::localSupport(TlsVersion version, QString* why)
 {
     static QMutex mutex;

@@ -15,7 +15,8 @@ enum class TlsVersion
 };
 
 /**
- * What the local TLS library can offer, per TLS version, and which ciphers count as weak.
+ * What the local TLS library can offer, per TLS version (how suites are rated is
+ * SuiteRating's, over CipherSuiteTable).
  * Names are OpenSSL's ("ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256"), the names
  * QSslCipher::name() reports for a negotiated session.
  *
@@ -44,10 +45,6 @@ public:
     /// the five RFC 8446 suites, for older versions everything at security level 0 except PSK and
     /// SRP suites (they need credentials no probe has).
     static QStringList candidates(TlsVersion version);
-
-    /// Why `cipher` is weak when negotiated with `version` ("RC4", "3DES", "NULL encryption",
-    /// "anonymous", "export", "CBC with SHA-1 on TLS 1.0", "MD5"), or empty when it is not.
-    static QString weakness(const QString& cipher, const QString& versionName);
 
     /// True when this machine can complete a handshake with `version` (checked once per process
     /// with an in-memory handshake); otherwise `why` says what the library refused.

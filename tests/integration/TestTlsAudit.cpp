@@ -8,7 +8,7 @@
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "FakeMailServer.h"
-#include "findings/FindingCatalogue.h"
+#include "findings/TlsSuiteCatalogue.h"
 #include "RealServers.h"
 #include "RunHelpers.h"
 #include "TestPki.h"
@@ -112,7 +112,10 @@ void TestTlsAudit::tls12OnlyWithServerOrder()
 
     Run run;
     audit.mergeInto(run);
-    QCOMPARE(findingIds(run), ids({FindingIds::Tls13NotSupported}));
+    // AES256-SHA is RSA key transport (the fixture's -cipher list): no forward secrecy.
+    QCOMPARE(findingIds(run), ids({FindingIds::Tls13NotSupported, FindingIds::TlsCipherNoForwardSecrecy}));
+    QCOMPARE(findingDetail(run, FindingIds::TlsCipherNoForwardSecrecy),
+             QStringLiteral("TLSv1.2: AES256-SHA"));
 }
 
 void TestTlsAudit::legacyVersions()
@@ -138,12 +141,19 @@ void TestTlsAudit::legacyVersions()
     // here, visibly, instead of silently skipping the legacy assertions.
     QCOMPARE(m_env.value(QStringLiteral("S_LEGACY_TLS1_0")), QStringLiteral("accepted"));
     QCOMPARE(m_env.value(QStringLiteral("S_LEGACY_TLS1_1")), QStringLiteral("accepted"));
-    // Every TLS 1.0 suite here is CBC with SHA-1.
-    QCOMPARE(findingIds(run), ids({FindingIds::TlsLegacyVersionAccepted, FindingIds::TlsWeakCipher}));
+    // Every TLS 1.0 and 1.1 suite here is CBC (BEAST, Lucky13), one finding for both versions;
+    // DEFAULT keeps RSA key transport (AES256-SHA...): no forward secrecy.
+    QCOMPARE(findingIds(run),
+             ids({FindingIds::TlsLegacyVersionAccepted, FindingIds::TlsCipherCbcLegacyVersion,
+                  FindingIds::TlsCipherNoForwardSecrecy}));
     QVERIFY(!r.ciphers.value(QStringLiteral("TLSv1.0")).isEmpty());
-    QVERIFY2(
-        findingDetail(run, FindingIds::TlsWeakCipher).contains(QLatin1String("CBC with SHA-1 on TLS 1.0")),
-        qPrintable(findingDetail(run, FindingIds::TlsWeakCipher)));
+    QCOMPARE(r.ciphers.value(QStringLiteral("TLSv1.1")), r.ciphers.value(QStringLiteral("TLSv1.0")));
+    const QString cbc = findingDetail(run, FindingIds::TlsCipherCbcLegacyVersion);
+    QVERIFY2(cbc.startsWith(QStringLiteral("TLSv1.0, TLSv1.1: %1, ")
+                                .arg(r.ciphers.value(QStringLiteral("TLSv1.0")).constFirst())),
+             qPrintable(cbc));
+    QVERIFY2(findingDetail(run, FindingIds::TlsCipherNoForwardSecrecy).contains(QLatin1String("AES256-SHA")),
+             qPrintable(findingDetail(run, FindingIds::TlsCipherNoForwardSecrecy)));
 }
 
 void TestTlsAudit::certificateCases_data()

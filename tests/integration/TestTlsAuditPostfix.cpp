@@ -3,7 +3,7 @@
 // every probe), and the command-injection probe against a correct server.
 
 #include "audit/TlsAudit.h"
-#include "findings/FindingCatalogue.h"
+#include "findings/TlsSuiteCatalogue.h"
 #include "RealServers.h"
 #include "RunHelpers.h"
 #include "tls/CipherSuites.h"
@@ -114,9 +114,22 @@ void TestTlsAuditPostfix::matrix()
     Run run;
     audit.mergeInto(run);
     // The TLS 1.2-only listener keeps Postfix's default cipher list, which accepts anonymous
-    // (aNULL) suites on opportunistic STARTTLS: the audit must say so.
-    QCOMPARE(findingIds(run),
-             tls13Only ? ids({}) : ids({FindingIds::Tls13NotSupported, FindingIds::TlsWeakCipher}));
+    // (aNULL) suites on opportunistic STARTTLS and RSA key transport (kRSA): the audit must say so.
+    QCOMPARE(findingIds(run), tls13Only ? ids({})
+                                        : ids({FindingIds::Tls13NotSupported, FindingIds::TlsCipherAnonymous,
+                                               FindingIds::TlsCipherNoForwardSecrecy}));
+    if (!tls13Only) {
+        // The anonymous ones by OpenSSL's names (ADH-, AECDH-), in the order the server accepted them.
+        QStringList anonymous = r.ciphers.value(QStringLiteral("TLSv1.2"));
+        anonymous.removeIf([](const QString& c) {
+            return !c.startsWith(QLatin1String("ADH-")) && !c.startsWith(QLatin1String("AECDH-"));
+        });
+        QVERIFY(!anonymous.isEmpty());
+        QVERIFY(anonymous.size() <= 12); // else the evidence ends in "and N more"
+        QCOMPARE(findingDetail(run, FindingIds::TlsCipherAnonymous),
+                 QStringLiteral("TLSv1.2: ") + anonymous.join(QStringLiteral(", ")));
+        QCOMPARE(run.finding(FindingIds::TlsCipherAnonymous)->severity, Severity::Critical);
+    }
 }
 
 void TestTlsAuditPostfix::dhSizesAndGroupsAsOpenSslSays()

@@ -67,6 +67,15 @@ Run fullRun()
     audit.versionDetails = {{QStringLiteral("TLSv1.1"), QStringLiteral("connection reset")}};
     audit.cipherOrder = {{QStringLiteral("TLSv1.2"), QStringLiteral("server")}};
     audit.weakCiphers = {{QStringLiteral("TLSv1.2"), {QStringLiteral("DES-CBC3-SHA (3DES)")}}};
+    // Added with issue 11: the accepted suites (a DH size, a group, SSL 2.0's three-byte codes, a
+    // code no registry knows) and the groups.
+    audit.suites = {
+        {QStringLiteral("TLSv1.2"),
+         {{0xC02F, 0, QStringLiteral("x25519")}, {0x009E, 1024, {}}, {0x000A, 0, {}}, {0x5A5A, 0, {}}}},
+        {QStringLiteral("SSLv2"), {{0x0700C0, 0, {}}}},
+        {QStringLiteral("SSLv3"), {{0x0005, 0, {}}}}};
+    audit.groups = {{QStringLiteral("TLSv1.2"), {QStringLiteral("x25519"), QStringLiteral("secp256r1")}},
+                    {QStringLiteral("TLSv1.3"), {QStringLiteral("x25519")}}};
     audit.commandInjection = QStringLiteral("not-vulnerable");
     audit.commandInjectionDetail = QStringLiteral("no reply to the NOOP");
     audit.ocsp = QStringLiteral("none");
@@ -194,6 +203,8 @@ void TestReportReader::roundTripKeepsEveryField()
     QCOMPARE(out.tlsAudit->versionDetails, in.tlsAudit->versionDetails);
     QCOMPARE(out.tlsAudit->cipherOrder, in.tlsAudit->cipherOrder);
     QCOMPARE(out.tlsAudit->weakCiphers, in.tlsAudit->weakCiphers);
+    QCOMPARE(out.tlsAudit->suites, in.tlsAudit->suites);
+    QCOMPARE(out.tlsAudit->groups, in.tlsAudit->groups);
     QCOMPARE(out.tlsAudit->commandInjection, in.tlsAudit->commandInjection);
     QCOMPARE(out.tlsAudit->commandInjectionDetail, in.tlsAudit->commandInjectionDetail);
     QCOMPARE(out.tlsAudit->ocsp, in.tlsAudit->ocsp);
@@ -334,6 +345,33 @@ void TestReportReader::badReports_data()
                                                          {QStringLiteral("reason"), QStringLiteral("x")}})
                                     << QStringLiteral(
                                            "Not a valid report: suggestion.tls: unknown value \"sometimes\"");
+    QJsonObject audit = o.value(QLatin1String("tls_audit")).toObject();
+    QJsonObject suites = audit.value(QLatin1String("suites")).toObject();
+    QJsonArray tls12 = suites.value(QLatin1String("TLSv1.2")).toArray();
+    QJsonObject first = tls12.at(0).toObject();
+    first.insert(QStringLiteral("code"), QStringLiteral("C02F"));
+    tls12.replace(0, first);
+    suites.insert(QStringLiteral("TLSv1.2"), tls12);
+    audit.insert(QStringLiteral("suites"), suites);
+    QTest::newRow("bad suite code")
+        << with(QStringLiteral("tls_audit"), audit)
+        << QStringLiteral(
+               "Not a valid report: tls_audit.suites.TLSv1.2[0].code: expected a cipher suite code "
+               "like \"0xC0,0x2F\"");
+    // Two bytes for TLS, three for an SSL 2.0 cipher kind: a TLS code under SSLv2 is refused.
+    suites = audit.value(QLatin1String("suites")).toObject();
+    suites.insert(QStringLiteral("SSLv2"),
+                  QJsonArray {QJsonObject {{QStringLiteral("code"), QStringLiteral("0xC0,0x2F")}}});
+    audit.insert(QStringLiteral("suites"), suites);
+    QTest::newRow("TLS code as SSLv2")
+        << with(QStringLiteral("tls_audit"), audit)
+        << QStringLiteral("Not a valid report: tls_audit.suites.SSLv2[0].code: expected a cipher suite code "
+                          "like \"0xC0,0x2F\"");
+    audit.insert(QStringLiteral("suites"), QJsonObject {{QStringLiteral("TLSv1.2"), QStringLiteral("all")}});
+    QTest::newRow("suites not an array")
+        << with(QStringLiteral("tls_audit"), audit)
+        << QStringLiteral("Not a valid report: tls_audit.suites.TLSv1.2: expected "
+                          "an array");
     QTest::newRow("unknown verdict") << with(QStringLiteral("verdict"), QStringLiteral("fine"))
                                      << QStringLiteral("Not a valid report: verdict: unknown value \"fine\"");
 }

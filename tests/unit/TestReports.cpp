@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 namespace {
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void textReportReadsWell();
     void catalogueIsComplete();
     void tlsAuditStaysWithinTheContract();
+    void suitesInTextAndJson();
 };
 
 void TestReports::jsonHasEverySchemaField()
@@ -254,6 +256,19 @@ void TestReports::catalogueIsComplete()
                           QStringLiteral("tls-handshake-failed"),
                           QStringLiteral("tls-legacy-version-accepted"),
                           QStringLiteral("tls-weak-cipher"),
+                          QStringLiteral("tls-sslv2-accepted"),
+                          QStringLiteral("tls-sslv3-accepted"),
+                          QStringLiteral("tls-cipher-null"),
+                          QStringLiteral("tls-cipher-anonymous"),
+                          QStringLiteral("tls-cipher-export"),
+                          QStringLiteral("tls-cipher-rc4"),
+                          QStringLiteral("tls-cipher-des"),
+                          QStringLiteral("tls-cipher-64bit-block"),
+                          QStringLiteral("tls-cipher-cbc-legacy-version"),
+                          QStringLiteral("tls-cipher-no-forward-secrecy"),
+                          QStringLiteral("tls-dh-insecure"),
+                          QStringLiteral("tls-dh-weak"),
+                          QStringLiteral("tls-group-weak"),
                           QStringLiteral("tls13-not-supported"),
                           QStringLiteral("message-invalid"),
                           QStringLiteral("smtputf8-not-offered"),
@@ -328,6 +343,68 @@ void TestReports::tlsAuditStaysWithinTheContract()
         QStringLiteral("Connection refused"));
     QCOMPARE(details.value(QLatin1String("command_injection")).toString(), QStringLiteral("not-vulnerable"));
     QCOMPARE(details.value(QLatin1String("probes")).toInt(), 4);
+}
+
+void TestReports::suitesInTextAndJson()
+{
+    Run run = sampleRun();
+    run.tlsVersions = {{QStringLiteral("SSLv3"), QStringLiteral("accepted")},
+                       {QStringLiteral("TLSv1.2"), QStringLiteral("accepted")}};
+    run.ciphers = {{QStringLiteral("TLSv1.2"),
+                    {QStringLiteral("ECDHE-RSA-AES128-GCM-SHA256"),
+                     QStringLiteral("DHE-RSA-AES128-GCM-SHA256"), QStringLiteral("ECDHE-RSA-RC4-SHA")}},
+                   {QStringLiteral("SSLv3"), {QStringLiteral("DES-CBC3-SHA")}}};
+    TlsAuditInfo audit;
+    audit.suites = {{QStringLiteral("TLSv1.2"),
+                     {{0xC02F, 0, QStringLiteral("x25519")}, {0x009E, 1024, {}}, {0xC011, 0, {}}}},
+                    {QStringLiteral("SSLv3"), {{0x000A, 0, {}}}}};
+    audit.groups = {{QStringLiteral("TLSv1.2"), {QStringLiteral("x25519"), QStringLiteral("secp256r1")}}};
+    run.tlsAudit = audit;
+
+    // Text: one line per suite with its rating, DH size or group, and why when below acceptable.
+    const QStringList lines = ReportText::render(run).split(QLatin1Char('\n'));
+    for (const char* expected :
+         {"  SSLv3    accepted   ",
+          "     1 DES-CBC3-SHA                             INSECURE    SSL 3.0 (POODLE; RFC 7568); 64-bit "
+          "block "
+          "cipher (Sweet32, CVE-2016-2183); no forward secrecy",
+          "     1 ECDHE-RSA-AES128-GCM-SHA256              recommended x25519",
+          "     2 DHE-RSA-AES128-GCM-SHA256                WEAK        DH 1024 bits, 1024-bit DH group, "
+          "under 2048 "
+          "bits (Logjam)",
+          "     3 ECDHE-RSA-RC4-SHA                        INSECURE    RC4, prohibited by RFC 7465"}) {
+        QVERIFY2(lines.contains(QLatin1String(expected)), expected);
+    }
+
+    // JSON: the registry's facts and the rating per suite, next to the probe's own (code, DH size,
+    // group); SSL 2.0/3.0 keyed like the other versions.
+    const QJsonObject o = QJsonDocument::fromJson(ReportJson::toJson(run)).object();
+    const QJsonObject suites =
+        o.value(QLatin1String("tls_audit")).toObject().value(QLatin1String("suites")).toObject();
+    QCOMPARE(suites.keys(), (QStringList {QStringLiteral("SSLv3"), QStringLiteral("TLSv1.2")}));
+    const QJsonObject dhe = suites.value(QLatin1String("TLSv1.2")).toArray().at(1).toObject();
+    const QJsonObject expected {
+        {QStringLiteral("code"), QStringLiteral("0x00,0x9E")},
+        {QStringLiteral("name"), QStringLiteral("DHE-RSA-AES128-GCM-SHA256")},
+        {QStringLiteral("iana_name"), QStringLiteral("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")},
+        {QStringLiteral("key_exchange"), QStringLiteral("DH")},
+        {QStringLiteral("authentication"), QStringLiteral("RSA")},
+        {QStringLiteral("encryption"), QStringLiteral("AESGCM")},
+        {QStringLiteral("bits"), 128},
+        {QStringLiteral("mac"), QStringLiteral("AEAD")},
+        {QStringLiteral("rating"), QStringLiteral("weak")},
+        {QStringLiteral("reasons"),
+         QJsonArray {QStringLiteral("1024-bit DH group, under 2048 bits (Logjam)")}},
+        {QStringLiteral("dh_bits"), 1024},
+        {QStringLiteral("group"), QString()},
+    };
+    QCOMPARE(dhe, expected);
+    QCOMPARE(o.value(QLatin1String("tls_audit")).toObject().value(QLatin1String("groups")).toObject(),
+             (QJsonObject {{QStringLiteral("TLSv1.2"),
+                            QJsonArray {QStringLiteral("x25519"), QStringLiteral("secp256r1")}}}));
+    // Schema 1's tls_versions gains the SSLv3 row: an added key, not a changed value.
+    QCOMPARE(o.value(QLatin1String("tls_versions")).toObject().value(QLatin1String("SSLv3")).toString(),
+             QStringLiteral("accepted"));
 }
 
 QTEST_GUILESS_MAIN(TestReports)

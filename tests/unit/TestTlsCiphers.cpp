@@ -1,8 +1,9 @@
-// CipherSuites: weak-cipher classification, the local candidate lists, local version support;
-// TlsAudit::merge: how probe results become tlsVersions, ciphers and findings.
+// CipherSuites: the local candidate lists, local version support; TlsAudit::merge: how probe
+// results become tlsVersions, ciphers and findings (the per-class suite findings are
+// TestTlsSuiteFindings').
 
 #include "audit/TlsAudit.h"
-#include "findings/FindingCatalogue.h"
+#include "findings/TlsSuiteCatalogue.h"
 #include "RunHelpers.h"
 #include "tls/CipherSuites.h"
 
@@ -13,8 +14,6 @@ class TestTlsCiphers final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void weakness_data();
-    void weakness();
     void candidates();
     void localSupportIsConsistent();
     void mergeVersionsAndFindings();
@@ -22,63 +21,6 @@ private Q_SLOTS:
     void mergeUnavailableIsNotRejected();
     void mergeNegotiatedVersionIsAccepted();
 };
-
-void TestTlsCiphers::weakness_data()
-{
-    QTest::addColumn<QString>("cipher");
-    QTest::addColumn<QString>("version");
-    QTest::addColumn<QString>("expected");
-    QTest::newRow("aead-1.2") << "ECDHE-RSA-AES128-GCM-SHA256"
-                              << "TLSv1.2"
-                              << "";
-    QTest::newRow("tls13") << "TLS_AES_128_GCM_SHA256"
-                           << "TLSv1.3"
-                           << "";
-    QTest::newRow("chacha") << "ECDHE-RSA-CHACHA20-POLY1305"
-                            << "TLSv1.2"
-                            << "";
-    QTest::newRow("cbc-sha1-on-1.2") << "ECDHE-RSA-AES128-SHA"
-                                     << "TLSv1.2"
-                                     << "";
-    QTest::newRow("cbc-sha1-on-1.0") << "ECDHE-RSA-AES128-SHA"
-                                     << "TLSv1.0"
-                                     << "CBC with SHA-1 on TLS 1.0";
-    QTest::newRow("cbc-sha256-on-1.0") << "AES128-SHA256"
-                                       << "TLSv1.0"
-                                       << "";
-    QTest::newRow("3des") << "DES-CBC3-SHA"
-                          << "TLSv1.2"
-                          << "3DES";
-    QTest::newRow("rc4") << "RC4-SHA"
-                         << "TLSv1.2"
-                         << "RC4";
-    QTest::newRow("rc4-md5") << "RC4-MD5"
-                             << "TLSv1.0"
-                             << "RC4";
-    QTest::newRow("null") << "NULL-SHA256"
-                          << "TLSv1.2"
-                          << "NULL encryption";
-    QTest::newRow("anon-dh") << "ADH-AES256-GCM-SHA384"
-                             << "TLSv1.2"
-                             << "anonymous (no authentication)";
-    QTest::newRow("anon-ecdh") << "AECDH-AES128-SHA"
-                               << "TLSv1.1"
-                               << "anonymous (no authentication)";
-    QTest::newRow("export") << "EXP-RC4-MD5"
-                            << "TLSv1.0"
-                            << "export grade";
-    QTest::newRow("single-des") << "DES-CBC-SHA"
-                                << "TLSv1.0"
-                                << "DES";
-}
-
-void TestTlsCiphers::weakness()
-{
-    QFETCH(QString, cipher);
-    QFETCH(QString, version);
-    QFETCH(QString, expected);
-    QCOMPARE(CipherSuites::weakness(cipher, version), expected);
-}
 
 void TestTlsCiphers::candidates()
 {
@@ -148,21 +90,27 @@ void TestTlsCiphers::mergeVersionsAndFindings()
     QCOMPARE(run.tlsAudit->versionDetails.value(QStringLiteral("TLSv1.1")),
              QStringLiteral("alert protocol version"));
     QCOMPARE(run.tlsAudit->cipherOrder.value(QStringLiteral("TLSv1.2")), QStringLiteral("server"));
+    // Rated through the registry by name (the enumeration gave names only).
     QCOMPARE(run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.2")),
-             QStringList {QStringLiteral("DES-CBC3-SHA (3DES)")});
-    QCOMPARE(run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.0")).size(), 1);
+             QStringList {QStringLiteral(
+                 "DES-CBC3-SHA (64-bit block cipher (Sweet32, CVE-2016-2183); no forward secrecy)")});
+    QCOMPARE(
+        run.tlsAudit->weakCiphers.value(QStringLiteral("TLSv1.0")),
+        QStringList {QStringLiteral("ECDHE-RSA-AES256-SHA (CBC on TLS 1.0/1.1 (BEAST, Lucky13; RFC 8996))")});
 
     const Finding* legacy = run.finding(FindingIds::TlsLegacyVersionAccepted);
     QVERIFY(legacy);
     QVERIFY(legacy->detail.contains(QLatin1String("TLSv1.0")));
     QVERIFY(!legacy->detail.contains(QLatin1String("TLSv1.1")));
     QCOMPARE(legacy->step, std::optional<StepId>(StepId::TlsHandshake));
+    // DES-CBC3-SHA is 3DES (Sweet32) with RSA key transport; TLS 1.0's suite is CBC (BEAST).
     QCOMPARE(findingIds(run), ids({FindingIds::OcspRevoked, FindingIds::StartTlsCommandInjection,
-                                   FindingIds::TlsLegacyVersionAccepted, FindingIds::TlsWeakCipher,
-                                   FindingIds::Tls13NotSupported}));
-    const Finding* weak = run.finding(FindingIds::TlsWeakCipher);
-    QVERIFY(weak);
-    QVERIFY(weak->detail.contains(QLatin1String("3DES: DES-CBC3-SHA")));
+                                   FindingIds::TlsLegacyVersionAccepted, FindingIds::TlsCipher64BitBlock,
+                                   FindingIds::TlsCipherNoForwardSecrecy,
+                                   FindingIds::TlsCipherCbcLegacyVersion, FindingIds::Tls13NotSupported}));
+    QCOMPARE(run.finding(FindingIds::TlsCipher64BitBlock)->detail, QStringLiteral("TLSv1.2: DES-CBC3-SHA"));
+    QCOMPARE(run.finding(FindingIds::TlsCipherCbcLegacyVersion)->detail,
+             QStringLiteral("TLSv1.0: ECDHE-RSA-AES256-SHA"));
     const Finding* injection = run.finding(FindingIds::StartTlsCommandInjection);
     QVERIFY(injection);
     QCOMPARE(injection->step, std::optional<StepId>(StepId::StartTls));
