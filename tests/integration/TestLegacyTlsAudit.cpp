@@ -10,6 +10,8 @@
 #include "check/CheckRunner.h"
 #include "demo/DemoServer.h"
 #include "demo/LegacyTlsServer.h"
+#include "findings/FindingCatalogue.h"
+#include "findings/TlsSuiteCatalogue.h"
 #include "RunHelpers.h"
 #include "TestPki.h"
 
@@ -146,6 +148,47 @@ private Q_SLOTS:
                  (QStringList {QStringLiteral("x25519"), QStringLiteral("secp256r1")}));
         qInfo("%s: %d probes, %d connections, %d retries, %lld ms", implicitTls ? "implicit" : "starttls",
               r.probes, server.accepted(), r.retries, r.durationMs);
+    }
+
+    void everyClassIsFlagged()
+    {
+        LegacyTlsServer server(legacySettings(false));
+        QVERIFY(server.listen());
+        TlsAudit audit(auditOptions(server.port(), false));
+        audit.start();
+        QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), AuditTimeoutMs);
+        Run run;
+        audit.mergeInto(run);
+        // Each class the server's configuration holds, flagged once, and nothing else: no TLS 1.3,
+        // TLS 1.0/1.1, SSL 2.0 and 3.0, and the suite classes with the suites that earn them.
+        QCOMPARE(findingIds(run),
+                 ids({FindingIds::Tls13NotSupported, FindingIds::TlsLegacyVersionAccepted,
+                      FindingIds::TlsSslV2Accepted, FindingIds::TlsSslV3Accepted, FindingIds::TlsCipherNull,
+                      FindingIds::TlsCipherAnonymous, FindingIds::TlsCipherExport, FindingIds::TlsCipherRc4,
+                      FindingIds::TlsCipherDes, FindingIds::TlsCipher64BitBlock,
+                      FindingIds::TlsCipherCbcLegacyVersion, FindingIds::TlsCipherNoForwardSecrecy,
+                      FindingIds::TlsDhWeak}));
+        const QString all = QStringLiteral("SSLv3, TLSv1.0, TLSv1.1, TLSv1.2: ");
+        QCOMPARE(findingDetail(run, FindingIds::TlsCipherNull), all + QStringLiteral("NULL-SHA, NULL-MD5"));
+        QCOMPARE(findingDetail(run, FindingIds::TlsCipherAnonymous),
+                 all + QStringLiteral("ADH-AES128-SHA, ADH-RC4-MD5"));
+        QCOMPARE(findingDetail(run, FindingIds::TlsCipherExport),
+                 all + QStringLiteral("EXP-EDH-RSA-DES-CBC-SHA, EXP-DES-CBC-SHA, EXP-RC4-MD5"));
+        QCOMPARE(findingDetail(run, FindingIds::TlsCipherRc4),
+                 all + QStringLiteral("RC4-SHA, RC4-MD5, EXP-RC4-MD5, ADH-RC4-MD5"));
+        QCOMPARE(findingDetail(run, FindingIds::TlsCipherDes), all + QStringLiteral("DES-CBC-SHA"));
+        QCOMPARE(findingDetail(run, FindingIds::TlsCipher64BitBlock),
+                 all + QStringLiteral("EDH-RSA-DES-CBC3-SHA, DES-CBC3-SHA"));
+        QCOMPARE(findingDetail(run, FindingIds::TlsSslV2Accepted),
+                 QStringLiteral("SSLv2 accepted with: RC4-MD5, DES-CBC3-MD5, EXP-RC4-MD5"));
+        // The 1024-bit group, named with every DHE suite that uses it (export ones are the
+        // export finding's).
+        QVERIFY2(findingDetail(run, FindingIds::TlsDhWeak)
+                     .startsWith(
+                         QStringLiteral("SSLv3, TLSv1.0, TLSv1.1: DHE-RSA-AES256-SHA (1024 bits), "
+                                        "DHE-RSA-AES128-SHA (1024 bits), EDH-RSA-DES-CBC3-SHA (1024 bits), "
+                                        "ADH-AES128-SHA (1024 bits), ADH-RC4-MD5 (1024 bits); TLSv1.2: ")),
+                 qPrintable(findingDetail(run, FindingIds::TlsDhWeak)));
     }
 
     void connectionLimitChangesNothing()
