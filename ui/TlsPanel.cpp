@@ -1,6 +1,7 @@
 #include "TlsPanel.h"
 
 #include "HtmlStyle.h"
+#include "TlsSuiteTable.h"
 #include "UiStyle.h"
 
 #include <QEvent>
@@ -70,20 +71,28 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
                     .arg(escape(tr("Version")), escape(tr("Result")), escape(tr("Detail")));
         for (auto it = m_run->tlsVersions.cbegin(); it != m_run->tlsVersions.cend(); ++it) {
             const bool legacy = it.key() == QLatin1String("TLSv1.0") || it.key() == QLatin1String("TLSv1.1");
+            // SSL 2.0 and 3.0 are broken (RFC 6176, RFC 7568): accepting one is critical.
+            const bool broken = it.key().startsWith(QLatin1String("SSLv"));
             const QString& status = it.value();
             QString iconName = QStringLiteral("status-skipped");
             QColor c = UiStyle::muted(pal);
             QString label = status;
             QString detail = audit.versionDetails.value(it.key());
-            if (status == QLatin1String("accepted")) {
+            if (status == QLatin1String("accepted") && broken) {
+                iconName = QStringLiteral("severity-critical");
+                c = UiStyle::danger(pal);
+                label = tr("accepted (insecure)");
+                if (!detail.isEmpty())
+                    detail = tr("negotiated %1").arg(detail);
+            } else if (status == QLatin1String("accepted")) {
                 iconName = legacy ? QStringLiteral("severity-warning") : QStringLiteral("status-ok");
                 c = legacy ? UiStyle::warning(pal) : UiStyle::success(pal);
                 label = legacy ? tr("accepted (outdated)") : tr("accepted");
                 if (!detail.isEmpty())
                     detail = tr("negotiated %1").arg(detail);
             } else if (status == QLatin1String("rejected")) {
-                iconName = legacy ? QStringLiteral("status-ok") : QStringLiteral("status-failed");
-                c = legacy ? UiStyle::success(pal) : UiStyle::warning(pal);
+                iconName = legacy || broken ? QStringLiteral("status-ok") : QStringLiteral("status-failed");
+                c = legacy || broken ? UiStyle::success(pal) : UiStyle::warning(pal);
                 label = tr("rejected");
             } else if (status == QLatin1String("unavailable-locally")) {
                 label = tr("not testable here");
@@ -110,42 +119,7 @@ QString TlsPanel::auditHtml(const QString& negotiated) const
                                    "versions or ciphers. Not tested: %1")
                                     .arg(audit.untested.join(QStringLiteral("; ")))));
     }
-    if (!m_run->ciphers.isEmpty()) {
-        html += QStringLiteral("<h3>%1</h3>").arg(escape(tr("Accepted ciphers")));
-        for (auto it = m_run->ciphers.cbegin(); it != m_run->ciphers.cend(); ++it) {
-            const QString order = audit.cipherOrder.value(it.key());
-            const QString orderText =
-                order == QLatin1String("server")   ? tr("in the server's order of preference")
-                : order == QLatin1String("client") ? tr("the server follows the client's order")
-                                                   : QString();
-            html += QStringLiteral("<p><b>%1</b> — %2%3</p><table>")
-                        .arg(escape(it.key()),
-                             escape(it.value().size() == 1 ? tr("1 cipher")
-                                                           : tr("%1 ciphers").arg(it.value().size())),
-                             orderText.isEmpty() ? QString() : escape(QStringLiteral(", ") + orderText));
-            const QStringList weak = audit.weakCiphers.value(it.key());
-            for (int i = 0; i < it.value().size(); ++i) {
-                const QString& cipher = it.value().at(i);
-                QString reason;
-                for (const QString& w : weak) {
-                    if (w.startsWith(cipher + QLatin1String(" (")))
-                        reason = w.mid(cipher.size() + 2).chopped(1);
-                }
-                const QString name = QStringLiteral("<span class=\"mono\">%1</span>").arg(escape(cipher));
-                html += reason.isEmpty()
-                            ? QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td></td></tr>")
-                                  .arg(i + 1)
-                                  .arg(name)
-                            : QStringLiteral("<tr><td align=\"right\">%1.</td><td>%2</td><td "
-                                             "style=\"color:%3\">%4&nbsp;%5</td></tr>")
-                                  .arg(i + 1)
-                                  .arg(name, colour(UiStyle::warning(pal)),
-                                       icon(QStringLiteral("severity-warning")),
-                                       escape(tr("weak: %1").arg(reason)));
-            }
-            html += QStringLiteral("</table>");
-        }
-    }
+    html += TlsSuiteTable::html(*m_run, pal);
     if (!audit.commandInjection.isEmpty() || !audit.ocsp.isEmpty()) {
         html += QStringLiteral("<h3>%1</h3><table>").arg(escape(tr("Other TLS probes")));
         if (!audit.commandInjection.isEmpty()) {

@@ -30,7 +30,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    /// The version matrix, the accepted ciphers (weak ones marked) and the other probes.
+    /// The version matrix, the accepted ciphers (TlsSuiteTable) and the other probes.
     QString auditHtml(const QString& negotiated) const;
 
     QTextBrowser* m_browser = nullptr;

@@ -9,6 +9,7 @@
 #include "HistoryFeature.h"
 #include "HistoryPanel.h"
 #include "i18n/Translations.h"
+#include "LegacyTlsRun.h"
 #include "MainWindow.h"
 #include "ProfileEditorDialog.h"
 #include "profiles/ProfileStore.h"
@@ -20,6 +21,7 @@
 #include "session/ProbeSession.h"
 #include "TimelineModel.h"
 #include "TimelineView.h"
+#include "TlsPanel.h"
 #include "TrustCertificateDialog.h"
 
 #include <cstdio>
@@ -211,6 +213,19 @@ int main(int argc, char* argv[])
         ok &= save(window, dir, QStringLiteral("10-command-injection"));
     }
     window.auditTlsAction()->setChecked(false);
+    if (!dark) {
+        // 19-20. a legacy server's audit with every class of broken suite (shown as a saved run:
+        // no server OpenSSL 3 can run serves them, see LegacyTlsRun.h): the TLS pane on its own,
+        // tall enough for every suite, and the window's findings.
+        const Run legacy = legacyTlsRun();
+        TlsPanel panel;
+        panel.setRun(&legacy);
+        panel.resize(1180, 1290);
+        ok &= saveWidget(panel, dir, QStringLiteral("19-tls-suites"));
+        window.controller()->showSavedRun(legacy);
+        window.showDetailTab(MainWindow::DetailTab::Findings);
+        ok &= save(window, dir, QStringLiteral("20-tls-suite-findings"));
+    }
     if (!dark) {
         // 11. the right hint: the SMTP port expects implicit TLS; one click runs it that way
         ok &= runToEnd(window, QStringLiteral("expects-implicit-tls"));
