@@ -2,8 +2,9 @@
 // and 3.0, one finding per class of broken or weak suite, DH sizes and named groups
 // (TlsSuiteFindings decides which apply). Kept apart from FindingCatalogue.cpp, which is large.
 
-#include "CatalogueEntry.h"
 #include "TlsSuiteCatalogue.h"
+
+#include "CatalogueEntry.h"
 
 #include <array>
 #include <QCoreApplication>
@@ -43,15 +44,17 @@ constexpr std::array entries {
             "version."),
         "RFC 9325 s.4.1"},
     CatalogueEntry {
-        FindingIds::TlsCipherAnonymous, Severity::Critical,
+        FindingIds::TlsCipherAnonymous, Severity::Warning,
         QT_TRANSLATE_NOOP("Findings", "The server accepts anonymous cipher suites"),
         QT_TRANSLATE_NOOP(
             "Findings",
-            "Anonymous suites (ADH, AECDH) encrypt without the server proving who it is: an attacker "
-            "on the path can sit in the middle unnoticed, whatever certificate the server has. Postfix "
-            "allows them on port 25 by default for opportunistic TLS; a client that checks "
-            "certificates never chooses them, so removing them costs nothing (OpenSSL cipher string: "
-            "!aNULL; Postfix: smtpd_tls_exclude_ciphers = aNULL). The detail lists them per version."),
+            "Anonymous suites (ADH, AECDH) encrypt without the server proving who it is: a client that "
+            "picked one could not tell an attacker in the middle from the server. Only a client that "
+            "offers them is exposed, and mail clients, DANE and MTA-STS senders do not; Postfix allows "
+            "them on port 25 on purpose, because opportunistic TLS checks no certificate anyway "
+            "(RFC 7435). That is why this is a warning, not critical. On submission, IMAP and POP3 "
+            "ports remove them (OpenSSL cipher string: !aNULL; Postfix: smtpd_tls_exclude_ciphers = "
+            "aNULL); on port 25 it is harmless to remove them too. The detail lists them per version."),
         "RFC 5246 s.F.1.1.1; RFC 9325 s.4.1"},
     CatalogueEntry {
         FindingIds::TlsCipherExport, Severity::Critical,

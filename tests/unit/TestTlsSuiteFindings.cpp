@@ -104,7 +104,7 @@ void TestTlsSuiteFindings::eachClass_data()
     QTest::newRow("anonymous") << QList<Accepted> {{v12, 0xC018}}
                                << QStringList {FindingIds::TlsCipherAnonymous}
                                << QString(FindingIds::TlsCipherAnonymous)
-                               << QStringLiteral("TLSv1.2: AECDH-AES128-SHA") << Severity::Critical;
+                               << QStringLiteral("TLSv1.2: AECDH-AES128-SHA") << Severity::Warning;
     QTest::newRow("single DES") << QList<Accepted> {{v12, 0x0015, 2048}}
                                 << QStringList {FindingIds::TlsCipherDes} << QString(FindingIds::TlsCipherDes)
                                 << QStringLiteral("TLSv1.2: EDH-RSA-DES-CBC-SHA") << Severity::Critical;
