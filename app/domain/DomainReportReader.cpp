@@ -1,14 +1,10 @@
 #include "DomainReportReader.h"
 
 #include "DomainReportJson.h"
-#include "run/JsonNesting.h"
 #include "run/JsonWalker.h"
 #include "run/ReportReader.h"
 
 #include <QCoreApplication>
-#include <QFile>
-#include <QFileInfo>
-#include <QJsonDocument>
 
 namespace {
 
@@ -45,26 +41,6 @@ QJsonArray list(Walker& w, const QJsonObject& o, const QString& path, const char
     if (!w.failed() && a.size() > DomainReportReader::MaxListItems)
         w.fail(Walker::at(path, key), tr("more than %1 entries").arg(DomainReportReader::MaxListItems));
     return w.failed() ? QJsonArray() : a;
-}
-
-QList<Finding> readFindings(Walker& w, const QJsonArray& a, const QString& path)
-{
-    QList<Finding> findings;
-    for (qsizetype i = 0; i < a.size() && !w.failed(); ++i) {
-        const QString p = Walker::at(path, i);
-        const std::optional<QJsonObject> o = w.asObject(a.at(i), p);
-        if (!o)
-            break;
-        Finding f;
-        f.id = w.string(*o, p, "id");
-        f.severity = w.enumeration(*o, p, "severity", &severityFromString);
-        f.title = w.string(*o, p, "title");
-        f.explanation = w.string(*o, p, "explanation");
-        f.reference = w.string(*o, p, "reference");
-        f.detail = w.string(*o, p, "detail", false);
-        findings.append(f);
-    }
-    return findings;
 }
 
 QList<TlsaRecord> readTlsa(Walker& w, const QJsonArray& a, const QString& path)
@@ -145,7 +121,8 @@ MxResult readMx(Walker& w, const QJsonObject& o, const QString& p)
     mx.stsMatch =
         oneOf(w, o, p, "mta_sts_match", {QString(), QStringLiteral("match"), QStringLiteral("no-match")});
     mx.runs = readRuns(w, list(w, o, p, "runs"), Walker::at(p, "runs"));
-    mx.findings = readFindings(w, w.array(o, p, "findings"), Walker::at(p, "findings"));
+    mx.findings = json::readFindings(w, w.array(o, p, "findings"), Walker::at(p, "findings"),
+                                     json::FindingStep::Ignore);
     w.enumeration(o, p, "verdict", &verdictFromString);
     return mx;
 }
@@ -223,7 +200,8 @@ DomainReportReader::Result DomainReportReader::readObject(const QJsonObject& doc
         readMtaSts(w, *sts, r.mtaSts);
     if (const std::optional<QJsonObject> rpt = w.object(document, QString(), "tls_rpt"))
         readTlsRpt(w, *rpt, r.tlsRpt);
-    r.findings = readFindings(w, w.array(document, QString(), "findings"), QStringLiteral("findings"));
+    r.findings = json::readFindings(w, w.array(document, QString(), "findings"), QStringLiteral("findings"),
+                                    json::FindingStep::Ignore);
     // The verdict follows from the findings, except for a check that was stopped early.
     r.aborted = w.enumeration(document, QString(), "verdict", &verdictFromString) == Verdict::Unknown;
     if (w.failed())
@@ -233,54 +211,9 @@ DomainReportReader::Result DomainReportReader::readObject(const QJsonObject& doc
 
 namespace {
 
-/// Size, nesting and syntax: what both readers check before looking inside.
 std::optional<QJsonObject> parseBounded(const QByteArray& json, QString* error)
 {
-    if (json.size() > DomainReportReader::MaxFileBytes) {
-        *error = tr("The report is larger than %1 MB.").arg(DomainReportReader::MaxFileBytes / (1024 * 1024));
-        return std::nullopt;
-    }
-    if (jsonNestingDepth(json, DomainReportReader::MaxDepth) > DomainReportReader::MaxDepth) {
-        *error = tr("The report nests deeper than %1 levels.").arg(DomainReportReader::MaxDepth);
-        return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = tr("Not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString());
-        return std::nullopt;
-    }
-    if (!document.isObject()) {
-        *error = tr("Not a Mailscope report: the document is not a JSON object.");
-        return std::nullopt;
-    }
-    return document.object();
-}
-
-/// Reads a regular file of at most `limit` bytes.
-std::optional<QByteArray> readBounded(const QString& path, qint64 limit, QString* error)
-{
-    const QFileInfo info(path);
-    if (!info.exists()) {
-        *error = tr("Cannot read %1: no such file.").arg(path);
-        return std::nullopt;
-    }
-    if (!info.isFile()) {
-        *error = tr("Cannot read %1: not a regular file.").arg(path);
-        return std::nullopt;
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = tr("Cannot read %1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    // One byte past the limit: a file that grew since it was listed is refused, not cut.
-    QByteArray bytes = file.read(limit + 1);
-    if (bytes.size() > limit) {
-        *error = tr("Cannot read %1: larger than %2 MB.").arg(path).arg(limit / (1024 * 1024));
-        return std::nullopt;
-    }
-    return bytes;
+    return json::parseBounded(json, DomainReportReader::MaxFileBytes, DomainReportReader::MaxDepth, error);
 }
 
 } // namespace
@@ -297,7 +230,7 @@ DomainReportReader::Result DomainReportReader::read(const QByteArray& json)
 DomainReportReader::Result DomainReportReader::readFile(const QString& path)
 {
     QString error;
-    const std::optional<QByteArray> bytes = readBounded(path, MaxFileBytes, &error);
+    const std::optional<QByteArray> bytes = json::readBounded(path, MaxFileBytes, &error);
     if (!bytes)
         return {std::nullopt, error};
     Result result = read(*bytes);
@@ -341,7 +274,8 @@ ReportFile ReportFile::read(const QByteArray& json)
 ReportFile ReportFile::readFile(const QString& path)
 {
     ReportFile f;
-    const std::optional<QByteArray> bytes = readBounded(path, DomainReportReader::MaxFileBytes, &f.error);
+    const std::optional<QByteArray> bytes =
+        json::readBounded(path, DomainReportReader::MaxFileBytes, &f.error);
     if (!bytes)
         return f;
     f = read(*bytes);

@@ -235,4 +235,23 @@ private:
     QString m_error;
 };
 
+/// Size, nesting and syntax, checked before anything inside is looked at: the document's top-level
+/// object, or nullopt with the first problem in `error`.
+std::optional<QJsonObject> parseBounded(const QByteArray& json, qint64 maxBytes, int maxDepth,
+                                        QString* error);
+
+/// The bytes of a regular file of at most `maxBytes` (a FIFO or a device is refused, not read), or
+/// nullopt with a message naming `path` in `error`.
+std::optional<QByteArray> readBounded(const QString& path, qint64 maxBytes, QString* error);
+
+/// Whether a report's findings carry the step that produced them (a run's do, a domain's do not).
+enum class FindingStep
+{
+    Read,
+    Ignore,
+};
+
+/// A "findings" array as ReportJson and DomainReportJson write it.
+QList<Finding> readFindings(Walker& w, const QJsonArray& a, const QString& path, FindingStep step);
+
 } // namespace json

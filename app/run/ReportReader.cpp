@@ -1,16 +1,12 @@
 #include "ReportReader.h"
 
-#include "JsonNesting.h"
 #include "JsonWalker.h"
 #include "ReportJson.h"
 #include "tls/SuiteRating.h"
 
 #include <cmath>
 #include <QCoreApplication>
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSslCertificate>
 
@@ -156,28 +152,6 @@ QList<CertificateInfo> readCertificates(Walker& w, const QJsonArray& a, const QS
     return chain;
 }
 
-QList<Finding> readFindings(Walker& w, const QJsonArray& a, const QString& path)
-{
-    QList<Finding> findings;
-    for (qsizetype i = 0; i < a.size() && !w.failed(); ++i) {
-        const QString p = Walker::at(path, i);
-        const std::optional<QJsonObject> o = w.asObject(a.at(i), p);
-        if (!o)
-            break;
-        Finding f;
-        f.id = w.string(*o, p, "id");
-        f.severity = w.enumeration(*o, p, "severity", &severityFromString);
-        f.title = w.string(*o, p, "title");
-        f.explanation = w.string(*o, p, "explanation");
-        f.reference = w.string(*o, p, "reference");
-        f.detail = w.string(*o, p, "detail", false);
-        if (o->contains(QLatin1String("step")))
-            f.step = w.enumeration(*o, p, "step", &stepIdFromString);
-        findings.append(f);
-    }
-    return findings;
-}
-
 /// tls_audit.suites: per version, the accepted suites. Only the probe's facts are read (code, DH
 /// size, group); names and ratings are derived from the code again, so one table rates them.
 QMap<QString, QList<AcceptedSuite>> readSuites(Walker& w, const QJsonObject& audit, const QString& path)
@@ -263,7 +237,8 @@ Run readRun(Walker& w, const QJsonObject& report)
         readCertificates(w, w.array(report, QString(), "certificates"), QStringLiteral("certificates"));
     run.tlsVersions = w.stringMap(report, QString(), "tls_versions");
     run.ciphers = w.stringListMap(report, QString(), "ciphers");
-    run.findings = readFindings(w, w.array(report, QString(), "findings"), QStringLiteral("findings"));
+    run.findings = json::readFindings(w, w.array(report, QString(), "findings"), QStringLiteral("findings"),
+                                      json::FindingStep::Read);
     if (const std::optional<QJsonObject> m = w.object(report, QString(), "message", true, true)) {
         run.message = MessageInfo {w.string(*m, QStringLiteral("message"), "message_id"),
                                    w.string(*m, QStringLiteral("message"), "queue_reply")};
@@ -290,18 +265,11 @@ Run readRun(Walker& w, const QJsonObject& report)
 
 ReportReader::Result ReportReader::read(const QByteArray& json)
 {
-    if (json.size() > MaxFileBytes)
-        return {std::nullopt, tr("The report is larger than %1 MB.").arg(MaxFileBytes / (1024 * 1024))};
-    if (jsonNestingDepth(json, MaxDepth) > MaxDepth)
-        return {std::nullopt, tr("The report nests deeper than %1 levels.").arg(MaxDepth)};
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return {std::nullopt,
-                tr("Not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString())};
-    if (!document.isObject())
-        return {std::nullopt, tr("Not a Mailscope report: the document is not a JSON object.")};
-    return readObject(document.object());
+    QString error;
+    const std::optional<QJsonObject> document = json::parseBounded(json, MaxFileBytes, MaxDepth, &error);
+    if (!document)
+        return {std::nullopt, error};
+    return readObject(*document);
 }
 
 ReportReader::Result ReportReader::readObject(const QJsonObject& report)
@@ -327,23 +295,11 @@ ReportReader::Result ReportReader::readObject(const QJsonObject& report)
 
 ReportReader::Result ReportReader::readFile(const QString& path)
 {
-    const QFileInfo info(path);
-    if (!info.exists())
-        return {std::nullopt, tr("Cannot read %1: no such file.").arg(path)};
-    if (!info.isFile())
-        return {std::nullopt, tr("Cannot read %1: not a regular file.").arg(path)};
-    if (info.size() > MaxFileBytes)
-        return {std::nullopt, tr("Cannot read %1: larger than %2 MB.")
-                                  .arg(path, QString::number(MaxFileBytes / (1024 * 1024)))};
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {std::nullopt, tr("Cannot read %1: %2").arg(path, file.errorString())};
-    // Read one byte past the limit: a file that grew since the check is refused, not cut.
-    const QByteArray json = file.read(MaxFileBytes + 1);
-    if (json.size() > MaxFileBytes)
-        return {std::nullopt, tr("Cannot read %1: larger than %2 MB.")
-                                  .arg(path, QString::number(MaxFileBytes / (1024 * 1024)))};
-    Result result = read(json);
+    QString error;
+    const std::optional<QByteArray> json = json::readBounded(path, MaxFileBytes, &error);
+    if (!json)
+        return {std::nullopt, error};
+    Result result = read(*json);
     if (!result.run)
         result.error = tr("%1: %2").arg(path, result.error);
     return result;
