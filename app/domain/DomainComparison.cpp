@@ -5,62 +5,16 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QJsonArray>
-#include <QSet>
 
 namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("DomainComparison", text); }
-
-SetChange setChange(const QStringList& before, const QStringList& after)
-{
-    const QSet<QString> a(before.cbegin(), before.cend());
-    const QSet<QString> b(after.cbegin(), after.cend());
-    SetChange change;
-    for (const QString& s : b) {
-        if (!a.contains(s))
-            change.added.append(s);
-    }
-    for (const QString& s : a) {
-        if (!b.contains(s))
-            change.removed.append(s);
-    }
-    change.added.sort();
-    change.removed.sort();
-    return change;
-}
-
-QString orDash(const QString& s) { return s.isEmpty() ? QStringLiteral("-") : TerminalText::escaped(s); }
-
-QJsonArray changesJson(const QList<FieldChange>& changes)
-{
-    QJsonArray out;
-    for (const FieldChange& f : changes)
-        out.append(QJsonObject {{QStringLiteral("field"), f.field},
-                                {QStringLiteral("before"), f.before},
-                                {QStringLiteral("after"), f.after}});
-    return out;
-}
-
-QJsonObject setJson(const SetChange& change)
-{
-    return {{QStringLiteral("added"), QJsonArray::fromStringList(change.added)},
-            {QStringLiteral("removed"), QJsonArray::fromStringList(change.removed)}};
-}
 
 QJsonObject summary(const DomainReport& r)
 {
     return {{QStringLiteral("domain"), r.domain},
             {QStringLiteral("started_at"), r.startedAt.toUTC().toString(Qt::ISODateWithMs)},
             {QStringLiteral("verdict"), toKey(r.verdict())}};
-}
-
-const MxResult* findMx(const DomainReport& r, const QString& host)
-{
-    for (const MxResult& mx : r.mx) {
-        if (mx.host.compare(host, Qt::CaseInsensitive) == 0)
-            return &mx;
-    }
-    return nullptr;
 }
 
 } // namespace
@@ -194,12 +148,7 @@ QStringList DomainComparison::findingKeys(const DomainReport& report)
 DomainComparison DomainComparison::compare(const DomainReport& before, const DomainReport& after)
 {
     DomainComparison c;
-    for (const QString& field : fieldOrder()) {
-        const QString a = fieldValue(before, field);
-        const QString b = fieldValue(after, field);
-        if (a != b)
-            c.changes.append({field, a, b});
-    }
+    c.changes = comparison::fieldChanges(fieldOrder(), before, after, &fieldValue);
     // The MX set by host: a changed preference is a change of that host, not a new one.
     QStringList hostsBefore;
     QStringList hostsAfter;
@@ -207,7 +156,7 @@ DomainComparison DomainComparison::compare(const DomainReport& before, const Dom
         hostsBefore.append(mx.host.toLower());
     for (const MxResult& mx : after.mx)
         hostsAfter.append(mx.host.toLower());
-    const SetChange hosts = setChange(hostsBefore, hostsAfter);
+    const SetChange hosts = comparison::setChange(hostsBefore, hostsAfter);
     const auto entryOf = [](const DomainReport& r, const QString& host) {
         const MxResult* mx = findMx(r, host);
         return QStringLiteral("%1 %2").arg(mx ? mx->preference : 0).arg(host);
@@ -220,18 +169,11 @@ DomainComparison DomainComparison::compare(const DomainReport& before, const Dom
         const MxResult* a = findMx(before, b.host);
         if (!a)
             continue;
-        MxComparison m;
-        m.host = b.host;
-        for (const QString& field : mxFieldOrder()) {
-            const QString va = mxFieldValue(*a, field);
-            const QString vb = mxFieldValue(b, field);
-            if (va != vb)
-                m.changes.append({field, va, vb});
-        }
+        const MxComparison m {b.host, comparison::fieldChanges(mxFieldOrder(), *a, b, &mxFieldValue)};
         if (!m.changes.isEmpty())
             c.mx.append(m);
     }
-    c.findings = setChange(findingKeys(before), findingKeys(after));
+    c.findings = comparison::setChange(findingKeys(before), findingKeys(after));
     return c;
 }
 
@@ -242,9 +184,14 @@ bool DomainComparison::isUnchanged() const
 
 const FieldChange* DomainComparison::change(const QString& field) const
 {
-    for (const FieldChange& f : changes) {
-        if (f.field == field)
-            return &f;
+    return comparison::find(changes, field);
+}
+
+const MxResult* DomainComparison::findMx(const DomainReport& report, const QString& host)
+{
+    for (const MxResult& mx : report.mx) {
+        if (mx.host.compare(host, Qt::CaseInsensitive) == 0)
+            return &mx;
     }
     return nullptr;
 }
@@ -254,41 +201,31 @@ QJsonObject DomainComparison::toJson(const DomainReport& before, const DomainRep
     QJsonArray mxChanges;
     for (const MxComparison& m : mx)
         mxChanges.append(QJsonObject {{QStringLiteral("host"), m.host},
-                                      {QStringLiteral("changes"), changesJson(m.changes)}});
+                                      {QStringLiteral("changes"), comparison::changesJson(m.changes)}});
     return {{QStringLiteral("kind"), QStringLiteral("domain")},
             {QStringLiteral("before"), summary(before)},
             {QStringLiteral("after"), summary(after)},
             {QStringLiteral("unchanged"), isUnchanged()},
-            {QStringLiteral("changes"), changesJson(changes)},
-            {QStringLiteral("mx_hosts"), setJson(mxSet)},
+            {QStringLiteral("changes"), comparison::changesJson(changes)},
+            {QStringLiteral("mx_hosts"), comparison::setJson(mxSet)},
             {QStringLiteral("mx"), mxChanges},
-            {QStringLiteral("findings"), setJson(findings)}};
+            {QStringLiteral("findings"), comparison::setJson(findings)}};
 }
 
 QString DomainComparison::toText(const DomainReport& before, const DomainReport& after) const
 {
-    QString out;
-    const auto when = [](const DomainReport& r) { return r.startedAt.toUTC().toString(Qt::ISODate); };
-    out += tr("Before: %1 (%2, %3)\n").arg(orDash(before.domain), when(before), toKey(before.verdict()));
-    out += tr("After:  %1 (%2, %3)\n").arg(orDash(after.domain), when(after), toKey(after.verdict()));
-    out += QLatin1Char('\n');
-    if (isUnchanged())
-        out += tr("Nothing changed but the timings.\n");
-    for (const FieldChange& f : changes)
-        out += QStringLiteral("%1: %2 -> %3\n").arg(fieldLabel(f.field), orDash(f.before), orDash(f.after));
-    for (const QString& s : mxSet.added)
-        out += tr("MX hosts: + %1\n").arg(TerminalText::escaped(s));
-    for (const QString& s : mxSet.removed)
-        out += tr("MX hosts: - %1\n").arg(TerminalText::escaped(s));
+    const auto side = [](const DomainReport& r) {
+        return comparison::Side {r.domain, r.startedAt, r.verdict()};
+    };
+    QString out = comparison::headerText(side(before), side(after), isUnchanged());
+    out += comparison::changeLines(changes, &fieldLabel);
+    out += comparison::setLines(tr("MX hosts"), mxSet);
     for (const MxComparison& m : mx) {
         for (const FieldChange& f : m.changes)
             out += QStringLiteral("%1 %2: %3 -> %4\n")
-                       .arg(TerminalText::escaped(m.host), mxFieldLabel(f.field), orDash(f.before),
-                            orDash(f.after));
+                       .arg(TerminalText::escaped(m.host), mxFieldLabel(f.field),
+                            comparison::orDash(f.before), comparison::orDash(f.after));
     }
-    for (const QString& s : findings.added)
-        out += tr("Findings: + %1\n").arg(TerminalText::escaped(s));
-    for (const QString& s : findings.removed)
-        out += tr("Findings: - %1\n").arg(TerminalText::escaped(s));
+    out += comparison::setLines(tr("Findings"), findings);
     return out;
 }

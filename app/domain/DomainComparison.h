@@ -43,6 +43,8 @@ struct DomainComparison
     static QString mxFieldValue(const MxResult& mx, const QString& field);
     /// "10 mx.example.org" for each MX host, as mxSet lists them.
     static QStringList mxEntries(const DomainReport& report);
+    /// The MX host `host` of `report` (case-insensitive), or nullptr.
+    static const MxResult* findMx(const DomainReport& report, const QString& host);
     /// Finding keys: "id" for the domain's, "id (host)" for an MX host's.
     static QStringList findingKeys(const DomainReport& report);
 

@@ -5,30 +5,10 @@
 #include <algorithm>
 #include <QCoreApplication>
 #include <QJsonArray>
-#include <QSet>
 
 namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("RunComparison", text); }
-
-SetChange setChange(const QStringList& before, const QStringList& after)
-{
-    // Sets: a capability or finding listed twice is one fact; order is the server's, not a change.
-    const QSet<QString> a(before.cbegin(), before.cend());
-    const QSet<QString> b(after.cbegin(), after.cend());
-    SetChange change;
-    for (const QString& s : b) {
-        if (!a.contains(s))
-            change.added.append(s);
-    }
-    for (const QString& s : a) {
-        if (!b.contains(s))
-            change.removed.append(s);
-    }
-    change.added.sort();
-    change.removed.sort();
-    return change;
-}
 
 QStringList findingIdsOf(const Run& run)
 {
@@ -57,14 +37,6 @@ QList<StepKey> stepKeys(const Run& run)
     return keys;
 }
 
-QJsonArray jsonArray(const QStringList& list) { return QJsonArray::fromStringList(list); }
-
-QJsonObject setJson(const SetChange& change)
-{
-    return {{QStringLiteral("added"), jsonArray(change.added)},
-            {QStringLiteral("removed"), jsonArray(change.removed)}};
-}
-
 QJsonObject runSummary(const Run& run)
 {
     return {{QStringLiteral("host"), run.target.host},
@@ -73,8 +45,6 @@ QJsonObject runSummary(const Run& run)
             {QStringLiteral("started_at"), run.startedAt.toUTC().toString(Qt::ISODateWithMs)},
             {QStringLiteral("verdict"), toKey(run.verdict())}};
 }
-
-QString orDash(const QString& s) { return s.isEmpty() ? QStringLiteral("-") : TerminalText::escaped(s); }
 
 } // namespace
 
@@ -157,16 +127,10 @@ QString RunComparison::fieldValue(const Run& run, const QString& field)
 RunComparison RunComparison::compare(const Run& before, const Run& after)
 {
     RunComparison c;
-    const QStringList fields = fieldOrder();
-    for (const QString& field : fields) {
-        const QString a = fieldValue(before, field);
-        const QString b = fieldValue(after, field);
-        if (a != b)
-            c.changes.append({field, a, b});
-    }
-    c.capabilitiesPlain = setChange(before.capabilitiesPlain, after.capabilitiesPlain);
-    c.capabilitiesTls = setChange(before.capabilitiesTls, after.capabilitiesTls);
-    c.findings = setChange(findingIdsOf(before), findingIdsOf(after));
+    c.changes = comparison::fieldChanges(fieldOrder(), before, after, &fieldValue);
+    c.capabilitiesPlain = comparison::setChange(before.capabilitiesPlain, after.capabilitiesPlain);
+    c.capabilitiesTls = comparison::setChange(before.capabilitiesTls, after.capabilitiesTls);
+    c.findings = comparison::setChange(findingIdsOf(before), findingIdsOf(after));
 
     const QList<StepKey> keysA = stepKeys(before);
     const QList<StepKey> keysB = stepKeys(after);
@@ -205,20 +169,11 @@ bool RunComparison::isUnchanged() const
 
 const FieldChange* RunComparison::change(const QString& field) const
 {
-    for (const FieldChange& f : changes) {
-        if (f.field == field)
-            return &f;
-    }
-    return nullptr;
+    return comparison::find(changes, field);
 }
 
 QJsonObject RunComparison::toJson(const Run& before, const Run& after) const
 {
-    QJsonArray changed;
-    for (const FieldChange& f : changes)
-        changed.append(QJsonObject {{QStringLiteral("field"), f.field},
-                                    {QStringLiteral("before"), f.before},
-                                    {QStringLiteral("after"), f.after}});
     QJsonArray stepArray;
     for (const StepComparison& s : steps) {
         QJsonObject o {{QStringLiteral("id"), toKey(s.id)}};
@@ -235,37 +190,24 @@ QJsonObject RunComparison::toJson(const Run& before, const Run& after) const
     return {{QStringLiteral("before"), runSummary(before)},
             {QStringLiteral("after"), runSummary(after)},
             {QStringLiteral("unchanged"), isUnchanged()},
-            {QStringLiteral("changes"), changed},
+            {QStringLiteral("changes"), comparison::changesJson(changes)},
             {QStringLiteral("capabilities"),
-             QJsonObject {{QStringLiteral("plaintext"), setJson(capabilitiesPlain)},
-                          {QStringLiteral("tls"), setJson(capabilitiesTls)}}},
-            {QStringLiteral("findings"), setJson(findings)},
+             QJsonObject {{QStringLiteral("plaintext"), comparison::setJson(capabilitiesPlain)},
+                          {QStringLiteral("tls"), comparison::setJson(capabilitiesTls)}}},
+            {QStringLiteral("findings"), comparison::setJson(findings)},
             {QStringLiteral("steps"), stepArray}};
 }
 
 QString RunComparison::toText(const Run& before, const Run& after) const
 {
-    QString out;
-    const auto when = [](const Run& r) { return r.startedAt.toUTC().toString(Qt::ISODate); };
-    out +=
-        tr("Before: %1 (%2, %3)\n")
-            .arg(orDash(fieldValue(before, QStringLiteral("target"))), when(before), toKey(before.verdict()));
-    out += tr("After:  %1 (%2, %3)\n")
-               .arg(orDash(fieldValue(after, QStringLiteral("target"))), when(after), toKey(after.verdict()));
-    out += QLatin1Char('\n');
-    if (isUnchanged())
-        out += tr("Nothing changed but the timings.\n");
-    for (const FieldChange& f : changes)
-        out += QStringLiteral("%1: %2 -> %3\n").arg(fieldLabel(f.field), orDash(f.before), orDash(f.after));
-    const auto listSet = [&out](const QString& label, const SetChange& set) {
-        for (const QString& s : set.added)
-            out += QStringLiteral("%1: + %2\n").arg(label, TerminalText::escaped(s));
-        for (const QString& s : set.removed)
-            out += QStringLiteral("%1: - %2\n").arg(label, TerminalText::escaped(s));
+    const auto side = [](const Run& r) {
+        return comparison::Side {fieldValue(r, QStringLiteral("target")), r.startedAt, r.verdict()};
     };
-    listSet(tr("Capabilities before TLS"), capabilitiesPlain);
-    listSet(tr("Capabilities after TLS"), capabilitiesTls);
-    listSet(tr("Findings"), findings);
+    QString out = comparison::headerText(side(before), side(after), isUnchanged());
+    out += comparison::changeLines(changes, &fieldLabel);
+    out += comparison::setLines(tr("Capabilities before TLS"), capabilitiesPlain);
+    out += comparison::setLines(tr("Capabilities after TLS"), capabilitiesTls);
+    out += comparison::setLines(tr("Findings"), findings);
 
     out += QLatin1Char('\n') + tr("Steps (status and duration, before -> after):\n");
     for (const StepComparison& s : steps) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ComparisonCore.h"
 #include "Run.h"
 
 #include <optional>
@@ -8,23 +9,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
-/// One value that differs between two runs (e.g. the negotiated TLS version).
-struct FieldChange
-{
-    QString field; ///< stable key: "tls.protocol", "certificate.sha256", "verdict", ...
-    QString before; ///< empty when the first run has no such value
-    QString after;
-    bool operator==(const FieldChange&) const = default;
-};
-
-/// What was added to and removed from a set (capabilities, finding ids) from one run to the next.
-struct SetChange
-{
-    QStringList added; ///< sorted
-    QStringList removed; ///< sorted
-    bool isEmpty() const { return added.isEmpty() && removed.isEmpty(); }
-};
 
 /// One step of either run, matched by id (and occurrence), with its status and duration in each.
 struct StepComparison
