@@ -1,12 +1,22 @@
 #include "LegacyTlsResponder.h"
 
 #include "tls/CipherSuiteTable.h"
+#include "tls/ClientHello.h"
+#include "tls/TlsWire.h"
 
 #include <cstring>
 #include <optional>
 #include <QSet>
 
 namespace {
+
+using TlsWire::put16;
+using TlsWire::put24;
+using TlsWire::put8;
+using TlsWire::Reader;
+using TlsWire::vector16;
+using TlsWire::vector24;
+using TlsWire::vector8;
 
 // ---- the parameters a ServerKeyExchange carries: real groups, real public values ----
 
@@ -53,44 +63,11 @@ constexpr quint8 AlertProtocolVersion = 70;
 
 QByteArray groupPublicKey(quint16 group)
 {
-    if (group == X25519) {
-        QByteArray basePoint(32, '\0'); // RFC 7748 s.4.1: u = 9
-        basePoint[0] = 9;
-        return basePoint;
-    }
+    if (group == X25519)
+        return ClientHello::placeholderKeyShare(group); // RFC 7748 s.4.1: the base point, u = 9
     if (group == Secp256r1)
         return QByteArray::fromHex(P256Generator);
     return {};
-}
-
-void put8(QByteArray& out, quint32 v) { out.append(char(v & 0xff)); }
-void put16(QByteArray& out, quint32 v)
-{
-    put8(out, v >> 8);
-    put8(out, v);
-}
-void put24(QByteArray& out, quint32 v)
-{
-    put8(out, v >> 16);
-    put16(out, v);
-}
-QByteArray vector8(const QByteArray& body)
-{
-    QByteArray out;
-    put8(out, quint32(body.size()));
-    return out + body;
-}
-QByteArray vector16(const QByteArray& body)
-{
-    QByteArray out;
-    put16(out, quint32(body.size()));
-    return out + body;
-}
-QByteArray vector24(const QByteArray& body)
-{
-    QByteArray out;
-    put24(out, quint32(body.size()));
-    return out + body;
 }
 
 QByteArray handshakeMessage(quint8 type, const QByteArray& body)
@@ -127,44 +104,6 @@ LegacyTlsAnswer alert(quint16 recordVersion, quint8 description, const QString& 
     a.bytes = records(21, recordVersion, body);
     return a;
 }
-
-/// A bounds-checked reader over untrusted bytes: a read past the end sets ok() false.
-class Reader
-{
-public:
-    explicit Reader(const QByteArray& data)
-        : m_data(data)
-    {
-    }
-    bool ok() const { return m_ok; }
-    qsizetype left() const { return m_data.size() - m_pos; }
-    quint32 u8() { return number(1); }
-    quint32 u16() { return number(2); }
-    quint32 u24() { return number(3); }
-    QByteArray take(qsizetype n)
-    {
-        if (!m_ok || n < 0 || n > left()) {
-            m_ok = false;
-            return {};
-        }
-        const QByteArray out = m_data.mid(m_pos, n);
-        m_pos += n;
-        return out;
-    }
-
-private:
-    quint32 number(int bytes)
-    {
-        const QByteArray b = take(bytes);
-        quint32 v = 0;
-        for (char c : b)
-            v = v << 8 | quint8(c);
-        return v;
-    }
-    const QByteArray m_data;
-    qsizetype m_pos = 0;
-    bool m_ok = true;
-};
 
 /// What the server needs to know of a ClientHello.
 struct ClientOffer

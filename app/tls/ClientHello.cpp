@@ -1,20 +1,16 @@
 #include "ClientHello.h"
 
+#include "TlsWire.h"
+
 #include <QHostAddress>
 
 namespace {
 
-void put8(QByteArray& out, quint32 v) { out.append(char(v & 0xff)); }
-void put16(QByteArray& out, quint32 v)
-{
-    put8(out, v >> 8);
-    put8(out, v);
-}
-void put24(QByteArray& out, quint32 v)
-{
-    put8(out, v >> 16);
-    put16(out, v);
-}
+using TlsWire::put16;
+using TlsWire::put24;
+using TlsWire::put8;
+using TlsWire::vector16;
+using TlsWire::vector8;
 
 QByteArray list16(const QList<quint16>& values)
 {
@@ -22,20 +18,6 @@ QByteArray list16(const QList<quint16>& values)
     for (quint16 v : values)
         put16(body, v);
     return body;
-}
-
-QByteArray withLength16(const QByteArray& body)
-{
-    QByteArray out;
-    put16(out, quint32(body.size()));
-    return out + body;
-}
-
-QByteArray withLength8(const QByteArray& body)
-{
-    QByteArray out;
-    put8(out, quint32(body.size()));
-    return out + body;
 }
 
 constexpr quint16 X25519 = 0x001d;
@@ -46,16 +28,16 @@ QByteArray ClientHello::handshake(const ClientHelloSpec& spec)
     QByteArray body;
     put16(body, spec.clientVersion);
     body += spec.random.leftJustified(32, '\0', true);
-    body += withLength8(spec.sessionId.left(32));
-    body += withLength16(list16(spec.suites));
-    body += withLength8(QByteArray(1, '\0')); // compression: null only (RFC 8446 s.4.1.2)
+    body += vector8(spec.sessionId.left(32));
+    body += vector16(list16(spec.suites));
+    body += vector8(QByteArray(1, '\0')); // compression: null only (RFC 8446 s.4.1.2)
     if (spec.withExtensions) {
         QByteArray extensions;
         for (const HelloExtension& e : spec.extensions) {
             put16(extensions, e.type);
-            extensions += withLength16(e.data);
+            extensions += vector16(e.data);
         }
-        body += withLength16(extensions);
+        body += vector16(extensions);
     }
     QByteArray message;
     put8(message, 1); // client_hello
@@ -96,28 +78,25 @@ HelloExtension ClientHello::serverName(const QByteArray& hostName)
     // RFC 6066 s.3: ServerNameList { NameType host_name(0); HostName<1..2^16-1> }.
     QByteArray entry;
     put8(entry, 0);
-    entry += withLength16(hostName);
-    return {0x0000, withLength16(entry)};
+    entry += vector16(hostName);
+    return {0x0000, vector16(entry)};
 }
 
 HelloExtension ClientHello::supportedGroups(const QList<quint16>& groups)
 {
-    return {0x000a, withLength16(list16(groups))};
+    return {0x000a, vector16(list16(groups))};
 }
 
-HelloExtension ClientHello::ecPointFormats(const QByteArray& formats)
-{
-    return {0x000b, withLength8(formats)};
-}
+HelloExtension ClientHello::ecPointFormats(const QByteArray& formats) { return {0x000b, vector8(formats)}; }
 
 HelloExtension ClientHello::signatureAlgorithms(const QList<quint16>& schemes)
 {
-    return {0x000d, withLength16(list16(schemes))};
+    return {0x000d, vector16(list16(schemes))};
 }
 
 HelloExtension ClientHello::supportedVersions(const QList<quint16>& versions)
 {
-    return {0x002b, withLength8(list16(versions))};
+    return {0x002b, vector8(list16(versions))};
 }
 
 HelloExtension ClientHello::keyShare(const QList<std::pair<quint16, QByteArray>>& shares)
@@ -125,15 +104,12 @@ HelloExtension ClientHello::keyShare(const QList<std::pair<quint16, QByteArray>>
     QByteArray entries;
     for (const auto& [group, key] : shares) {
         put16(entries, group);
-        entries += withLength16(key);
+        entries += vector16(key);
     }
-    return {0x0033, withLength16(entries)};
+    return {0x0033, vector16(entries)};
 }
 
-HelloExtension ClientHello::pskKeyExchangeModes(const QByteArray& modes)
-{
-    return {0x002d, withLength8(modes)};
-}
+HelloExtension ClientHello::pskKeyExchangeModes(const QByteArray& modes) { return {0x002d, vector8(modes)}; }
 
 HelloExtension ClientHello::empty(quint16 type) { return {type, {}}; }
 

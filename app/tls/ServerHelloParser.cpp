@@ -1,5 +1,7 @@
 #include "ServerHelloParser.h"
 
+#include "TlsWire.h"
+
 #include <QCoreApplication>
 #include <QHash>
 
@@ -7,43 +9,7 @@ namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("ServerHelloParser", text); }
 
-/// A bounds-checked reader: every read past the end sets `ok` false and yields zeros.
-class Reader
-{
-public:
-    explicit Reader(const QByteArray& data)
-        : m_data(data)
-    {
-    }
-    bool ok() const { return m_ok; }
-    qsizetype left() const { return m_data.size() - m_pos; }
-    quint32 u8() { return take(1).isEmpty() ? 0 : quint8(m_last[0]); }
-    quint32 u16() { return uint(take(2).isEmpty() ? 0 : (quint8(m_last[0]) << 8 | quint8(m_last[1]))); }
-    quint32 u24()
-    {
-        if (take(3).isEmpty())
-            return 0;
-        return quint32(quint8(m_last[0])) << 16 | quint32(quint8(m_last[1])) << 8 | quint8(m_last[2]);
-    }
-    QByteArray take(qsizetype n)
-    {
-        if (n < 0 || n > left()) {
-            m_ok = false;
-            m_pos = m_data.size();
-            m_last.clear();
-            return {};
-        }
-        m_last = m_data.mid(m_pos, n);
-        m_pos += n;
-        return m_last;
-    }
-
-private:
-    const QByteArray m_data; // a copy (implicitly shared): callers pass temporaries
-    QByteArray m_last;
-    qsizetype m_pos = 0;
-    bool m_ok = true;
-};
+using TlsWire::Reader;
 
 // RFC 8446 s.4.1.3: the random of a HelloRetryRequest is SHA-256("HelloRetryRequest").
 const QByteArray& helloRetryRandom()
