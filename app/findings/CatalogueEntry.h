@@ -18,5 +18,7 @@ struct CatalogueEntry
     const char* reference;
 };
 
+/// The entries about a mail domain: MX records, DANE, MTA-STS, TLS-RPT (DomainFindingCatalogue.cpp).
+std::span<const CatalogueEntry> domainCatalogue();
 /// The entries about accepted cipher suites, SSL 2.0/3.0, DH sizes and groups (TlsSuiteCatalogue.cpp).
 std::span<const CatalogueEntry> tlsSuiteCatalogue();
