@@ -134,6 +134,17 @@ private:
     void imapUpgrade(LineClient& client);
     /// Connects to POP3, reads the greeting, STLS and TLS; QVERIFYs each step.
     void pop3Upgrade(LineClient& client);
+    /// Connects to `protocol`'s STARTTLS port and reads `greeting`; QVERIFYs each step.
+    void connectGreeted(LineClient& client, Protocol protocol, const QByteArray& greeting);
+    /// The response-injection scenario up to the handshake: `startTls` is answered by `goAhead` and
+    /// the forged `injected` line in the same write; then TLS. QVERIFYs each step.
+    void responseInjection(LineClient& client, Protocol protocol, const QByteArray& greeting,
+                           const QByteArray& startTls, const QByteArray& goAhead, const QByteArray& injected);
+    /// The rows of imapCommandInjection and pop3CommandInjection: `startTlsAndMore` in one write
+    /// (the plaintext command after STARTTLS), the go-ahead, TLS, then `overTls`, whose first reply
+    /// line must be the row's firstLineOverTls.
+    void commandInjection(Protocol protocol, const QByteArray& greeting, const QByteArray& startTlsAndMore,
+                          const QByteArray& goAhead, const QByteArray& overTls);
 
     DemoServer m_server;
 };
@@ -220,10 +231,52 @@ void TestDemoImapPop3::imapArguments()
         QCOMPARE(parsed, arguments);
 }
 
+void TestDemoImapPop3::connectGreeted(LineClient& client, Protocol protocol, const QByteArray& greeting)
+{
+    QVERIFY(client.connectTo(m_server.port(protocol, TlsMode::StartTls)));
+    QCOMPARE(client.readLine(), greeting);
+}
+
+void TestDemoImapPop3::responseInjection(LineClient& client, Protocol protocol, const QByteArray& greeting,
+                                         const QByteArray& startTls, const QByteArray& goAhead,
+                                         const QByteArray& injected)
+{
+    m_server.setScenario(QStringLiteral("response-injection"));
+    connectGreeted(client, protocol, greeting);
+    if (QTest::currentTestFailed())
+        return;
+    client.send(startTls + "\r\n");
+    QCOMPARE(client.readLine(), goAhead);
+    // The forged line came in the same write: it is already there.
+    QVERIFY(client.hasLineNow());
+    QCOMPARE(client.readLine(), injected);
+    QVERIFY(client.startTls(m_server.caCertificates()));
+}
+
+void TestDemoImapPop3::commandInjection(Protocol protocol, const QByteArray& greeting,
+                                        const QByteArray& startTlsAndMore, const QByteArray& goAhead,
+                                        const QByteArray& overTls)
+{
+    QFETCH(QString, scenario);
+    QFETCH(QByteArray, firstLineOverTls);
+
+    m_server.setScenario(scenario);
+    LineClient client;
+    connectGreeted(client, protocol, greeting);
+    if (QTest::currentTestFailed())
+        return;
+    client.send(startTlsAndMore); // one write: the injection
+    QCOMPARE(client.readLine(), goAhead);
+    QVERIFY(client.startTls(m_server.caCertificates()));
+    client.send(overTls + "\r\n");
+    QCOMPARE(client.readLine(), firstLineOverTls);
+}
+
 void TestDemoImapPop3::imapUpgrade(LineClient& client)
 {
-    QVERIFY(client.connectTo(m_server.port(Protocol::Imap, TlsMode::StartTls)));
-    QCOMPARE(client.readLine(), ImapGreeting);
+    connectGreeted(client, Protocol::Imap, ImapGreeting);
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(client.imapTagged("A1", "STARTTLS"), QByteArray("A1 OK Begin TLS negotiation now"));
     QVERIFY(client.startTls(m_server.caCertificates()));
     QVERIFY(client.sslErrors().isEmpty());
@@ -404,16 +457,11 @@ void TestDemoImapPop3::imapAuthFails()
 
 void TestDemoImapPop3::imapResponseInjection()
 {
-    m_server.setScenario(QStringLiteral("response-injection"));
     LineClient client;
-    QVERIFY(client.connectTo(m_server.port(Protocol::Imap, TlsMode::StartTls)));
-    QCOMPARE(client.readLine(), ImapGreeting);
-    client.send("A1 STARTTLS\r\n");
-    QCOMPARE(client.readLine(), QByteArray("A1 OK Begin TLS negotiation now"));
-    // The forged line came in the same write: it is already there.
-    QVERIFY(client.hasLineNow());
-    QCOMPARE(client.readLine(), QByteArray("* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED-BY-MIDDLEBOX"));
-    QVERIFY(client.startTls(m_server.caCertificates()));
+    responseInjection(client, Protocol::Imap, ImapGreeting, "A1 STARTTLS", "A1 OK Begin TLS negotiation now",
+                      "* CAPABILITY IMAP4rev1 AUTH=PLAIN INJECTED-BY-MIDDLEBOX");
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(client.imap("B1", "CAPABILITY"),
              (QList<QByteArray> {"* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR", "B1 OK CAPABILITY completed"}));
 }
@@ -433,18 +481,8 @@ void TestDemoImapPop3::imapCommandInjection_data()
 
 void TestDemoImapPop3::imapCommandInjection()
 {
-    QFETCH(QString, scenario);
-    QFETCH(QByteArray, firstLineOverTls);
-
-    m_server.setScenario(scenario);
-    LineClient client;
-    QVERIFY(client.connectTo(m_server.port(Protocol::Imap, TlsMode::StartTls)));
-    QCOMPARE(client.readLine(), ImapGreeting);
-    client.send("A1 STARTTLS\r\nA2 NOOP\r\n"); // one write: the injection
-    QCOMPARE(client.readLine(), QByteArray("A1 OK Begin TLS negotiation now"));
-    QVERIFY(client.startTls(m_server.caCertificates()));
-    client.send("A3 CAPABILITY\r\n");
-    QCOMPARE(client.readLine(), firstLineOverTls);
+    commandInjection(Protocol::Imap, ImapGreeting, "A1 STARTTLS\r\nA2 NOOP\r\n",
+                     "A1 OK Begin TLS negotiation now", "A3 CAPABILITY");
 }
 
 void TestDemoImapPop3::imapLimits()
@@ -472,8 +510,9 @@ void TestDemoImapPop3::imapLimits()
 
 void TestDemoImapPop3::pop3Upgrade(LineClient& client)
 {
-    QVERIFY(client.connectTo(m_server.port(Protocol::Pop3, TlsMode::StartTls)));
-    QCOMPARE(client.readLine(), Pop3Greeting);
+    connectGreeted(client, Protocol::Pop3, Pop3Greeting);
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(client.pop3("STLS"), QByteArray("+OK Begin TLS negotiation"));
     QVERIFY(client.startTls(m_server.caCertificates()));
     QVERIFY(client.sslErrors().isEmpty());
@@ -604,15 +643,11 @@ void TestDemoImapPop3::pop3StartTlsRejected()
 
 void TestDemoImapPop3::pop3ResponseInjection()
 {
-    m_server.setScenario(QStringLiteral("response-injection"));
     LineClient client;
-    QVERIFY(client.connectTo(m_server.port(Protocol::Pop3, TlsMode::StartTls)));
-    QCOMPARE(client.readLine(), Pop3Greeting);
-    client.send("STLS\r\n");
-    QCOMPARE(client.readLine(), QByteArray("+OK Begin TLS negotiation"));
-    QVERIFY(client.hasLineNow()); // the same write
-    QCOMPARE(client.readLine(), QByteArray("+OK INJECTED-BY-MIDDLEBOX"));
-    QVERIFY(client.startTls(m_server.caCertificates()));
+    responseInjection(client, Protocol::Pop3, Pop3Greeting, "STLS", "+OK Begin TLS negotiation",
+                      "+OK INJECTED-BY-MIDDLEBOX");
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(client.pop3Multi("CAPA").value(7), QByteArray("SASL PLAIN"));
 }
 
@@ -628,18 +663,8 @@ void TestDemoImapPop3::pop3CommandInjection_data()
 
 void TestDemoImapPop3::pop3CommandInjection()
 {
-    QFETCH(QString, scenario);
-    QFETCH(QByteArray, firstLineOverTls);
-
-    m_server.setScenario(scenario);
-    LineClient client;
-    QVERIFY(client.connectTo(m_server.port(Protocol::Pop3, TlsMode::StartTls)));
-    QCOMPARE(client.readLine(), Pop3Greeting);
-    client.send("STLS\r\nXINJECTED\r\n"); // one write: the injection
-    QCOMPARE(client.readLine(), QByteArray("+OK Begin TLS negotiation"));
-    QVERIFY(client.startTls(m_server.caCertificates()));
-    client.send("CAPA\r\n");
-    QCOMPARE(client.readLine(), firstLineOverTls);
+    commandInjection(Protocol::Pop3, Pop3Greeting, "STLS\r\nXINJECTED\r\n", "+OK Begin TLS negotiation",
+                     "CAPA");
 }
 
 void TestDemoImapPop3::pop3PreauthIsGood()
