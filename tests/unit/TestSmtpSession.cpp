@@ -62,6 +62,17 @@ struct Harness
         QTRY_COMPARE((h).transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));                         \
     } while (false)
 
+/// Connects and greets, offers STARTTLS in the EHLO reply, and answers STARTTLS with `goAhead`:
+/// the engine must then ask for TLS (RFC 3207 s.4).
+#define REACH_TLS_REQUEST(h, goAhead)                                                                        \
+    do {                                                                                                     \
+        CONNECT_AND_GREET(h);                                                                                \
+        (h).transport->serverSends(EhloPlain.toByteArray());                                                 \
+        QTRY_COMPARE((h).transport->lastWrite(), QByteArray("STARTTLS\r\n"));                                \
+        (h).transport->serverSends(goAhead);                                                                 \
+        QTRY_VERIFY((h).transport->tlsRequested());                                                          \
+    } while (false)
+
 } // namespace
 
 class TestSmtpSession final : public QObject
@@ -154,11 +165,7 @@ void TestSmtpSession::fullStartTlsConversation()
 void TestSmtpSession::nothingIsWrittenBeforeTheTrustDecision()
 {
     Harness h;
-    CONNECT_AND_GREET(h);
-    h.transport->serverSends(EhloPlain.toByteArray());
-    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("STARTTLS\r\n"));
-    h.transport->serverSends("220 Ready\r\n");
-    QTRY_VERIFY(h.transport->tlsRequested());
+    REACH_TLS_REQUEST(h, "220 Ready\r\n");
     const int writesAtGoAhead = h.transport->writeCount();
 
     // Before the handshake completes nothing is written, however long we wait.
@@ -186,11 +193,7 @@ void TestSmtpSession::insecureContinuesAndRecordsTheOverride()
     ProbeOptions options = Harness::defaults();
     options.insecure = true;
     Harness h(options);
-    CONNECT_AND_GREET(h);
-    h.transport->serverSends(EhloPlain.toByteArray());
-    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("STARTTLS\r\n"));
-    h.transport->serverSends("220 Ready\r\n");
-    QTRY_VERIFY(h.transport->tlsRequested());
+    REACH_TLS_REQUEST(h, "220 Ready\r\n");
     h.transport->completeHandshake(
         untrustedHandshake({QSslError::CertificateExpired, QSslError::HostNameMismatch}));
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));
@@ -205,12 +208,8 @@ void TestSmtpSession::insecureContinuesAndRecordsTheOverride()
 void TestSmtpSession::injectedBytesAfterGoAheadAreDiscarded()
 {
     Harness h;
-    CONNECT_AND_GREET(h);
-    h.transport->serverSends(EhloPlain.toByteArray());
-    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("STARTTLS\r\n"));
     // The go-ahead and a forged reply in one segment, plus a partial line.
-    h.transport->serverSends("220 Ready\r\n250-INJECTED\r\n250 AUTH PLAIN\r\npartial");
-    QTRY_VERIFY(h.transport->tlsRequested());
+    REACH_TLS_REQUEST(h, "220 Ready\r\n250-INJECTED\r\n250 AUTH PLAIN\r\npartial");
     QVERIFY(!h.transport->canReadLine());
     h.transport->completeHandshake(goodHandshake());
     QTRY_COMPARE(h.transport->lastWrite(), QByteArray("EHLO probe.test\r\n"));
@@ -566,11 +565,7 @@ void TestSmtpSession::serverClosesBeforeReply()
 void TestSmtpSession::handshakeFailure()
 {
     Harness h;
-    CONNECT_AND_GREET(h);
-    h.transport->serverSends(EhloPlain.toByteArray());
-    QTRY_COMPARE(h.transport->lastWrite(), QByteArray("STARTTLS\r\n"));
-    h.transport->serverSends("220 Ready\r\n");
-    QTRY_VERIFY(h.transport->tlsRequested());
+    REACH_TLS_REQUEST(h, "220 Ready\r\n");
     h.transport->failHandshake(QStringLiteral("tlsv1 alert protocol version"));
     QTRY_COMPARE(h.finished->count(), 1);
     const Run& run = h.session->run();
