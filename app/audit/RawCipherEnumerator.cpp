@@ -1,5 +1,6 @@
 #include "RawCipherEnumerator.h"
 
+#include "ServerOrderReader.h"
 #include "tls/CipherSuites.h"
 #include "tls/CipherSuiteTable.h"
 #include "tls/ClientHello.h"
@@ -21,10 +22,15 @@ int initialChains(quint16 wire) { return wire == WireVersion::Tls12 ? 4 : 2; }
 /// A chain whose server just picked a suite is split in two when this many are left.
 constexpr int SplitAt = 4;
 
-/// Chains the groups are dealt into, and when a group chain splits: groups run beside the suite
-/// chains, so they may take as many rounds, with few probes (a server accepts a handful).
+/// Chains the rarely accepted groups are dealt into (the common ones go alone).
 constexpr int GroupChains = 2;
-constexpr int GroupSplitAt = 12;
+
+/// The groups current TLS libraries support by default (x25519, secp256r1, x448, secp521r1,
+/// secp384r1): each is probed alone, at once; the rest of the list goes in chains.
+bool isCommonGroup(quint16 g)
+{
+    return g == 0x001d || g == 0x0017 || g == 0x001e || g == 0x0019 || g == 0x0018;
+}
 
 bool isKeyExchange(const CipherSuiteInfo& s, const char* kx) { return std::strcmp(s.keyExchange, kx) == 0; }
 
@@ -118,6 +124,29 @@ QList<quint16> RawCipherEnumerator::strongestFirst(QList<quint16> codes)
     return codes;
 }
 
+QList<QList<quint16>> RawCipherEnumerator::commonClasses(quint16 wire)
+{
+    if (wire >= WireVersion::Tls13)
+        return {};
+    const QSet<quint16> common = commonSuites(wire);
+    QList<QList<quint16>> classes;
+    QHash<QByteArray, qsizetype> classOf;
+    for (quint16 code : strongestFirst(CipherSuiteTable::offerable(wire))) {
+        if (!common.contains(code))
+            continue;
+        const CipherSuiteInfo* s = CipherSuiteTable::find(code);
+        const QByteArray key = QByteArray(s->keyExchange) + '/' + s->authentication;
+        const auto it = classOf.constFind(key);
+        if (it == classOf.cend()) {
+            classOf.insert(key, classes.size());
+            classes.append(QList<quint16> {code});
+        } else {
+            classes[*it].append(code);
+        }
+    }
+    return classes;
+}
+
 QList<AcceptedSuite> RawCipherEnumerator::suites() const
 {
     QList<AcceptedSuite> list;
@@ -136,14 +165,15 @@ QStringList RawCipherEnumerator::groups() const
     return names;
 }
 
-void RawCipherEnumerator::offer(const QList<quint16>& suites, const QList<quint16>& groups, bool keyExchange,
+void RawCipherEnumerator::offer(const QList<quint16>& suites, const QList<quint16>& groups, Lane lane,
                                 std::function<void(const ProbeOutcome&)> done)
 {
-    // TLS 1.3 sends everything after the ServerHello encrypted: there is nothing more to read.
-    const bool deep = keyExchange && m_wire < WireVersion::Tls13;
+    // TLS 1.2 and older: the ServerKeyExchange comes in the same flight as the ServerHello, so
+    // reading on to it costs no round trip. TLS 1.3 encrypts everything after the ServerHello.
+    const bool deep = m_wire < WireVersion::Tls13;
     m_pool->submitRaw(hello(m_wire, suites, m_host, groups),
                       deep ? ServerHelloParser::Depth::KeyExchange : ServerHelloParser::Depth::ServerHello,
-                      std::move(done));
+                      std::move(done), lane);
 }
 
 void RawCipherEnumerator::start()
@@ -154,29 +184,28 @@ void RawCipherEnumerator::start()
         finishWhenDone();
         return;
     }
+    // The forward probe first (it gates the groups), then the classes (each gates its members).
+    probeEnds(candidates);
     if (m_wire >= WireVersion::Tls13) {
         // A handful of suites: each alone, all at once.
-        m_chains = int(candidates.size());
         for (quint16 suite : candidates)
-            runChain({suite}, true);
+            probeAlone(suite);
         return;
     }
-    QList<quint16> common;
-    QList<quint16> rest;
-    const QSet<quint16> known = commonSuites(m_wire);
-    for (quint16 code : candidates)
-        (known.contains(code) ? common : rest).append(code);
-    QList<QList<quint16>> chains = deal(common, int((common.size() + PerChain - 1) / PerChain));
-    chains += deal(rest, initialChains(m_wire));
-    m_chains = int(chains.size());
-    for (qsizetype i = 0; i < chains.size(); ++i) {
-        // Every other chain weakest-first: the picks then tell client order from server order.
-        QList<quint16> chain = chains.at(i);
-        const bool forward = i % 2 == 0;
-        if (!forward)
-            std::reverse(chain.begin(), chain.end());
-        runChain(chain, forward);
+    const QList<QList<quint16>> classes = commonClasses(m_wire);
+    QSet<quint16> common;
+    for (const QList<quint16>& members : classes) {
+        probeClass(members);
+        for (quint16 code : members)
+            common.insert(code);
     }
+    QList<quint16> rest;
+    for (quint16 code : candidates) {
+        if (!common.contains(code))
+            rest.append(code);
+    }
+    for (const QList<quint16>& chain : deal(rest, initialChains(m_wire)))
+        runChain(chain);
 }
 
 std::optional<quint16> RawCipherEnumerator::chosen(const ProbeOutcome& o, const QList<quint16>& offered)
@@ -199,90 +228,204 @@ void RawCipherEnumerator::record(quint16 code, const ProbeOutcome& o)
     AcceptedSuite suite;
     suite.code = code;
     const ServerHelloInfo& h = o.answer->hello;
-    bool showsGroup = false;
     if (const CipherSuiteInfo* s = CipherSuiteTable::find(code)) {
         if (m_wire >= WireVersion::Tls13) {
-            showsGroup = true;
             if (h.keyShareGroup)
                 suite.group = ServerHelloParser::groupName(*h.keyShareGroup);
         } else if (isKeyExchange(*s, "DH")) {
             suite.dhBits = ServerHelloParser::dhPrimeBits(h.serverKeyExchange).value_or(0);
         } else if (isKeyExchange(*s, "ECDH")) {
-            showsGroup = true;
             if (const auto g = ServerHelloParser::ecdheGroup(h.serverKeyExchange))
                 suite.group = ServerHelloParser::groupName(*g);
         }
     }
-    m_accepted.insert(code, suite);
-    if (showsGroup && !m_groupsStarted)
-        probeGroups(code);
+    // A suite seen twice keeps what its first answer showed (the same server, the same suite).
+    if (!m_accepted.contains(code))
+        m_accepted.insert(code, suite);
 }
 
-void RawCipherEnumerator::runChain(QList<quint16> remaining, bool forward)
+void RawCipherEnumerator::probeEnds(const QList<quint16>& forward)
 {
-    offer(remaining, {}, true, [this, remaining, forward](const ProbeOutcome& o) mutable {
-        if (const auto pick = chosen(o, remaining)) {
+    QList<quint16> backward = forward;
+    std::reverse(backward.begin(), backward.end());
+    m_suiteParts += 2;
+    offer(forward, {}, Lane::Gating, [this, forward](const ProbeOutcome& o) {
+        m_forwardPick = chosen(o, forward);
+        if (m_forwardPick)
+            record(*m_forwardPick, o);
+        else if (o.kind == ProbeOutcome::Kind::Failed)
+            m_problems.append(o.detail);
+        Q_EMIT versionAnswered(o);
+        if (m_forwardPick && !m_groupsStarted)
+            probeGroups();
+        suitePartDone();
+    });
+    offer(backward, {}, Lane::Normal, [this, backward](const ProbeOutcome& o) {
+        m_backwardPick = chosen(o, backward);
+        if (m_backwardPick)
+            record(*m_backwardPick, o);
+        else if (o.kind == ProbeOutcome::Kind::Failed)
+            m_problems.append(o.detail);
+        suitePartDone();
+    });
+}
+
+void RawCipherEnumerator::probeClass(const QList<quint16>& members)
+{
+    ++m_suiteParts;
+    offer(members, {}, Lane::Gating, [this, members](const ProbeOutcome& o) {
+        if (const auto pick = chosen(o, members)) {
+            // The server takes this class: every other member alone, all at once.
             record(*pick, o);
-            m_picks.append({remaining, *pick, forward});
-            remaining.removeAll(*pick);
-            if (remaining.size() >= SplitAt) {
-                // The server had something here: it may have more, look in two halves at once.
-                const qsizetype half = remaining.size() / 2;
-                ++m_chains;
-                runChain(remaining.mid(0, half), forward);
-                runChain(remaining.mid(half), forward);
-                return;
-            }
-            if (!remaining.isEmpty()) {
-                runChain(remaining, forward);
-                return;
+            for (quint16 code : members) {
+                // The forward or backward probe may have found one already.
+                if (!m_accepted.contains(code))
+                    probeAlone(code);
             }
         } else if (o.kind == ProbeOutcome::Kind::Failed) {
             m_problems.append(o.detail);
         }
-        chainDone();
+        suitePartDone();
     });
 }
 
-bool RawCipherEnumerator::followsClient() const
+void RawCipherEnumerator::probeAlone(quint16 suite)
 {
-    // Only picks among two or more accepted suites say anything; both directions must have some,
-    // or a server whose own order happens to match ours would pass for one following the client.
-    bool forwardSeen = false;
-    bool backwardSeen = false;
-    for (const Pick& p : m_picks) {
-        QList<quint16> acceptable;
-        for (quint16 code : p.offered) {
-            if (m_accepted.contains(code))
-                acceptable.append(code);
-        }
-        if (acceptable.size() < 2)
-            continue;
-        if (p.chosen != acceptable.constFirst())
-            return false;
-        (p.forward ? forwardSeen : backwardSeen) = true;
-    }
-    return forwardSeen && backwardSeen;
+    ++m_suiteParts;
+    const QList<quint16> offered {suite};
+    offer(offered, {}, Lane::Normal, [this, offered](const ProbeOutcome& o) {
+        if (const auto pick = chosen(o, offered))
+            record(*pick, o);
+        else if (o.kind == ProbeOutcome::Kind::Failed)
+            m_problems.append(o.detail);
+        suitePartDone();
+    });
 }
 
-void RawCipherEnumerator::chainDone()
+void RawCipherEnumerator::runChain(QList<quint16> remaining)
 {
-    if (--m_chains > 0)
+    ++m_suiteParts;
+    offer(remaining, {}, Lane::Normal, [this, remaining](const ProbeOutcome& o) mutable {
+        if (const auto pick = chosen(o, remaining)) {
+            record(*pick, o);
+            remaining.removeAll(*pick);
+            if (remaining.size() >= SplitAt) {
+                // The server had something here: it may have more, look in two halves at once.
+                const qsizetype half = remaining.size() / 2;
+                runChain(remaining.mid(0, half));
+                runChain(remaining.mid(half));
+            } else if (!remaining.isEmpty()) {
+                runChain(remaining);
+            }
+        } else if (o.kind == ProbeOutcome::Kind::Failed) {
+            m_problems.append(o.detail);
+        }
+        suitePartDone();
+    });
+}
+
+void RawCipherEnumerator::suitePartDone()
+{
+    if (--m_suiteParts > 0)
         return;
     m_suitesDone = true;
+    decideOrder();
+}
+
+void RawCipherEnumerator::decideOrder()
+{
     m_ordered = strongestFirst(m_accepted.keys());
-    if (followsClient()) {
-        m_order = QStringLiteral("client");
+    if (m_ordered.size() < 2) {
         finishWhenDone();
         return;
     }
-    determineOrder();
+    if (m_forwardPick == m_ordered.constFirst() && m_backwardPick == m_ordered.constLast()) {
+        m_order = QStringLiteral("client");
+    } else if (m_forwardPick && m_forwardPick == m_backwardPick) {
+        readServerOrder();
+        return;
+    }
+    finishWhenDone();
 }
 
-void RawCipherEnumerator::orderDone()
+void RawCipherEnumerator::readServerOrder()
 {
-    m_orderRunning = false;
-    finishWhenDone();
+    const auto offer = [this](const QList<quint16>& suites, const ServerOrderReader::Answer& answer) {
+        m_pool->submitRaw(hello(m_wire, suites, m_host), ServerHelloParser::Depth::ServerHello,
+                          [this, suites, answer](const ProbeOutcome& o) {
+                              if (o.kind == ProbeOutcome::Kind::Failed)
+                                  m_problems.append(o.detail);
+                              answer(chosen(o, suites), o.detail);
+                          });
+    };
+    m_orderReader = std::make_unique<ServerOrderReader>(m_ordered, m_forwardPick, offer);
+    // Few connections at a time: the probe count decides the time, not the rounds.
+    m_orderReader->setSequential(m_pool->concurrency() < ParallelOrderFrom);
+    connect(m_orderReader.get(), &ServerOrderReader::finished, this, [this] {
+        m_ordered = m_orderReader->order();
+        m_order = m_orderReader->consistent() ? QStringLiteral("server") : QStringLiteral("unknown");
+        m_orderRunning = false;
+        finishWhenDone();
+    });
+    m_orderRunning = true;
+    m_orderReader->start();
+}
+
+void RawCipherEnumerator::probeGroups()
+{
+    m_groupsStarted = true;
+    QList<quint16> groups;
+    if (m_wire >= WireVersion::Tls13) {
+        // The server's key share (x25519, whose placeholder share we send when it leads the list)
+        // or its HelloRetryRequest names its pick among those offered; an alert when none.
+        m_groupSuites = CipherSuiteTable::offerable(m_wire);
+        groups = tls13Groups();
+    } else {
+        // Every ECDHE suite with the curves: the ServerKeyExchange names the server's pick.
+        for (quint16 code : CipherSuiteTable::offerable(m_wire)) {
+            if (const CipherSuiteInfo* s = CipherSuiteTable::find(code); s && isKeyExchange(*s, "ECDH"))
+                m_groupSuites.append(code);
+        }
+        groups = ecdheCurves();
+    }
+    if (m_groupSuites.isEmpty())
+        return;
+    QList<quint16> rare;
+    for (quint16 g : groups) {
+        if (isCommonGroup(g))
+            runGroupChain({g});
+        else
+            rare.append(g);
+    }
+    for (const QList<quint16>& chain : deal(rare, GroupChains))
+        runGroupChain(chain);
+}
+
+void RawCipherEnumerator::runGroupChain(QList<quint16> remaining)
+{
+    ++m_groupParts;
+    offer(m_groupSuites, remaining, Lane::Normal, [this, remaining](const ProbeOutcome& o) mutable {
+        std::optional<quint16> g;
+        if (chosen(o, m_groupSuites)) {
+            g = m_wire >= WireVersion::Tls13
+                    ? o.answer->hello.keyShareGroup
+                    : ServerHelloParser::ecdheGroup(o.answer->hello.serverKeyExchange);
+        }
+        if (g && remaining.contains(*g)) {
+            m_groups.append(*g);
+            remaining.removeAll(*g);
+            if (remaining.size() >= SplitAt) {
+                const qsizetype half = remaining.size() / 2;
+                runGroupChain(remaining.mid(0, half));
+                runGroupChain(remaining.mid(half));
+            } else if (!remaining.isEmpty()) {
+                runGroupChain(remaining);
+            }
+        } else if (o.kind == ProbeOutcome::Kind::Failed) {
+            m_problems.append(o.detail);
+        }
+        groupPartDone();
+    });
 }
 
 void RawCipherEnumerator::groupPartDone()
@@ -295,121 +438,6 @@ void RawCipherEnumerator::finishWhenDone()
 {
     if (m_suitesDone && !m_orderRunning && m_groupParts == 0)
         finish();
-}
-
-void RawCipherEnumerator::determineOrder()
-{
-    const QList<quint16> list = m_ordered;
-    if (list.size() < 2) {
-        finishWhenDone();
-        return;
-    }
-    m_orderRunning = true;
-    QList<quint16> reversed = list;
-    std::reverse(reversed.begin(), reversed.end());
-    auto picks = std::make_shared<QList<int>>(QList<int> {-1, -1});
-    auto pending = std::make_shared<int>(2);
-    const auto both = [this, list, picks, pending] {
-        if (--*pending > 0)
-            return;
-        const int forward = picks->at(0);
-        const int backward = picks->at(1);
-        if (forward == list.first() && backward == list.last()) {
-            m_order = QStringLiteral("client");
-            orderDone();
-        } else if (forward >= 0 && forward == backward) {
-            m_order = QStringLiteral("server");
-            m_ordered = {quint16(forward)};
-            QList<quint16> rest = list;
-            rest.removeAll(quint16(forward));
-            readServerOrder(rest);
-        } else {
-            orderDone();
-        }
-    };
-    offer(list, {}, false, [this, list, picks, both](const ProbeOutcome& o) {
-        (*picks)[0] = chosen(o, list).value_or(-1);
-        both();
-    });
-    offer(reversed, {}, false, [this, reversed, picks, both](const ProbeOutcome& o) {
-        (*picks)[1] = chosen(o, reversed).value_or(-1);
-        both();
-    });
-}
-
-void RawCipherEnumerator::readServerOrder(QList<quint16> remaining)
-{
-    if (remaining.size() <= 1) {
-        m_ordered += remaining;
-        orderDone();
-        return;
-    }
-    offer(remaining, {}, false, [this, remaining](const ProbeOutcome& o) mutable {
-        const auto pick = chosen(o, remaining);
-        if (!pick) {
-            // The server stopped answering consistently: keep what is known, in strength order.
-            m_ordered += strongestFirst(remaining);
-            m_order = QStringLiteral("unknown");
-            if (o.kind == ProbeOutcome::Kind::Failed)
-                m_problems.append(o.detail);
-            orderDone();
-            return;
-        }
-        m_ordered.append(*pick);
-        remaining.removeAll(*pick);
-        readServerOrder(remaining);
-    });
-}
-
-void RawCipherEnumerator::probeGroups(quint16 suite)
-{
-    m_groupsStarted = true;
-    const QList<quint16> suites {suite};
-    if (m_wire >= WireVersion::Tls13) {
-        // Groups in chains like the suites: the server's key share (x25519, whose placeholder
-        // share we send when it leads the list) or its HelloRetryRequest names its pick among
-        // those offered; an alert when it accepts none of them.
-        const QList<QList<quint16>> chains = deal(tls13Groups(), GroupChains);
-        m_groupParts += int(chains.size());
-        for (const QList<quint16>& chain : chains)
-            runGroupChain(chain, suites);
-        return;
-    }
-    // An ECDHE suite with the curves in chains: the ServerKeyExchange names the server's pick.
-    const QList<QList<quint16>> chains = deal(ecdheCurves(), GroupChains);
-    m_groupParts += int(chains.size());
-    for (const QList<quint16>& chain : chains)
-        runGroupChain(chain, suites);
-}
-
-void RawCipherEnumerator::runGroupChain(QList<quint16> remaining, const QList<quint16>& suites)
-{
-    offer(suites, remaining, true, [this, remaining, suites](const ProbeOutcome& o) mutable {
-        std::optional<quint16> g;
-        if (chosen(o, suites)) {
-            g = m_wire >= WireVersion::Tls13
-                    ? o.answer->hello.keyShareGroup
-                    : ServerHelloParser::ecdheGroup(o.answer->hello.serverKeyExchange);
-        }
-        if (g && remaining.contains(*g)) {
-            m_groups.append(*g);
-            remaining.removeAll(*g);
-            if (remaining.size() >= GroupSplitAt) {
-                const qsizetype half = remaining.size() / 2;
-                ++m_groupParts;
-                runGroupChain(remaining.mid(0, half), suites);
-                runGroupChain(remaining.mid(half), suites);
-                return;
-            }
-            if (!remaining.isEmpty()) {
-                runGroupChain(remaining, suites);
-                return;
-            }
-        } else if (o.kind == ProbeOutcome::Kind::Failed) {
-            m_problems.append(o.detail);
-        }
-        groupPartDone();
-    });
 }
 
 void RawCipherEnumerator::finish()

@@ -1,16 +1,17 @@
 #pragma once
 
 #include "run/Run.h"
+#include "ServerOrderReader.h"
+#include "TlsProbePool.h"
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <QByteArray>
 #include <QList>
 #include <QMap>
 #include <QObject>
 #include <QStringList>
-
-class TlsProbePool;
-struct ProbeOutcome;
 
 /**
  * Finds every cipher suite a server accepts with one protocol version (SSLv3 ... TLS 1.3), its
@@ -18,29 +19,36 @@ struct ProbeOutcome;
  * the whole registry (CipherSuiteTable::offerable()), so also RC4, 3DES, export, NULL and
  * anonymous suites that no current TLS library offers.
  *
- * Suites: the candidates are dealt into parallel chains. A chain offers all its remaining suites;
- * the server picks one (accepted), which is removed, and the rest is offered again (split in two
- * chains when many are left, so that a chain rich in accepted suites does not run long); a chain
- * ends when the server refuses all it has left (an alert). Each probe finds one suite, so this
- * costs accepted + chains probes. The suites today's servers commonly accept (those the local TLS
- * library still knows) go PerChain to a chain, so that a stock server's 50-odd TLS 1.2 suites come
- * out in PerChain + 1 rounds; the rest of the registry (RC4, export, NULL, PSK...) shares a few
- * chains of its own, which split as soon as they find something.
- * TLS 1.2 and older probes read on to the ServerKeyExchange: the DH size of DHE suites and the
- * curve of ECDHE suites (AcceptedSuite).
+ * A probe finds at most one suite (the server picks one of those offered), so the cost is the
+ * accepted suites plus one refusal per set the server turns down; the time is decided by how many
+ * probes wait for one another (each is a connection, the preamble and a hello). A stock server
+ * takes two rounds:
  *
- * Order: half the chains offer their suites strongest-first, half weakest-first. When every probe
- * that offered two or more accepted suites got the first of them, in both directions, the server
- * follows the client ("client") and no more probes are needed. Otherwise the accepted list is
- * offered once strongest-first and once reversed, at the same time.
- * The server picking the first of each means it follows the client ("client"); picking the same
- * one both times means it imposes its own ("server"), which is then read off by offering the
- * remaining suites again and again (one probe per accepted suite, in sequence).
+ * - Round one. The forward probe offers every suite of the version, strongest first: it is the
+ *   version probe (versionAnswered()) and half of the order test. The suites servers commonly
+ *   accept (those the local TLS library still knows) are offered by class, one probe per key
+ *   exchange and authentication (ECDHE-RSA, DHE-RSA, RSA, anonymous DH, PSK, SRP...): a server
+ *   takes or refuses a class as a whole far more often than not (it has no ECDSA key, no PSK, no
+ *   SRP verifiers), so one alert rules out a whole class. The rest of the registry (RC4, export,
+ *   NULL, GOST...) goes into a few chains: a chain offers all it has left, the server picks one,
+ *   which is removed, the chain splits in two when many are left, and an alert ends it. The
+ *   backward probe offers every suite weakest first. TLS 1.3 (five suites): each suite alone.
+ * - Round two. Every other member of a class the server took, alone: one probe each, all at once.
  *
- * Groups: as soon as the first suite that shows one is accepted, beside the suite chains, in
- * chains as the suites. TLS 1.3: the key share, or the group a HelloRetryRequest asks for, names
- * the server's choice among those offered; TLS 1.2 and older: the elliptic curves, offered with
- * that ECDHE suite only (the ServerKeyExchange names the curve).
+ * The class probes and the forward probe queue ahead of the others (TlsProbePool::Lane::Gating):
+ * the work they open then starts as early as it can.
+ *
+ * Order, once the accepted set is known: the forward probe got the first accepted suite and the
+ * backward probe the last: the server follows the client ("client"); both got the same suite: the
+ * server imposes its own order ("server"), which ServerOrderReader reads with pairs of suites, in
+ * about log2(n) rounds; anything else: "unknown".
+ *
+ * Groups, once the forward probe shows the version accepted, beside the suites: the groups
+ * current libraries support each alone, the rest in chains as above, offered with every ECDHE
+ * suite of the version (TLS 1.2 and older: the ServerKeyExchange names the curve) or every TLS 1.3
+ * suite (the key share, or the group a HelloRetryRequest asks for). TLS 1.2 and older probes read
+ * on to the ServerKeyExchange: the DH size of DHE suites and the curve of ECDHE suites
+ * (AcceptedSuite).
  */
 class RawCipherEnumerator final : public QObject
 {
@@ -55,11 +63,16 @@ public:
     /// The raw hello record a probe of `wireVersion` sends (a fresh random each time).
     static QByteArray hello(quint16 wireVersion, const QList<quint16>& suites, const QByteArray& hostName,
                             const QList<quint16>& groups = {});
-    /// Common suites per chain (see the class comment).
-    static constexpr int PerChain = 3;
+
+    /// Below this many probes at once, the server's order is read one suite per round
+    /// (ServerOrderReader::setSequential()): with so few, the probe count decides the time.
+    static constexpr int ParallelOrderFrom = 8;
 
     /// `codes` sorted strongest first: rating, forward secrecy, AEAD, bits, then registry order.
     static QList<quint16> strongestFirst(QList<quint16> codes);
+    /// The suites of `wireVersion` servers commonly accept, by class (key exchange and
+    /// authentication), each class strongest first; TLS 1.3 has none (its suites go alone).
+    static QList<QList<quint16>> commonClasses(quint16 wireVersion);
 
     void start();
     quint16 wireVersion() const { return m_wire; }
@@ -74,21 +87,25 @@ public:
     QStringList problems() const { return m_problems; }
 
 Q_SIGNALS:
+    /// The forward probe (every suite of the version, strongest first) has its answer: whether
+    /// the server speaks this version at all. Emitted once, before finished().
+    void versionAnswered(const ProbeOutcome& outcome);
     void finished();
 
 private:
-    void offer(const QList<quint16>& suites, const QList<quint16>& groups, bool keyExchange,
+    using Lane = TlsProbePool::Lane;
+    void offer(const QList<quint16>& suites, const QList<quint16>& groups, Lane lane,
                std::function<void(const ProbeOutcome&)> done);
-    void runChain(QList<quint16> remaining, bool forward);
-    /// True when every chain probe is explained by the server taking the client's first choice.
-    bool followsClient() const;
-    void chainDone();
-    void determineOrder();
-    void readServerOrder(QList<quint16> remaining);
-    void orderDone();
-    /// Starts the group probes with `suite`, the first accepted one that has a group to show.
-    void probeGroups(quint16 suite);
-    void runGroupChain(QList<quint16> remaining, const QList<quint16>& suites);
+    void probeEnds(const QList<quint16>& strongestFirst);
+    void probeClass(const QList<quint16>& members);
+    void probeAlone(quint16 suite);
+    void runChain(QList<quint16> remaining);
+    void suitePartDone();
+    void decideOrder();
+    void readServerOrder();
+    /// Starts the group probes: the version is accepted.
+    void probeGroups();
+    void runGroupChain(QList<quint16> remaining);
     void groupPartDone();
     void finishWhenDone();
     void finish();
@@ -102,17 +119,13 @@ private:
     QMap<quint16, AcceptedSuite> m_accepted;
     QList<quint16> m_ordered;
     QList<quint16> m_groups;
-    /// What each chain probe offered (in order, with its direction) and what the server picked.
-    struct Pick
-    {
-        QList<quint16> offered;
-        quint16 chosen;
-        bool forward;
-    };
-    QList<Pick> m_picks;
+    QList<quint16> m_groupSuites; ///< what group probes offer with their groups
+    std::unique_ptr<ServerOrderReader> m_orderReader;
+    std::optional<quint16> m_forwardPick;
+    std::optional<quint16> m_backwardPick;
     QString m_order = QStringLiteral("unknown");
     QStringList m_problems;
-    int m_chains = 0; ///< suite chains still running
+    int m_suiteParts = 0; ///< suite probes and chains still running (the order probes too)
     int m_groupParts = 0; ///< group chains or single group probes still running
     bool m_suitesDone = false;
     bool m_orderRunning = false;

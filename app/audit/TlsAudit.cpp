@@ -96,19 +96,22 @@ void TlsAudit::start()
     const ProbeOptions::TlsAudit& a = m_options.audit;
     // Parts are counted before any starts, so that a part ending at once cannot finish the audit.
     m_pendingParts = 1;
-    if (a.ciphers) {
-        // The TLS versions start at once, not after their version probe: a round trip less for
-        // the versions the server accepts, one alert per chain for those it refuses. SSLv3 only
-        // once the server accepts it (it almost never does).
-        for (quint16 v : {WireVersion::Tls13, WireVersion::Tls12, WireVersion::Tls11, WireVersion::Tls10})
-            enumerate(v);
-    }
-    if (wantsVersions(a)) {
-        for (quint16 v : matrixVersions())
-            probeVersion(v);
-    }
+    // The handshake probe first: it takes the longest (a whole handshake).
     if (a.ocsp || wantsVersions(a))
         probeHandshake();
+    if (a.ciphers) {
+        // Each TLS version's enumeration starts with a probe offering all its suites, which is
+        // also its version probe: one probe less per version, and its suites a round earlier.
+        // SSLv3 only once the server accepts it (it almost never does).
+        for (quint16 v : {WireVersion::Tls13, WireVersion::Tls12, WireVersion::Tls11, WireVersion::Tls10})
+            enumerate(v, true);
+    }
+    if (wantsVersions(a)) {
+        for (quint16 v : matrixVersions()) {
+            if (!a.ciphers || isSsl(v))
+                probeVersion(v);
+        }
+    }
     if (a.commandInjection)
         probeInjection();
     // "0 of N" at once: against a slow server the first probe may take seconds to complete.
@@ -210,7 +213,7 @@ void TlsAudit::onVersionOutcome(quint16 wire, const ProbeOutcome& o)
                        s ? CipherSuiteTable::displayName(*s)
                          : QStringLiteral("0x%1").arg(hello->cipher, 4, 16, QLatin1Char('0'))});
             if (m_options.audit.ciphers && !m_enumerating.contains(wire))
-                enumerate(wire);
+                enumerate(wire, false);
         }
     } else if (o.kind != ProbeOutcome::Kind::Failed) {
         // An alert, or a ServerHello that chose another version: refused. A refused SSL version
@@ -230,12 +233,17 @@ void TlsAudit::onVersionOutcome(quint16 wire, const ProbeOutcome& o)
     partDone();
 }
 
-void TlsAudit::enumerate(quint16 wire)
+void TlsAudit::enumerate(quint16 wire, bool answersVersion)
 {
     ++m_pendingParts;
     m_enumerating.insert(wire);
     auto enumerator = std::make_unique<RawCipherEnumerator>(wire, m_options.host.toUtf8(), m_pool.get());
     RawCipherEnumerator* e = enumerator.get();
+    if (answersVersion) {
+        ++m_pendingParts;
+        connect(e, &RawCipherEnumerator::versionAnswered, this,
+                [this, wire](const ProbeOutcome& o) { onVersionOutcome(wire, o); });
+    }
     connect(e, &RawCipherEnumerator::finished, this, [this, e] {
         const QString name = ServerHelloParser::versionName(e->wireVersion());
         const QList<AcceptedSuite> suites = e->suites();
@@ -274,24 +282,28 @@ void TlsAudit::probeHandshake()
     tls.requestOcspStapling = true;
     tls.backendCipherString = CipherSuites::probeCipherString();
     const bool ocsp = m_options.audit.ocsp || m_options.audit.versions;
-    m_pool->submit(tls, [this, ocsp](const ProbeOutcome& o) {
-        m_handshakeDone = true;
-        if (o.kind == ProbeOutcome::Kind::Accepted && !o.certificates.isEmpty())
-            m_result.chainProbe = o;
-        if (ocsp) {
-            if (o.kind == ProbeOutcome::Kind::Accepted) {
-                m_result.ocsp = o.facts.ocspStatus.isEmpty() ? QStringLiteral("none") : o.facts.ocspStatus;
-            } else if (o.detail.contains(QLatin1String("OCSP"), Qt::CaseInsensitive)) {
-                // Some backends fail the handshake on a missing staple (QT-NOTES.md): that is "none".
-                m_result.ocsp = QStringLiteral("none");
-                m_result.ocspDetail = o.detail;
-            } else {
-                m_result.ocsp = QStringLiteral("error");
-                m_result.ocspDetail = o.detail;
+    m_pool->submit(
+        tls,
+        [this, ocsp](const ProbeOutcome& o) {
+            m_handshakeDone = true;
+            if (o.kind == ProbeOutcome::Kind::Accepted && !o.certificates.isEmpty())
+                m_result.chainProbe = o;
+            if (ocsp) {
+                if (o.kind == ProbeOutcome::Kind::Accepted) {
+                    m_result.ocsp =
+                        o.facts.ocspStatus.isEmpty() ? QStringLiteral("none") : o.facts.ocspStatus;
+                } else if (o.detail.contains(QLatin1String("OCSP"), Qt::CaseInsensitive)) {
+                    // Some backends fail the handshake on a missing staple (QT-NOTES.md): that is "none".
+                    m_result.ocsp = QStringLiteral("none");
+                    m_result.ocspDetail = o.detail;
+                } else {
+                    m_result.ocsp = QStringLiteral("error");
+                    m_result.ocspDetail = o.detail;
+                }
             }
-        }
-        partDone();
-    });
+            partDone();
+        },
+        TlsProbePool::Lane::Gating);
 }
 
 void TlsAudit::probeInjection()

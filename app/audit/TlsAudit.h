@@ -114,7 +114,8 @@ Q_SIGNALS:
 private:
     void probeVersion(quint16 wire);
     void onVersionOutcome(quint16 wire, const ProbeOutcome& outcome);
-    void enumerate(quint16 wire);
+    /// `answersVersion`: the enumeration's forward probe is the version probe of `wire`.
+    void enumerate(quint16 wire, bool answersVersion);
     void probeHandshake();
     void probeInjection();
     void partDone();

@@ -4,6 +4,7 @@
 #include "RawHelloProbe.h"
 #include "session/ProbeSession.h"
 
+#include <algorithm>
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
@@ -137,29 +138,40 @@ ProbeOptions TlsProbePool::probeOptions(const ProbeOptions& user)
     return o;
 }
 
-void TlsProbePool::submit(const TlsClientOptions& tls, Callback done)
+void TlsProbePool::submit(const TlsClientOptions& tls, Callback done, Lane lane)
 {
-    if (m_cancelled)
-        return;
-    ++m_submitted;
     Pending p;
     p.tls = tls;
     p.done = std::move(done);
-    m_queue.append(std::move(p));
-    // Queued: a burst of submissions from one callback starts together, in order.
-    QMetaObject::invokeMethod(this, &TlsProbePool::pump, Qt::QueuedConnection);
+    p.lane = lane;
+    enqueue(std::move(p));
 }
 
-void TlsProbePool::submitRaw(const QByteArray& hello, ServerHelloParser::Depth depth, Callback done)
+void TlsProbePool::submitRaw(const QByteArray& hello, ServerHelloParser::Depth depth, Callback done,
+                             Lane lane)
 {
-    if (m_cancelled)
-        return;
-    ++m_submitted;
     Pending p;
     p.hello = hello;
     p.depth = depth;
     p.done = std::move(done);
-    m_queue.append(std::move(p));
+    p.lane = lane;
+    enqueue(std::move(p));
+}
+
+void TlsProbePool::enqueue(Pending p)
+{
+    if (m_cancelled)
+        return;
+    ++m_submitted;
+    if (p.lane == Lane::Gating) {
+        // After the gating probes (and retries) already waiting, before the first ordinary one.
+        const auto firstNormal = std::find_if(m_queue.begin(), m_queue.end(),
+                                              [](const Pending& q) { return q.lane == Lane::Normal; });
+        m_queue.insert(firstNormal, std::move(p));
+    } else {
+        m_queue.append(std::move(p));
+    }
+    // Queued: a burst of submissions from one callback starts together, in order.
     QMetaObject::invokeMethod(this, &TlsProbePool::pump, Qt::QueuedConnection);
 }
 

@@ -92,11 +92,21 @@ public:
     static ProbeOptions probeOptions(const ProbeOptions& user);
     const ProbeOptions& baseOptions() const { return m_base; }
 
+    /// Where a probe queues. Gating probes decide what else must run (a version's first probe,
+    /// a class of suites whose members are tried one by one once it answers): they go ahead of
+    /// every ordinary probe still queued, so that the work they open starts a round earlier.
+    enum class Lane
+    {
+        Normal,
+        Gating,
+    };
+
     /// Queues a probe with these TLS settings; `done` runs on the event loop with its outcome.
-    void submit(const TlsClientOptions& tls, Callback done);
+    void submit(const TlsClientOptions& tls, Callback done, Lane lane = Lane::Normal);
     /// Queues a raw probe that sends `hello` (a whole record, or an SSL 2.0 CLIENT-HELLO) after
     /// the preamble and reads the answer to `depth`.
-    void submitRaw(const QByteArray& hello, ServerHelloParser::Depth depth, Callback done);
+    void submitRaw(const QByteArray& hello, ServerHelloParser::Depth depth, Callback done,
+                   Lane lane = Lane::Normal);
     /// Drops everything queued and stops every running probe; no callback runs afterwards.
     void cancel();
 
@@ -133,8 +143,11 @@ private:
         int tries = 0; ///< all tries (the pause grows with them)
         QByteArray hello; ///< raw probes: the ClientHello; empty for handshake probes
         ServerHelloParser::Depth depth = ServerHelloParser::Depth::ServerHello;
+        Lane lane = Lane::Normal;
     };
     struct Active;
+
+    void enqueue(Pending pending);
 
     void pump();
     void onStepFinished(Active* active, int index);
