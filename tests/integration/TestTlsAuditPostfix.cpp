@@ -42,6 +42,7 @@ private Q_SLOTS:
     void matrix_data();
     void matrix();
     void dhSizesAndGroupsAsOpenSslSays();
+    void serverOrderAsOpenSslSays();
     void postfixDiscardsInjectedCommands();
     void dovecotDiscardsInjectedCommands_data();
     void dovecotDiscardsInjectedCommands();
@@ -195,6 +196,40 @@ void TestTlsAuditPostfix::dhSizesAndGroupsAsOpenSslSays()
     }
     QVERIFY(!expected.isEmpty());
     QCOMPARE(r.groups.value(QStringLiteral("TLSv1.2")), expected);
+}
+
+void TestTlsAuditPostfix::serverOrderAsOpenSslSays()
+{
+    // tls_preempt_cipherlist = yes: Postfix imposes its own order. The oracle is the way sslscan
+    // and testssl.sh read it: s_client offers what is left, the server picks its favourite, which
+    // is removed, again and again, by full OpenSSL handshakes outside the code under test.
+    ProbeOptions o = options(QStringLiteral("SMTP_PREEMPT_PORT"));
+    o.audit.ciphers = true;
+    TlsAudit audit(o);
+    audit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(audit.isFinished(), 60000);
+    const TlsAuditResult& r = audit.result();
+    QCOMPARE(r.untested, QStringList());
+    for (const QString& version : {QStringLiteral("TLSv1.0"), QStringLiteral("TLSv1.2")}) {
+        QCOMPARE(r.cipherOrder.value(version), QStringLiteral("server"));
+        const QStringList found = r.ciphers.value(version);
+        QVERIFY2(found.size() >= 10, qPrintable(found.join(QLatin1Char(' '))));
+        QStringList left = found;
+        QStringList expected;
+        const QString flag =
+            version == QLatin1String("TLSv1.0") ? QStringLiteral("-tls1") : QStringLiteral("-tls1_2");
+        while (!left.isEmpty()) {
+            const QString out =
+                sClient(o.port, {flag, QStringLiteral("-cipher"),
+                                 left.join(QLatin1Char(':')) + QStringLiteral(":@SECLEVEL=0")});
+            const QRegularExpressionMatch m =
+                QRegularExpression(QStringLiteral("Cipher is ([A-Z0-9-]+)")).match(out);
+            QVERIFY2(m.hasMatch() && left.contains(m.captured(1)), qPrintable(out));
+            expected.append(m.captured(1));
+            left.removeAll(m.captured(1));
+        }
+        QCOMPARE(found, expected);
+    }
 }
 
 void TestTlsAuditPostfix::postfixDiscardsInjectedCommands()

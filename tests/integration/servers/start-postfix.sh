@@ -16,6 +16,8 @@
 #                     level 0: 3DES, CAMELLIA, ARIA, anonymous and NULL suites
 #                     besides current ones) and DHE with a 1024-bit group
 #                     (RFC 5114 s.2.1, STATEDIR/dh1024.pem)
+#   SMTP_PREEMPT_PORT as SMTP_PORT, but the server's own cipher order
+#                     (tls_preempt_cipherlist = yes), as hardening guides advise
 #   SMTP_LIMIT_PORT   as SMTP_PORT, but at most 2 connections at a time per
 #                     client, loopback included (smtpd_client_connection_count_limit
 #                     with no exceptions): the 3rd gets "421 4.7.0 ... too many
@@ -114,13 +116,13 @@ AUDIT_LISTENERS=(
     sha1:SMTP_CERT_SHA1_PORT
     leaf-nointermediate:SMTP_CERT_NOINTERMEDIATE_PORT
 )
-NPORTS=$((7 + ${#AUDIT_LISTENERS[@]}))
+NPORTS=$((8 + ${#AUDIT_LISTENERS[@]}))
 mapfile -t PORTS < <(pick_free_ports "$NPORTS")
 [ "${#PORTS[@]}" -eq "$NPORTS" ] || die "port selection failed"
 SMTP_PORT=${PORTS[0]} SMTPS_PORT=${PORTS[1]} SMTP_TLS12_PORT=${PORTS[2]}
 SMTP_TLS13_PORT=${PORTS[3]} SUBMISSION_PORT=${PORTS[4]} SMTP_LEGACY_PORT=${PORTS[5]}
-SMTP_LIMIT_PORT=${PORTS[6]}
-AUDIT_PORTS=("${PORTS[@]:7}")
+SMTP_LIMIT_PORT=${PORTS[6]} SMTP_PREEMPT_PORT=${PORTS[7]}
+AUDIT_PORTS=("${PORTS[@]:8}")
 
 # The legacy listener's DH group: 1024 bits, the well-known RFC 5114 s.2.1 group (no slow
 # generation). OpenSSL 3 serves it at security level 0; the audit's DH-size finding is proven on it.
@@ -225,6 +227,9 @@ cat <<EOF
   -o smtpd_tls_ciphers=low
   -o {tls_low_cipherlist = ALL:COMPLEMENTOFALL:@SECLEVEL=0}
   -o smtpd_tls_dh1024_param_file=$DH1024
+127.0.0.1:$SMTP_PREEMPT_PORT inet n - n - - smtpd
+  -o syslog_name=postfix-$(basename "$SD")/preempt
+  -o tls_preempt_cipherlist=yes
 127.0.0.1:$SMTP_LIMIT_PORT inet n - n - - smtpd
   -o syslog_name=postfix-$(basename "$SD")/limit
   -o smtpd_client_connection_count_limit=2
@@ -294,7 +299,7 @@ if ! postfix -c "$PF" start </dev/null >"$SD/postfix-start.out" 2>&1; then
     die "postfix start failed (see $LOGF)"
 fi
 
-LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT" "$SMTP_LEGACY_PORT" "$SMTP_LIMIT_PORT" "${AUDIT_PORTS[@]}")
+LISTEN_PORTS=("$SMTP_PORT" "$SMTPS_PORT" "$SMTP_TLS12_PORT" "$SMTP_TLS13_PORT" "$SMTP_LEGACY_PORT" "$SMTP_LIMIT_PORT" "$SMTP_PREEMPT_PORT" "${AUDIT_PORTS[@]}")
 [ "$WITH_SUBMISSION" -eq 1 ] && LISTEN_PORTS+=("$SUBMISSION_PORT")
 if ! wait_ports_open 20 "${LISTEN_PORTS[@]}"; then
     tail -n 30 "$LOGF" >&2 || true
@@ -309,6 +314,7 @@ env_set "$ENV_FILE" SMTP_TLS12_PORT "$SMTP_TLS12_PORT"
 env_set "$ENV_FILE" SMTP_TLS13_PORT "$SMTP_TLS13_PORT"
 env_set "$ENV_FILE" SMTP_LEGACY_PORT "$SMTP_LEGACY_PORT"
 env_set "$ENV_FILE" SMTP_LIMIT_PORT "$SMTP_LIMIT_PORT"
+env_set "$ENV_FILE" SMTP_PREEMPT_PORT "$SMTP_PREEMPT_PORT"
 i=0
 for entry in "${AUDIT_LISTENERS[@]}"; do
     env_set "$ENV_FILE" "${entry#*:}" "${AUDIT_PORTS[$i]}"
