@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (issue 11): the full TLS audit (`mailscope-cli check --tls-versions --ciphers`: the
 # version matrix SSLv2 ... TLS 1.3 and every registered cipher suite per accepted version, with
-# raw ClientHello probes) of the test Postfix's default listener, on loopback and through
+# raw ClientHello probes) of the test Postfix's default listener and of its server-order listener
+# (tls_preempt_cipherlist = yes), on loopback and through
 # mailscope-delayproxy (a one-way delay in each direction), next to a plain check through the
 # same proxy; the number of connections comes from the proxy's per-connection log. Where
 # installed, `sslscan --starttls-smtp` and `testssl --each-cipher -t smtp` are timed against the
@@ -36,10 +37,10 @@ trap cleanup EXIT
 # shellcheck disable=SC1091
 . "$STATE/servers.env"
 
-# proxy DELAY_MS STATS: starts a proxy in front of the default SMTP listener; sets PORT_USED.
+# proxy DELAY_MS STATS TARGET_PORT: starts a proxy in front of that SMTP listener; sets PORT_USED.
 proxy() {
-    local out=$WORK/proxy-$1.out
-    "$PROXY" --target "127.0.0.1:$SMTP_PORT" --delay-ms "$1" --stats "$2" >"$out" 2>&1 </dev/null &
+    local out=$WORK/proxy-$1-$3.out
+    "$PROXY" --target "127.0.0.1:$3" --delay-ms "$1" --stats "$2" >"$out" 2>&1 </dev/null &
     PROXY_PIDS+=($!)
     for _ in $(seq 100); do grep -q listening "$out" 2>/dev/null && break; sleep 0.05; done
     PORT_USED=$(awk '/listening/ {print $2}' "$out")
@@ -62,32 +63,36 @@ connections() { sleep $(((DELAY * 2 + 999) / 1000 + 1)); wc -l <"$1" | tr -d ' '
 
 summary() { grep -E 'TLS audit|probe\(s\)' "$WORK/last.out" | head -n 2 | tr -s ' ' | sed 's/^ //'; }
 
-printf 'Full TLS audit benchmark (Postfix default listener, STARTTLS): %s run(s) each, median wall ms\n\n' "$RUNS"
-printf '%-14s %9s %11s %6s %7s %9s\n' path "check ms" "audit ms" ratio conns "suites"
+printf 'Full TLS audit benchmark (Postfix, STARTTLS): %s run(s) each, median wall ms\n\n' "$RUNS"
+printf '%-13s %-14s %9s %11s %6s %7s %9s\n' listener path "check ms" "audit ms" ratio conns "suites"
+for target in "default:$SMTP_PORT" "server-order:$SMTP_PREEMPT_PORT"; do
 for d in 0 "$DELAY"; do
-    stats=$WORK/stats-$d.jsonl
-    proxy "$d" "$stats"
+    name=${target%%:*}
+    stats=$WORK/stats-$d-$name.jsonl
+    proxy "$d" "$stats" "${target#*:}"
     port=$PORT_USED
     plain=$(wall "$stats" "$CLI" check "localhost:$port" --ca-file "$CA_FILE")
     plainConns=$(connections "$stats")
     full=$(wall "$stats" "$CLI" check "localhost:$port" --ca-file "$CA_FILE" --tls-versions --ciphers --json)
     conns=$(connections "$stats")
-    cp "$WORK/last.out" "$WORK/audit-$d.json"
+    cp "$WORK/last.out" "$WORK/audit-$d-$name.json"
     suites=$(python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 run=d["runs"][0] if "runs" in d else d
 c=run.get("ciphers",{})
-print("+".join("%s:%d"%(k.replace("TLSv",""),len(v)) for k,v in sorted(c.items())))' "$WORK/audit-$d.json" 2>/dev/null || echo '?')
+print("+".join("%s:%d"%(k.replace("TLSv",""),len(v)) for k,v in sorted(c.items())))' "$WORK/audit-$d-$name.json" 2>/dev/null || echo '?')
     label=loopback
     [ "$d" -gt 0 ] && label="${d} ms delay"
     rf=$(awk -v a="$full" -v b="$plain" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
-    printf '%-14s %9s %11s %6s %7s %9s\n' "$label" "$plain" "$full" "$rf" "$conns" "$suites"
+    printf '%-13s %-14s %9s %11s %6s %7s %9s\n' "$name" "$label" "$plain" "$full" "$rf" "$conns" "$suites"
     [ "$plainConns" = 1 ] || echo "  (the plain check used $plainConns connection(s))"
+done
 done
 echo
 echo "check = mailscope-cli check; audit = check --tls-versions --ciphers (every registered suite per"
 echo "accepted version, order, groups, chain/OCSP probe); conns = connections of one audit run"
 echo "(main check included) as the proxy saw them; suites = accepted suites per version."
+echo "default = the stock listener (the client's order); server-order = tls_preempt_cipherlist = yes."
 
 if [ "$EXTERNAL" = 1 ]; then
     echo

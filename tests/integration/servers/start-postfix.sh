@@ -327,4 +327,4 @@ else
 fi
 env_set "$ENV_FILE" POSTFIX_CONFIG_DIR "$PF"
 env_set "$ENV_FILE" POSTFIX_LOG "$LOGF"
-log "Postfix up (pid $(head -n 1 "$QD/pid/master.pid" | tr -d ' ')): smtp $SMTP_PORT smtps $SMTPS_PORT tls12 $SMTP_TLS12_PORT tls13 $SMTP_TLS13_PORT legacy $SMTP_LEGACY_PORT limit $SMTP_LIMIT_PORT submission $([ "$WITH_SUBMISSION" -eq 1 ] && echo "$SUBMISSION_PORT" || echo off)"
+log "Postfix up (pid $(head -n 1 "$QD/pid/master.pid" | tr -d ' ')): smtp $SMTP_PORT smtps $SMTPS_PORT tls12 $SMTP_TLS12_PORT tls13 $SMTP_TLS13_PORT legacy $SMTP_LEGACY_PORT limit $SMTP_LIMIT_PORT preempt $SMTP_PREEMPT_PORT submission $([ "$WITH_SUBMISSION" -eq 1 ] && echo "$SUBMISSION_PORT" || echo off)"
