@@ -248,26 +248,28 @@ void RawCipherEnumerator::probeEnds(const QList<quint16>& forward)
 {
     QList<quint16> backward = forward;
     std::reverse(backward.begin(), backward.end());
-    m_suiteParts += 2;
-    offer(forward, {}, Lane::Gating, [this, forward](const ProbeOutcome& o) {
-        m_forwardPick = chosen(o, forward);
-        if (m_forwardPick)
-            record(*m_forwardPick, o);
-        else if (o.kind == ProbeOutcome::Kind::Failed)
-            m_problems.append(o.detail);
-        Q_EMIT versionAnswered(o);
-        if (m_forwardPick && !m_groupsStarted)
-            probeGroups();
-        suitePartDone();
-    });
-    offer(backward, {}, Lane::Normal, [this, backward](const ProbeOutcome& o) {
-        m_backwardPick = chosen(o, backward);
-        if (m_backwardPick)
-            record(*m_backwardPick, o);
-        else if (o.kind == ProbeOutcome::Kind::Failed)
-            m_problems.append(o.detail);
-        suitePartDone();
-    });
+    probeEnd(forward, true);
+    probeEnd(backward, false);
+}
+
+void RawCipherEnumerator::probeEnd(const QList<quint16>& offered, bool forward)
+{
+    ++m_suiteParts;
+    offer(offered, {}, forward ? Lane::Gating : Lane::Normal,
+          [this, offered, forward](const ProbeOutcome& o) {
+              const std::optional<quint16> pick = chosen(o, offered);
+              (forward ? m_forwardPick : m_backwardPick) = pick;
+              if (pick)
+                  record(*pick, o);
+              else if (o.kind == ProbeOutcome::Kind::Failed)
+                  m_problems.append(o.detail);
+              if (forward) {
+                  Q_EMIT versionAnswered(o);
+                  if (pick && !m_groupsStarted)
+                      probeGroups();
+              }
+              suitePartDone();
+          });
 }
 
 void RawCipherEnumerator::probeClass(const QList<quint16>& members)

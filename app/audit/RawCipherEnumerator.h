@@ -97,6 +97,8 @@ private:
     void offer(const QList<quint16>& suites, const QList<quint16>& groups, Lane lane,
                std::function<void(const ProbeOutcome&)> done);
     void probeEnds(const QList<quint16>& strongestFirst);
+    /// The forward (version) probe, or the backward one.
+    void probeEnd(const QList<quint16>& offered, bool forward);
     void probeClass(const QList<quint16>& members);
     void probeAlone(quint16 suite);
     void runChain(QList<quint16> remaining);
