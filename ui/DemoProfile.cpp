@@ -2,11 +2,6 @@
 
 #include <QCoreApplication>
 
-bool DemoProfile::isDemo(const ServerProfile& profile)
-{
-    return profile.host.compare(demoHost(), Qt::CaseInsensitive) == 0;
-}
-
 ServerProfile DemoProfile::sample()
 {
     ServerProfile p;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "demo/DemoProfiles.h"
 #include "profiles/ServerProfile.h"
 
 #include <QString>
@@ -14,8 +15,8 @@
 class DemoProfile final
 {
 public:
-    static QString demoHost() { return QStringLiteral("demo.mailscope.invalid"); }
-    static bool isDemo(const ServerProfile& profile);
+    static QString demoHost() { return DemoProfiles::host(); }
+    static bool isDemo(const ServerProfile& profile) { return DemoProfiles::isDemo(profile); }
     /// A new, unsaved sample profile (SMTP submission with STARTTLS on the demo server).
     static ServerProfile sample();
 };

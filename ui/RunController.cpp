@@ -290,6 +290,8 @@ void RunController::onFinished()
 ProbeOptions RunController::profileOptions(const ServerChoice& choice, QString* error)
 {
     ServerProfile profile = *choice.profile;
+    if (m_demo)
+        profile.caFiles = DemoProfiles::caFilesFor(profile, m_demo->caFile());
     std::optional<ProbeOptions> options = profile.toProbeOptions(error);
     if (!options) {
         // A preview still shows the target; start() reports the error instead of running.

@@ -511,7 +511,7 @@ void ServerBar::updateProfilePage()
     m_profileSummary->setText(lines.join(QLatin1Char('\n')));
     m_trustButton->setVisible(m_trustCandidate && m_trustTarget == p->id);
     m_demoCaButton->setVisible(DemoProfile::isDemo(*p) && !m_demoCaFile.isEmpty()
-                               && !p->caFiles.contains(m_demoCaFile));
+                               && !DemoProfiles::caFilesFor(*p, m_demoCaFile).contains(m_demoCaFile));
 }
 
 void ServerBar::attach(RunController* controller)

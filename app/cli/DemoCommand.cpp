@@ -83,8 +83,8 @@ int DemoCommand::run(QCommandLineParser& parser, const QStringList& arguments, Q
         return ExitUnknown;
     }
 
-    // Ctrl+C and SIGTERM end the event loop normally, so the server closes its sockets and removes
-    // its temporary directory.
+    // Ctrl+C and SIGTERM end the event loop normally, so the server closes its sockets (and removes
+    // its temporary directory when the demo certificates could not be kept in the data folder).
     TerminationSignals termination;
     if (!termination.isOk()) {
         err << tr("mailscope-cli demo: cannot install the signal handlers.") << Qt::endl;

@@ -1,6 +1,8 @@
 #include "ProfilesCommand.h"
 
 #include "CheckCommand.h"
+#include "demo/DemoProfiles.h"
+#include "demo/DemoServer.h"
 #include "ProfileOptions.h"
 #include "profiles/ProfileStore.h"
 #include "profiles/ProviderPresets.h"
@@ -11,6 +13,7 @@
 #include "SendCommand.h"
 #include "tls/TrustAssessment.h"
 
+#include <memory>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -504,13 +507,31 @@ int ProfilesCommand::check(const QCommandLineParser& parser, QTextStream& out, Q
             << Qt::endl;
         return ExitUnknown;
     }
-    const Parsed<CheckRequest> parsed = ProfileOptions::overlay(*profile, parser, hosts.value(0));
+    // A profile on the built-in demo server (the app's demo sample) runs against a demo started
+    // here, on free ports, with the profile's own trust; a server typed after it wins.
+    ServerProfile target = *profile;
+    std::unique_ptr<DemoServer> demo;
+    if (DemoProfiles::isDemo(target) && hosts.isEmpty()) {
+        demo = std::make_unique<DemoServer>();
+        if (!demo->start()) {
+            err << tr("mailscope-cli %1: the demo server could not start: %2")
+                       .arg(command, demo->errorString())
+                << Qt::endl;
+            return ExitUnknown;
+        }
+        target.caFiles = DemoProfiles::caFilesFor(target, demo->caFile());
+    }
+    const Parsed<CheckRequest> parsed = ProfileOptions::overlay(target, parser, hosts.value(0));
     if (!parsed.value) {
         err << tr("mailscope-cli check: %1").arg(parsed.error) << Qt::endl;
         return ExitUnknown;
     }
     CheckRequest request = *parsed.value;
     ProbeOptions& p = request.probe;
+    if (demo) {
+        p.host = DemoServer::hostName();
+        p.port = demo->port(p.protocol, p.tls);
+    }
     QString sendError;
     if (command == QLatin1String("send")
         && !SendCommand::apply(parser, p, &sendError, profile->mailFrom, profile->rcptTo)) {

@@ -1,6 +1,7 @@
 #include "DemoServer.h"
 
 #include "DemoCertificates.h"
+#include "DemoCertificateStore.h"
 #include "DemoConnection.h"
 #include "DemoImapConnection.h"
 #include "DemoListener.h"
@@ -131,6 +132,20 @@ bool DemoServer::ensureCertificates()
 {
     if (d->certificates)
         return true;
+    // The same certificates on every launch: a profile that trusts the demo CA file or the good
+    // certificate's fingerprint still works after a restart.
+    QString why;
+    if (std::optional<DemoCertificateStore::Loaded> kept =
+            DemoCertificateStore::loadOrIssue(DemoCertificateStore::defaultDirectory(), &why)) {
+        d->certificates = std::move(kept->certificates);
+        d->caFile = kept->caFile;
+        return true;
+    }
+    // No data folder to keep them in (read-only home, a file in the way): this launch still gets a
+    // demo, with certificates that end with it.
+    qCWarning(lcDemo).noquote()
+        << QStringLiteral("The demo certificates cannot be kept (%1); using new ones for this launch only.")
+               .arg(why);
     DemoCertificates set = DemoCertificates::generate();
     if (set.isNull()) {
         d->errorString = tr("Could not issue the demo certificates.");

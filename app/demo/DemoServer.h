@@ -19,8 +19,9 @@ class QSslSocket;
  * server at hand. Each listener hands plaintext QSslSockets to a per-protocol connection class
  * (DemoSmtpConnection, DemoImapConnection, DemoPop3Connection) that decides when to start
  * server-side TLS; everything runs on the caller's
- * event loop. Its certificates come from a CA generated at start-up, labelled as the demo
- * CA, written to a temporary file (caFile()) and never trusted outside a demo run.
+ * event loop. Its certificates come from a CA labelled as the demo CA, issued on the first launch
+ * and kept in the data folder (DemoCertificateStore), so what a profile trusts of the demo still
+ * holds after a restart; the CA's file is caFile(). Never trusted outside a demo run.
  */
 class DemoServer final : public QObject
 {
@@ -43,7 +44,7 @@ public:
     /// Starts listening on 127.0.0.1. `port` 0 picks free ports; a non-zero port is used for
     /// SMTP with STARTTLS and the following ports for the other listeners (SMTPS on port + 1;
     /// IMAP, IMAPS, POP3, POP3S on port + 2 .. port + 5). False on failure.
-    /// The certificates are issued on the first start and kept until the server is destroyed.
+    /// The certificates are loaded (or issued and stored) on the first start.
     bool start(quint16 port = 0);
     void stop();
     bool isListening() const;
@@ -62,6 +63,8 @@ public:
     /// The same as `mailscope-cli check --ports` takes it ("25=N,465=M,...").
     QString allPortsOption() const;
     /// PEM file with the demo CA: `mailscope-cli check --ca-file` verifies the good scenario with it.
+    /// The same path and certificate on every launch (a temporary file only when the data folder
+    /// cannot be written).
     QString caFile() const;
     QList<QSslCertificate> caCertificates() const;
     /// The good scenario's server certificate (the demo mail domain publishes TLSA for it).

@@ -1,6 +1,7 @@
 // The profiles in the GUI: the sidebar, the editor, trust after a failed run, credentials without a
 // keychain, against the built-in demo server. (The same against the real Postfix: TestProfilesPostfix.)
 #include "demo/DemoServer.h"
+#include "DemoProfile.h"
 #include "findings/FindingCatalogue.h"
 #include "ProfileGuiHelpers.h"
 #include "profiles/ProfileStore.h"
@@ -310,6 +311,93 @@ private Q_SLOTS:
         // The history keeps the profile's runs under its id, as `check --profile` does.
         QTRY_COMPARE(RunHistory().entries(id).size(), 3);
         QCOMPARE(RunHistory().entries(RunHistory::demoKey()).size(), 0);
+    }
+
+    void demoProfilesSurviveARestart()
+    {
+        // Launch 1: two demo sample profiles, one trusting the certificate (the trust dialog), one
+        // the demo CA file (its button). Then the window and its demo server go, as on quitting.
+        QString byFingerprint;
+        QString byCaFile;
+        QString caFile;
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            ProfileSidebar* sidebar = window.serverBar()->profiles();
+            QSignalSpy finished(window.controller(), &RunController::finished);
+            sidebar->addDemoSample();
+            byFingerprint = sidebar->current()->id;
+            window.startRun();
+            QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+            QCOMPARE(findingIds(window.controller()->run()), ids({FindingIds::CertUntrustedChain}));
+            window.serverBar()->findChild<QPushButton*>(QStringLiteral("trustCertificateButton"))->click();
+            auto* dialog = openDialog<TrustCertificateDialog>(window.serverBar(),
+                                                              QStringLiteral("trustCertificateDialog"));
+            QVERIFY(dialog);
+            dialog->findChild<QPushButton*>(QStringLiteral("trustButton"))->click();
+
+            sidebar->addDemoSample();
+            byCaFile = sidebar->current()->id;
+            QVERIFY(byCaFile != byFingerprint);
+            window.startRun();
+            QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+            auto* useCa = window.serverBar()->findChild<QPushButton*>(QStringLiteral("demoCaButton"));
+            QVERIFY(useCa->isVisible());
+            useCa->click();
+            caFile = window.controller()->demoServer()->caFile();
+            QCOMPARE(sidebar->store()->byId(byCaFile)->caFiles, QStringList {caFile});
+        }
+
+        // Launch 2: a new window, a new demo server on other ports; both profiles run clean.
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ProfileSidebar* sidebar = window.serverBar()->profiles();
+        QSignalSpy finished(window.controller(), &RunController::finished);
+        QSignalSpy errors(window.controller(), &RunController::errorOccurred);
+        QVERIFY(sidebar->select(byCaFile));
+        window.startRun();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size() + errors.size(), 1, 30000);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+        QCOMPARE(window.controller()->demoServer()->caFile(), caFile);
+        QCOMPARE(findingIds(window.controller()->run()), ids({}));
+        // The profile already names the demo CA file: nothing more to offer.
+        QVERIFY(!window.serverBar()->findChild<QPushButton*>(QStringLiteral("demoCaButton"))->isVisible());
+
+        QVERIFY(sidebar->select(byFingerprint));
+        window.startRun();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size() + errors.size(), 2, 30000);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+        QCOMPARE(findingIds(window.controller()->run()), ids({FindingIds::CertTrustedByProfile}));
+    }
+
+    void demoProfileOfAnEarlierVersion()
+    {
+        // An earlier Mailscope kept the demo CA in a temporary folder that went with its launch;
+        // a demo profile saved then names that file. It runs with the demo CA file of today.
+        ServerProfile p = DemoProfile::sample();
+        const QString gone = QDir::tempPath() + QStringLiteral("/mailscope-demo-Gone42/demo-ca.pem");
+        QVERIFY(!QFile::exists(gone));
+        p.caFiles = {gone};
+        {
+            ProfileStore store;
+            store.load();
+            QCOMPARE(store.add(p), QString());
+        }
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ProfileSidebar* sidebar = window.serverBar()->profiles();
+        QVERIFY(sidebar->select(p.id));
+        QCOMPARE(window.serverBar()->choice().profile->caFiles, QStringList {gone});
+        QSignalSpy finished(window.controller(), &RunController::finished);
+        QSignalSpy errors(window.controller(), &RunController::errorOccurred);
+        window.startRun();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size() + errors.size(), 1, 30000);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+        QCOMPARE(findingIds(window.controller()->run()), ids({}));
+        QVERIFY(!window.serverBar()->findChild<QPushButton*>(QStringLiteral("demoCaButton"))->isVisible());
     }
 
     void withoutAKeychainThePasswordIsAskedForAndNeverWritten()

@@ -178,7 +178,7 @@ void TestDemoServer::listenersAndPorts()
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(QSslCertificate::fromData(file.readAll(), QSsl::Pem).value(0), ca);
 
-    // Stop and start again: new ports, the same CA (issued once per server).
+    // Stop and start again: new ports, the same CA (kept between launches: TestDemoRestart).
     DemoServer server;
     QVERIFY(!server.isListening());
     QCOMPARE(server.port(Protocol::Smtp, TlsMode::StartTls), quint16(0));
@@ -774,13 +774,15 @@ void TestDemoServer::cliEndToEnd()
     QCOMPARE(QJsonDocument::fromJson(json).object().value(QLatin1String("verdict")).toString(),
              QStringLiteral("ok"));
 
-    // SIGTERM: a clean stop, exit code 0, and the temporary CA file is gone.
+    // SIGTERM: a clean stop, exit code 0. The CA file stays, for the next launch (TestDemoRestart).
     demo.terminate();
     QTRY_COMPARE_WITH_TIMEOUT(demo.state(), QProcess::NotRunning, WaitMs);
     QCOMPARE(demo.exitStatus(), QProcess::NormalExit);
     QCOMPARE(demo.exitCode(), 0);
     QVERIFY(demo.readAllStandardOutput().contains("stopped"));
-    QVERIFY(!QFile::exists(caFile));
+    QFile kept(caFile);
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(QSslCertificate::fromData(kept.readAll(), QSsl::Pem), m_server.caCertificates());
 }
 
 void TestDemoServer::cliListScenarios()
