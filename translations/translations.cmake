@@ -1,0 +1,76 @@
+# The .ts files from the current sources, run as a script (cmake -P):
+#   MODE=update  rewrites translations/mailscope_*.ts (the update_translations target)
+#   MODE=check   fails when lupdate would change one of them (the test translations-current)
+# Variables: LUPDATE (the lupdate binary), SOURCE_DIR (the project), WORK_DIR (MODE=check: scratch).
+#
+# mailscope_en.ts holds only the English plural forms (lupdate -pluralonly), filled in from the
+# "(s)" convention of the source texts by fill-english-plurals.py; lupdate then writes the file
+# once more in its own layout, so that running the update on unchanged sources changes nothing.
+# Other languages are complete translations (plain lupdate).
+
+cmake_minimum_required(VERSION 3.25)
+foreach(var LUPDATE SOURCE_DIR MODE)
+    if(NOT DEFINED ${var})
+        message(FATAL_ERROR "translations.cmake: ${var} is not set")
+    endif()
+endforeach()
+
+file(GLOB ts_files ${SOURCE_DIR}/translations/mailscope_*.ts)
+if(NOT ts_files)
+    message(FATAL_ERROR "translations.cmake: no translations/mailscope_*.ts")
+endif()
+
+function(run_lupdate ts)
+    get_filename_component(name ${ts} NAME)
+    set(options -locations none -no-obsolete -silent)
+    if(name STREQUAL "mailscope_en.ts")
+        list(APPEND options -pluralonly)
+    endif()
+    execute_process(COMMAND ${LUPDATE} ${options} ${SOURCE_DIR}/app ${SOURCE_DIR}/ui -ts ${ts}
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "lupdate failed for ${ts} (${rc}):\n${out}")
+    endif()
+endfunction()
+
+if(MODE STREQUAL "update")
+    find_program(PYTHON3 python3 REQUIRED)
+    foreach(ts IN LISTS ts_files)
+        run_lupdate(${ts})
+        get_filename_component(name ${ts} NAME)
+        if(name STREQUAL "mailscope_en.ts")
+            execute_process(COMMAND ${PYTHON3} ${SOURCE_DIR}/translations/fill-english-plurals.py ${ts}
+                            RESULT_VARIABLE rc)
+            if(NOT rc EQUAL 0)
+                message(FATAL_ERROR "fill-english-plurals.py failed for ${ts}")
+            endif()
+            run_lupdate(${ts})
+        endif()
+        message(STATUS "Updated ${ts}")
+    endforeach()
+elseif(MODE STREQUAL "check")
+    if(NOT DEFINED WORK_DIR)
+        message(FATAL_ERROR "translations.cmake: WORK_DIR is not set")
+    endif()
+    set(stale "")
+    foreach(ts IN LISTS ts_files)
+        get_filename_component(name ${ts} NAME)
+        set(copy ${WORK_DIR}/translations-check/${name})
+        file(MAKE_DIRECTORY ${WORK_DIR}/translations-check)
+        file(COPY_FILE ${ts} ${copy})
+        run_lupdate(${copy})
+        file(READ ${ts} committed)
+        file(READ ${copy} regenerated)
+        if(NOT committed STREQUAL regenerated)
+            list(APPEND stale ${name})
+            execute_process(COMMAND diff -u ${ts} ${copy})
+        endif()
+    endforeach()
+    if(stale)
+        message(FATAL_ERROR "Not current: ${stale}. Source strings changed since the .ts files were "
+                            "made; run: cmake --build build --target update_translations")
+    endif()
+    message(STATUS "Translations are current: ${ts_files}")
+else()
+    message(FATAL_ERROR "translations.cmake: MODE must be update or check, not ${MODE}")
+endif()
