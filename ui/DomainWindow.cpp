@@ -59,7 +59,10 @@ DomainWindow::DomainWindow(QWidget* parent)
     m_saveProfileButton->setToolTip(
         tr("Keep this domain and its DNS settings as a profile: it is listed in the sidebar, and its checks "
            "in the history"));
-    form->addRow(tr("Mail &domain:"), domainRow);
+    // A row of widgets gets no buddy from the form: without one the label would show its "&".
+    auto* domainLabel = new QLabel(tr("Mail &domain:"));
+    domainLabel->setBuddy(m_domain);
+    form->addRow(domainLabel, domainRow);
     form->addRow(QString(), m_demoCheck);
     form->addRow(tr("DNS &server (ADDR[@PORT]):"), m_dnsServer);
     form->addRow(tr("&Trust anchor file:"), m_trustAnchor);
@@ -265,11 +268,17 @@ void DomainWindow::showReport()
                 mx.stsMatch.isEmpty() ? QStringLiteral("-") : mx.stsMatch,
                 run && run->run.tls ? run->run.tls->protocol : tr("no TLS"),
                 run ? run->certificateText() : QStringLiteral("-"),
-                verdictText(mx.verdict()),
+                // Each address has its own verdict (what the domain check concluded for it); a host
+                // without an address row has only its own.
+                verdictText(run ? run->verdict : mx.verdict()),
             };
             for (int c = 0; c < cells.size(); ++c)
                 m_mxTable->setItem(row, c, new QTableWidgetItem(cells.at(c)));
             m_mxTable->item(row, 4)->setToolTip(mx.daneDetail);
+            if (run)
+                m_mxTable->item(row, 8)->setToolTip(
+                    tr("This address: %1. The MX host %2: %3 (the worst of its addresses).")
+                        .arg(verdictText(run->verdict), mx.host, verdictText(mx.verdict())));
             m_rowRuns.append({i, run ? int(r) : -1});
         }
     }

@@ -450,6 +450,8 @@ void MainWindow::onRunStarted()
     if (m_controller->hasRun()) {
         m_summary->showRunning(run, UiStyle::stepTitle(StepId::Resolve, run.target.protocol));
         setWindowTitle(tr("%1:%2 — Mailscope").arg(run.target.host).arg(run.target.port));
+    } else if (const ServerChoice c = m_serverBar->choice(); c.profile && c.profile->isDomain()) {
+        m_summary->showIdleDomain(c.profile->domain);
     } else {
         m_summary->showIdle(choiceText());
     }

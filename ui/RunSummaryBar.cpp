@@ -64,6 +64,8 @@ QString RunSummaryBar::rerunText(const RunTarget& target, const RunSuggestion& s
 
 QString RunSummaryBar::headline() const { return m_headline->text(); }
 
+QString RunSummaryBar::detail() const { return m_detail->text(); }
+
 void RunSummaryBar::set(const QIcon& icon, const QString& headline, const QString& detail,
                         const QColor& accent)
 {
@@ -110,6 +112,15 @@ void RunSummaryBar::showIdle(const QString& target)
     set(UiStyle::icon(QStringLiteral("mailscope")), tr("Ready to check %1").arg(target),
         tr("Press Run (Ctrl+R) to watch the conversation step by step. Turn on Step mode to pause before "
            "each step."),
+        UiStyle::accent(pal));
+}
+
+void RunSummaryBar::showIdleDomain(const QString& domain)
+{
+    const QPalette pal = parentWidget() ? parentWidget()->palette() : palette();
+    set(UiStyle::icon(QStringLiteral("mail-domain")), tr("Ready to check the mail domain %1").arg(domain),
+        tr("Press Run (Ctrl+R) to open the domain window and check its MX hosts (STARTTLS and certificate "
+           "of each), DNSSEC, DANE, MTA-STS and TLS-RPT."),
         UiStyle::accent(pal));
 }
 

@@ -20,11 +20,15 @@ public:
     Q_DISABLE_COPY_MOVE(RunSummaryBar)
 
     void showIdle(const QString& target);
+    /// A mail domain profile is selected: Run opens the domain window, there is no conversation
+    /// here to watch or step through.
+    void showIdleDomain(const QString& domain);
     void showRunning(const Run& run, const QString& currentStep);
     void showPaused(const Run& run, const QString& nextStep);
     void showFinished(const Run& run);
 
     QString headline() const;
+    QString detail() const;
     /// "Run again with implicit TLS", shown when a finished run suggests better settings.
     QPushButton* rerunButton() const { return m_rerun; }
     /// The button's text for a suggestion ("Run again as IMAP with implicit TLS").

@@ -475,8 +475,9 @@ void ServerBar::updateProfilePage()
         return;
     QStringList lines {p->name};
     if (p->isDomain()) {
-        lines.append(tr("Mail domain %1: its MX hosts, DNSSEC, DANE, MTA-STS and TLS-RPT").arg(p->domain));
-        lines.append(p->demoDomain            ? tr("Answered by the demo (built-in demo server, no network)")
+        lines.append(
+            tr("Checks the mail domain %1: its MX hosts, DNSSEC, DANE, MTA-STS and TLS-RPT").arg(p->domain));
+        lines.append(p->demoDomain            ? tr("DNS answers from the built-in demo (no network)")
                      : p->dnsServer.isEmpty() ? tr("Resolved by the system's resolvers")
                                               : tr("Resolved by %1").arg(p->dnsServer));
         if (!p->trustAnchorFile.isEmpty())

@@ -1,10 +1,15 @@
 // The domain page against the demo's mail domains (in-process DNS, the built-in demo server).
 // MAILSCOPE_SCREENSHOT_DIR set: also saves packaging screenshots of the page.
 
+#include "demo/DemoServer.h"
+#include "dns/StaticResolver.h"
+#include "domain/DaneMatcher.h"
+#include "domain/DomainCheck.h"
 #include "DomainWindow.h"
 #include "RunDialog.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTableWidget>
@@ -19,6 +24,7 @@ private Q_SLOTS:
     void demoDomains_data();
     void demoDomains();
     void openRunOfAnAddress();
+    void eachAddressShowsItsOwnVerdict();
 
 private:
     void check(DomainWindow& window, const QString& domain);
@@ -104,6 +110,67 @@ void TestDomainWindow::openRunOfAnAddress()
     auto* dialog = window.findChild<RunDialog*>(QStringLiteral("runDialog"));
     QVERIFY(dialog);
     QVERIFY(dialog->windowTitle().contains(QLatin1String("mx.demo.test (127.0.0.1)")));
+}
+
+void TestDomainWindow::eachAddressShowsItsOwnVerdict()
+{
+    // One MX host with two addresses: the demo server answers on 127.0.0.1 (DANE-EE valid),
+    // nothing listens on 127.0.0.2. Each address row says what was concluded for it; the host's
+    // verdict (the worst) is in the row's tooltip.
+    DemoServer demo;
+    QVERIFY2(demo.start(), qPrintable(demo.errorString()));
+    StaticResolver resolver;
+    const auto answer = [](DnsSecurity security) {
+        DnsAnswer a;
+        a.security = security;
+        return a;
+    };
+    DnsAnswer mx = answer(DnsSecurity::Secure);
+    mx.mx = {{10, QStringLiteral("mx.two.test")}};
+    resolver.add(QStringLiteral("two.test"), DnsType::Mx, mx);
+    DnsAnswer a = answer(DnsSecurity::Secure);
+    a.addresses = {QHostAddress(QStringLiteral("127.0.0.1")), QHostAddress(QStringLiteral("127.0.0.2"))};
+    resolver.add(QStringLiteral("mx.two.test"), DnsType::A, a);
+    resolver.add(QStringLiteral("mx.two.test"), DnsType::Aaaa, answer(DnsSecurity::Secure));
+    DnsAnswer tlsa = answer(DnsSecurity::Secure);
+    tlsa.tlsa = {{3, 1, 1, DaneMatcher::associationData(demo.goodCertificate(), 1, 1)}};
+    resolver.add(QStringLiteral("_25._tcp.mx.two.test"), DnsType::Tlsa, tlsa);
+    DomainCheckOptions options;
+    options.smtpPort = demo.port(Protocol::Smtp, TlsMode::StartTls);
+    options.extraCaCertificates = demo.caCertificates();
+    options.stepTimeoutMs = 10000;
+    DomainCheck check(QStringLiteral("two.test"), &resolver, options);
+    QSignalSpy done(&check, &DomainCheck::finished);
+    check.start();
+    QVERIFY(done.wait(60000));
+
+    DomainWindow window;
+    window.show();
+    window.showSavedReport(check.report(), QStringLiteral("a test"));
+    const QByteArray dir = qgetenv("MAILSCOPE_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        window.resize(1200, 640);
+        QVERIFY(
+            window.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/domain-two-addresses.png")));
+    }
+    QTableWidget* table = window.mxTable();
+    QCOMPARE(table->rowCount(), 2);
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(table->item(0, 8)->text(), QStringLiteral("OK"));
+    QCOMPARE(table->item(1, 2)->text(), QStringLiteral("127.0.0.2"));
+    QCOMPARE(table->item(1, 8)->text(), QStringLiteral("CRITICAL"));
+    QCOMPARE(table->horizontalHeaderItem(8)->text(), QStringLiteral("Verdict"));
+    // The domain field's label is its buddy's: Alt+D, and no ampersand shown.
+    QLabel* label = nullptr;
+    for (QLabel* l : window.findChildren<QLabel*>()) {
+        if (l->text() == QLatin1String("Mail &domain:"))
+            label = l;
+    }
+    QVERIFY(label);
+    QCOMPARE(label->buddy(), window.domainBox());
+    QCOMPARE(
+        table->item(0, 8)->toolTip(),
+        QStringLiteral("This address: OK. The MX host mx.two.test: CRITICAL (the worst of its addresses)."));
 }
 
 QTEST_MAIN(TestDomainWindow)

@@ -8,6 +8,7 @@
 #include "profiles/RunHistory.h"
 #include "RunController.h"
 #include "RunHelpers.h"
+#include "RunSummaryBar.h"
 #include "TestPrinters.h"
 #include "TrustCertificateDialog.h"
 
@@ -398,6 +399,35 @@ private Q_SLOTS:
         QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
         QCOMPARE(findingIds(window.controller()->run()), ids({}));
         QVERIFY(!window.serverBar()->findChild<QPushButton*>(QStringLiteral("demoCaButton"))->isVisible());
+    }
+
+    void domainProfileSelectedSaysWhatRunDoes()
+    {
+        ServerProfile p;
+        p.kind = ProfileKind::Domain;
+        p.name = QStringLiteral("Shop mail");
+        p.domain = QStringLiteral("demo.test");
+        p.demoDomain = true;
+        {
+            ProfileStore store;
+            store.load();
+            QCOMPARE(store.add(p), QString());
+        }
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.serverBar()->profiles()->select(p.id));
+        // No conversation to watch here, no step mode: Run opens the domain window.
+        QCOMPARE(window.summaryBar()->headline(), QStringLiteral("Ready to check the mail domain demo.test"));
+        QCOMPARE(
+            window.summaryBar()->detail(),
+            QStringLiteral("Press Run (Ctrl+R) to open the domain window and check its MX hosts (STARTTLS "
+                           "and certificate of each), DNSSEC, DANE, MTA-STS and TLS-RPT."));
+        const QByteArray shots = qgetenv("MAILSCOPE_SCREENSHOT_DIR");
+        if (!shots.isEmpty())
+            QVERIFY(window.grab().save(QString::fromLocal8Bit(shots)
+                                       + QStringLiteral("/domain-profile-selected.png")));
     }
 
     void withoutAKeychainThePasswordIsAskedForAndNeverWritten()
