@@ -242,7 +242,9 @@ std::optional<DemoCertificateStore::Loaded> DemoCertificateStore::loadOrIssue(co
     QLockFile lock(QDir(directory).filePath(QStringLiteral("demo-certificates.lock")));
     lock.setStaleLockTime(StaleLockMs);
     if (!lock.tryLock(LockWaitMs)) {
-        *error = tr("the folder %1 stays locked by another Mailscope").arg(directory);
+        *error = lock.error() == QLockFile::LockFailedError
+                     ? tr("the folder %1 stays locked by another Mailscope").arg(directory)
+                     : tr("cannot write in the folder %1").arg(directory);
         return std::nullopt;
     }
 
@@ -277,7 +279,8 @@ std::optional<DemoCertificateStore::Loaded> DemoCertificateStore::loadOrIssue(co
             *error = e;
             return std::nullopt;
         }
-        qCInfo(lcDemo).noquote() << QStringLiteral("Issued the demo certificates, kept in %1").arg(directory);
+        qCDebug(lcDemo).noquote()
+            << QStringLiteral("Issued the demo certificates, kept in %1").arg(directory);
     }
 
     // The CA file a profile refers to: rewritten whenever it is not exactly the stored root.
