@@ -162,6 +162,16 @@
     </message>
 </context>
 <context>
+    <name>ServerOrderReader</name>
+    <message numerus="yes">
+        <source>no choice among %n suite(s)</source>
+        <translation>
+            <numerusform>no choice among %n suite</numerusform>
+            <numerusform>no choice among %n suites</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TlsAudit</name>
     <message numerus="yes">
         <source>cipher enumeration for %1: %n probe(s) got no TLS answer (%2)</source>
