@@ -22,7 +22,7 @@ export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 # Everything the build, the app and the tests need, from Debian 12.
 PACKAGES=(
-    build-essential cmake ninja-build ccache pkg-config
+    build-essential cmake ninja-build ccache pkg-config lld
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
     libssl-dev openssl python3 sslscan
     qtkeychain-qt6-dev libsecret-1-0 libsecret-tools gnome-keyring dbus-daemon
