@@ -148,8 +148,13 @@ void TestDomainKnot::domains()
                    && f[QLatin1String("detail")].toString().contains(whyBogus);
         });
     if (domain == QLatin1String("bogus.test")) {
-        QVERIFY2(whyBogus.contains(QLatin1String("<bogus.test. MX IN>: no DNSKEY rrset")),
+        // The MX answer is bogus for lack of a DNSKEY set. When the _mta-sts query of the same
+        // check was validated first, libunbound words it as "key ... marked as invalid because of
+        // a previous validation failure <_mta-sts.bogus.test. TXT IN>: no DNSKEY rrset ...": the
+        // same cause, found through another name (seen under ASan, where timing differs).
+        QVERIFY2(whyBogus.startsWith(QLatin1String("validation failure <bogus.test. MX IN>")),
                  qPrintable(whyBogus));
+        QVERIFY2(whyBogus.contains(QLatin1String(": no DNSKEY rrset")), qPrintable(whyBogus));
         QVERIFY(mxFindingSaysWhy);
     } else if (domain == QLatin1String("badsig.test")) {
         // The MX RRSIG was altered (ECDSA P-256 keys, start-knot.sh); the rest of the zone
