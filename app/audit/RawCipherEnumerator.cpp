@@ -1,6 +1,5 @@
 #include "RawCipherEnumerator.h"
 
-#include "ServerOrderReader.h"
 #include "tls/CipherSuites.h"
 #include "tls/CipherSuiteTable.h"
 #include "tls/ClientHello.h"
@@ -352,15 +351,14 @@ void RawCipherEnumerator::decideOrder()
 
 void RawCipherEnumerator::readServerOrder()
 {
-    const auto offer = [this](const QList<quint16>& suites, const ServerOrderReader::Answer& answer) {
-        m_pool->submitRaw(hello(m_wire, suites, m_host), ServerHelloParser::Depth::ServerHello,
-                          [this, suites, answer](const ProbeOutcome& o) {
-                              if (o.kind == ProbeOutcome::Kind::Failed)
-                                  m_problems.append(o.detail);
-                              answer(chosen(o, suites), o.detail);
-                          });
+    const auto pairOffer = [this](const QList<quint16>& suites, const ServerOrderReader::Answer& answer) {
+        offer(suites, {}, Lane::Normal, [this, suites, answer](const ProbeOutcome& o) {
+            if (o.kind == ProbeOutcome::Kind::Failed)
+                m_problems.append(o.detail);
+            answer(chosen(o, suites), o.detail);
+        });
     };
-    m_orderReader = std::make_unique<ServerOrderReader>(m_ordered, m_forwardPick, offer);
+    m_orderReader = std::make_unique<ServerOrderReader>(m_ordered, m_forwardPick, pairOffer);
     // Few connections at a time: the probe count decides the time, not the rounds.
     m_orderReader->setSequential(m_pool->concurrency() < ParallelOrderFrom);
     connect(m_orderReader.get(), &ServerOrderReader::finished, this, [this] {
